@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { lintText } from '../engine';
+import type { LintResult } from '../engine';
+import type { FileSystem } from '../model/config';
+import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
+import type { Settings } from '../settings';
+import type { Finding, Severity } from '../validation/checks';
+import type { LineIndex } from '../parser/syntax';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** File system path for a document URI; untitled documents get a path in the working directory. */
+export function documentPath(uri: string): string {
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      // fall through
+    }
+  }
+  const name = uri.replace(/^[a-z-]+:/i, '').replace(/[/\\]/g, '_') || 'untitled.ini';
+  return path.join(process.cwd(), name);
+}
+
+export function lintDocument(document: TextDocument, settings: Settings, fileSystem?: FileSystem): LintResult {
+  return lintText(document.getText(), {
+    filePath: documentPath(document.uri),
+    targetVersion: settings.targetVersion,
+    runDirectory: settings.runDirectory || undefined,
+    fileSystem,
+  });
+}
+
+export function toDiagnostic(finding: Finding, lineIndex: LineIndex, lineIndexOf: (file: string) => LineIndex | undefined): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: lineIndex.rangeOf(finding.span),
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+  };
+  if (finding.tags) {
+    diagnostic.tags = finding.tags.map((tag) => (tag === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
+  }
+  if (finding.related) {
+    const related: DiagnosticRelatedInformation[] = [];
+    for (const info of finding.related) {
+      const index = lineIndexOf(info.file);
+      if (!index) continue;
+      related.push({ location: { uri: pathToFileURL(info.file).toString(), range: index.rangeOf(info.span) }, message: info.message });
+    }
+    if (related.length > 0) diagnostic.relatedInformation = related;
+  }
+  return diagnostic;
+}
+
+/** Diagnostics for one open document: the findings located in it. */
+export function computeDiagnostics(document: TextDocument, settings: Settings, fileSystem?: FileSystem): Diagnostic[] {
+  if (Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES) {
+    return [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Error,
+        code: 'document-too-large',
+        source: DIAGNOSTIC_SOURCE,
+        message: `This file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; it is not analysed. PgBouncer would need minutes to load it.`,
+      },
+    ];
+  }
+  const result = lintDocument(document, settings, fileSystem);
+  const ownPath = result.model.root.path;
+  const indexes = new Map<string, LineIndex>();
+  for (const file of result.model.files) if (!indexes.has(file.path)) indexes.set(file.path, file.parsed.lineIndex);
+  const lineIndex = result.model.root.parsed.lineIndex;
+  return result.findings
+    .filter((finding) => finding.file === ownPath)
+    .map((finding) => toDiagnostic(finding, lineIndex, (file) => indexes.get(file)));
+}

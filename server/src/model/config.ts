@@ -1,0 +1,122 @@
+// Reads a configuration the way PgBouncer loads it: the main file, then every %include in
+// place (paths relative to the directory PgBouncer runs in, at most 10 levels deep), with the
+// current section carried across files. The result is the sequence of events PgBouncer sees.
+
+import * as path from 'node:path';
+import { parse } from '../parser/parser';
+import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../parser/syntax';
+
+export const MAX_INCLUDE_DEPTH = 10;
+
+export interface FileSystem {
+  /** The file's text, or an error message (e.g. "No such file or directory"). */
+  readFile(filePath: string): { text: string } | { error: string };
+  /** 'file', 'directory' or null when nothing is there. */
+  stat(filePath: string): 'file' | 'directory' | null;
+}
+
+export interface LoadedFile {
+  path: string;
+  parsed: ParsedFile;
+  /** 0 for the main file. */
+  depth: number;
+  /** The %include that pulled this file in; absent for the main file. */
+  includedFrom?: { file: LoadedFile; include: Include };
+}
+
+export type ConfigEvent =
+  | { kind: 'section'; file: LoadedFile; header: SectionHeader }
+  | { kind: 'entry'; file: LoadedFile; entry: Entry; section: string | null }
+  | { kind: 'error'; file: LoadedFile; error: SyntaxError }
+  | { kind: 'include'; file: LoadedFile; include: Include; resolvedPath: string; problem: IncludeProblem | null };
+
+export type IncludeProblem =
+  | { kind: 'unreadable'; message: string }
+  | { kind: 'too-deep' }
+  | { kind: 'empty-path' };
+
+export interface ConfigModel {
+  root: LoadedFile;
+  /** Every file read, the main one first; an included file appears once per inclusion. */
+  files: LoadedFile[];
+  events: ConfigEvent[];
+  /** Directory relative paths are resolved against. */
+  runDirectory: string;
+  runDirectorySource: 'setting' | 'config-folder';
+}
+
+export interface LoadOptions {
+  filePath: string;
+  /** Directory PgBouncer runs in; defaults to the config file's folder. */
+  runDirectory?: string;
+  fileSystem: FileSystem;
+}
+
+export function resolvePath(filePath: string, runDirectory: string): string {
+  return path.isAbsolute(filePath) ? path.normalize(filePath) : path.resolve(runDirectory, filePath);
+}
+
+export function loadConfig(text: string, options: LoadOptions): ConfigModel {
+  const runDirectory = options.runDirectory
+    ? path.resolve(path.dirname(options.filePath), options.runDirectory)
+    : path.dirname(path.resolve(options.filePath));
+  const root: LoadedFile = { path: options.filePath, parsed: parse(text), depth: 0 };
+  const files: LoadedFile[] = [root];
+  const events: ConfigEvent[] = [];
+  const parseCache = new Map<string, ParsedFile>();
+  let section: string | null = null;
+
+  const walk = (file: LoadedFile): void => {
+    for (const item of file.parsed.items) {
+      switch (item.kind) {
+        case 'section':
+          section = item.name;
+          events.push({ kind: 'section', file, header: item });
+          break;
+        case 'entry':
+          events.push({ kind: 'entry', file, entry: item, section });
+          break;
+        case 'error':
+          events.push({ kind: 'error', file, error: item });
+          break;
+        case 'include': {
+          const resolvedPath = item.path === '' ? '' : resolvePath(item.path, runDirectory);
+          let problem: IncludeProblem | null = null;
+          let included: LoadedFile | null = null;
+          if (file.depth >= MAX_INCLUDE_DEPTH) {
+            problem = { kind: 'too-deep' };
+          } else if (item.path === '') {
+            problem = { kind: 'empty-path' };
+          } else {
+            let parsed = parseCache.get(resolvedPath);
+            if (!parsed) {
+              const read = options.fileSystem.readFile(resolvedPath);
+              if ('error' in read) problem = { kind: 'unreadable', message: read.error };
+              else parseCache.set(resolvedPath, (parsed = parse(read.text)));
+            }
+            if (parsed) {
+              included = { path: resolvedPath, parsed, depth: file.depth + 1, includedFrom: { file, include: item } };
+            }
+          }
+          events.push({ kind: 'include', file, include: item, resolvedPath, problem });
+          if (included) {
+            files.push(included);
+            walk(included);
+          }
+          break;
+        }
+        case 'comment':
+          break;
+      }
+    }
+  };
+  walk(root);
+
+  return {
+    root,
+    files,
+    events,
+    runDirectory,
+    runDirectorySource: options.runDirectory ? 'setting' : 'config-folder',
+  };
+}

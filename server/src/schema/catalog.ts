@@ -1,0 +1,217 @@
+// Answers "what is allowed here, since which version" from schemas/pgbouncer-settings.json.
+// All knowledge of individual settings lives in that file.
+
+import data from '../../../schemas/pgbouncer-settings.json';
+
+export type SectionName = 'pgbouncer' | 'databases' | 'users' | 'peers';
+export type SettingType = 'int' | 'uint' | 'bool' | 'enum' | 'time' | 'string' | 'path' | 'list';
+
+export interface EnumValue {
+  name: string;
+  addedIn: string;
+  removedIn?: string;
+  replacement?: string;
+  deprecated?: boolean;
+  buildOption?: boolean;
+  description?: string;
+}
+
+export interface Setting {
+  name: string;
+  section: SectionName;
+  type: SettingType;
+  default: string | null;
+  defaultNote?: string;
+  defaults?: { since: string; value: string }[];
+  addedIn: string;
+  reloadable?: boolean;
+  values?: EnumValue[];
+  deprecated?: { since: string; replacement?: string; note?: string };
+  platform?: string;
+  unit?: string;
+  range?: { min?: number; max?: number };
+  zeroMeans?: string;
+  required?: boolean;
+  rejectZero?: boolean;
+  reservedValues?: string[];
+  recommended?: string;
+  description: string;
+  docUrl?: string;
+}
+
+export interface SectionInfo {
+  name: SectionName;
+  addedIn: string;
+  required?: boolean;
+  kind: 'settings' | 'connection-strings';
+  description: string;
+  docUrl?: string;
+}
+
+interface CatalogFile {
+  releases: string[];
+  sections: SectionInfo[];
+  settings: Setting[];
+}
+
+const catalog = data as unknown as CatalogFile;
+
+/** A version as numbers; a missing component means "any", e.g. 1.18 is every 1.18.x. */
+export interface Version {
+  label: string;
+  parts: number[];
+  unreleased: boolean;
+}
+
+export const UNRELEASED = 'unreleased';
+
+export const RELEASES: readonly string[] = catalog.releases;
+
+/** Newest released minor version, e.g. "1.25". */
+export const NEWEST_RELEASE: string = (() => {
+  const last = catalog.releases[catalog.releases.length - 1].split('.');
+  return `${last[0]}.${last[1]}`;
+})();
+
+export function parseVersion(text: string): Version | null {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === UNRELEASED || trimmed === 'next' || trimmed === 'head') {
+    return { label: UNRELEASED, parts: [], unreleased: true };
+  }
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(trimmed);
+  if (!match) return null;
+  const parts = [Number(match[1]), Number(match[2])];
+  if (match[3] !== undefined) parts.push(Number(match[3]));
+  return { label: parts.join('.'), parts, unreleased: false };
+}
+
+/** Resolves a user-given target, accepting only versions PgBouncer has released (or "unreleased"). */
+export function resolveTargetVersion(text: string): Version | null {
+  const version = parseVersion(text);
+  if (!version) return null;
+  if (version.unreleased) return version;
+  const known = RELEASES.some((release) => {
+    const parts = release.split('.').map(Number);
+    return version.parts.every((part, index) => (parts[index] ?? 0) === part);
+  });
+  return known ? version : null;
+}
+
+export const DEFAULT_TARGET: Version = parseVersion(NEWEST_RELEASE)!;
+
+function compareParts(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** True when something added in `addedIn` exists in the target version. */
+export function availableIn(addedIn: string, target: Version): boolean {
+  if (addedIn === UNRELEASED) return target.unreleased;
+  if (target.unreleased) return true;
+  const added = addedIn.split('.').map(Number);
+  // A target of 1.18 means the newest 1.18.x: compare only as many components as it has.
+  return compareParts(added.slice(0, target.parts.length), target.parts) <= 0;
+}
+
+/** True when something removed in `removedIn` is already gone in the target version. */
+export function removedBy(removedIn: string | undefined, target: Version): boolean {
+  if (!removedIn) return false;
+  if (target.unreleased) return true;
+  const removed = removedIn.split('.').map(Number);
+  // Gone only if even the oldest release the target can mean is at or past the removal.
+  return compareParts(target.parts, removed) >= 0;
+}
+
+export function versionLabel(addedIn: string): string {
+  return addedIn === UNRELEASED ? 'an unreleased PgBouncer version' : `PgBouncer ${addedIn}`;
+}
+
+const sectionsByName = new Map<string, SectionInfo>(catalog.sections.map((s) => [s.name, s]));
+const settingsBySection = new Map<string, Map<string, Setting>>();
+for (const setting of catalog.settings) {
+  let bySection = settingsBySection.get(setting.section);
+  if (!bySection) settingsBySection.set(setting.section, (bySection = new Map()));
+  bySection.set(setting.name, setting);
+}
+
+export function sectionInfo(name: string): SectionInfo | undefined {
+  return sectionsByName.get(name);
+}
+
+export function allSections(): readonly SectionInfo[] {
+  return catalog.sections;
+}
+
+export function setting(section: SectionName, name: string): Setting | undefined {
+  return settingsBySection.get(section)?.get(name);
+}
+
+export function settingsOf(section: SectionName): Setting[] {
+  return [...(settingsBySection.get(section)?.values() ?? [])];
+}
+
+export function allSettings(): readonly Setting[] {
+  return catalog.settings;
+}
+
+/** The default in force in the target version (some defaults changed over time). */
+export function defaultFor(s: Setting, target: Version): string | null {
+  if (!s.defaults) return s.default;
+  let value: string | null = s.default;
+  for (const entry of s.defaults) {
+    if (availableIn(entry.since, target)) value = entry.value;
+  }
+  return value;
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(
+        previous[j] + 1,
+        previous[j - 1] + 1,
+        diagonal + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1),
+      );
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The closest known name, for "did you mean"; exact case-insensitive matches first. */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase() === lower) return candidate;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+export interface GrammarFacts {
+  /** First version whose reader accepts 'single-quoted' keys. */
+  quotedKeysSince: string;
+  /** Database names PgBouncer refuses in [databases]. */
+  reservedDatabaseNames: string[];
+  /** The [databases] key that defines the fallback (autodb) connection string. */
+  fallbackDatabaseName: string;
+  /** Peer ids are whole numbers in this range. */
+  peerIdRange: { min: number; max: number };
+}
+
+export const GRAMMAR: GrammarFacts = (data as unknown as { grammar: GrammarFacts }).grammar;

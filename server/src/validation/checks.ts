@@ -1,0 +1,272 @@
+// Every check the validator can report, with a stable id. The CLI's SARIF output and the
+// documentation are generated from this list.
+
+import type { Span } from '../parser/syntax';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface CheckInfo {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** Why it matters and what to do, in a sentence or two. */
+  help: string;
+}
+
+const list: CheckInfo[] = [
+  {
+    id: 'syntax-error',
+    severity: 'error',
+    title: 'Syntax error',
+    help: "PgBouncer stops reading the file at the first line it cannot parse and refuses to start. Every line must be a [section], a whole-line comment starting with ; or #, '%include FILE', or 'key = value'.",
+  },
+  {
+    id: 'unknown-section',
+    severity: 'error',
+    title: 'Unknown section',
+    help: 'Only [pgbouncer], [databases], [users] (1.6+) and [peers] (1.19+) exist. Section names are case-sensitive and may not contain spaces.',
+  },
+  {
+    id: 'missing-pgbouncer-section',
+    severity: 'error',
+    title: 'No [pgbouncer] section',
+    help: 'PgBouncer refuses to start when the configuration has no [pgbouncer] section.',
+  },
+  {
+    id: 'key-outside-section',
+    severity: 'error',
+    title: 'Setting before any section',
+    help: 'Every setting must come after a section header; PgBouncer refuses a value without a section.',
+  },
+  {
+    id: 'unknown-setting',
+    severity: 'error',
+    title: 'Unknown setting',
+    help: 'PgBouncer refuses to start on a key it does not know. Keys are case-sensitive.',
+  },
+  {
+    id: 'misplaced-setting',
+    severity: 'error',
+    title: 'Setting in the wrong section',
+    help: '[pgbouncer] settings go in [pgbouncer]; [databases] holds one connection string per database.',
+  },
+  {
+    id: 'invalid-value',
+    severity: 'error',
+    title: 'Invalid value',
+    help: 'PgBouncer refuses to start when a value cannot be read for its type: integers and booleans are plain numbers, times are seconds without a unit, enums are one of the listed words without quotes.',
+  },
+  {
+    id: 'inline-comment',
+    severity: 'warning',
+    title: 'Text that looks like an inline comment',
+    help: "PgBouncer has only whole-line comments: '; ...' or '# ...' after a value is part of the value. Move the comment to its own line.",
+  },
+  {
+    id: 'octal-number',
+    severity: 'warning',
+    title: 'Number with a leading zero',
+    help: 'PgBouncer reads integers with a leading 0 as octal: 0100 is 64. Remove the leading zero unless you mean octal.',
+  },
+  {
+    id: 'integer-overflow',
+    severity: 'warning',
+    title: 'Integer out of range',
+    help: 'PgBouncer stores this setting in a C int and silently truncates larger numbers.',
+  },
+  {
+    id: 'negative-value',
+    severity: 'warning',
+    title: 'Negative count or size',
+    help: 'PgBouncer accepts negative numbers here but they make no sense and lead to surprising behaviour.',
+  },
+  {
+    id: 'value-out-of-range',
+    severity: 'warning',
+    title: 'Value outside the sensible range',
+    help: 'PgBouncer accepts the value but it is almost certainly a mistake.',
+  },
+  {
+    id: 'bool-not-0-or-1',
+    severity: 'warning',
+    title: 'Boolean other than 0 or 1',
+    help: 'PgBouncer reads booleans as integers: 0 is off and every other number is on. Write 0 or 1.',
+  },
+  {
+    id: 'invalid-port',
+    severity: 'error',
+    title: 'Invalid port',
+    help: 'PgBouncer refuses a port that is not a positive number.',
+  },
+  {
+    id: 'port-out-of-range',
+    severity: 'warning',
+    title: 'Port outside 1..65535',
+    help: 'PgBouncer does not check the range: 70000 silently becomes port 4464 and 0 an ephemeral port.',
+  },
+  {
+    id: 'connection-string-syntax',
+    severity: 'error',
+    title: 'Connection string syntax error',
+    help: "A connection string is space-separated name=value pairs; values with spaces go in single quotes, with '' for a quote. PgBouncer refuses the whole entry.",
+  },
+  {
+    id: 'unknown-parameter',
+    severity: 'error',
+    title: 'Unknown connection parameter',
+    help: 'PgBouncer refuses an entry with a parameter it does not know. Parameter names are case-sensitive.',
+  },
+  {
+    id: 'ignored-text',
+    severity: 'warning',
+    title: 'Text PgBouncer ignores',
+    help: 'PgBouncer silently ignores this text; the value it uses is probably not what was meant.',
+  },
+  {
+    id: 'reserved-name',
+    severity: 'error',
+    title: 'Reserved name',
+    help: "'pgbouncer' is the admin console's database name and cannot be used for a database.",
+  },
+  {
+    id: 'invalid-peer-id',
+    severity: 'error',
+    title: 'Invalid peer id',
+    help: 'The keys of [peers] are peer ids, whole numbers from 1 to 65535.',
+  },
+  {
+    id: 'missing-required-parameter',
+    severity: 'error',
+    title: 'Missing required parameter',
+    help: 'PgBouncer refuses this entry without the parameter.',
+  },
+  {
+    id: 'include-not-found',
+    severity: 'error',
+    title: 'Included file not found',
+    help: 'PgBouncer refuses to start when an %include file cannot be read. Relative paths are resolved against the directory PgBouncer runs in, not the including file.',
+  },
+  {
+    id: 'include-too-deep',
+    severity: 'error',
+    title: 'Includes nested too deep',
+    help: 'PgBouncer allows 10 levels of %include; deeper nesting, or a file that includes itself, makes it refuse to start.',
+  },
+  {
+    id: 'include-has-errors',
+    severity: 'error',
+    title: 'Included file has errors',
+    help: 'A file pulled in with %include has errors of its own; they stop PgBouncer as if they were in this file.',
+  },
+  {
+    id: 'tls-files-required',
+    severity: 'error',
+    title: 'TLS needs its key, certificate or CA file',
+    help: 'PgBouncer refuses to start when client TLS is enabled without client_tls_key_file and client_tls_cert_file, or when certificate verification is asked for without a CA file.',
+  },
+  {
+    id: 'invalid-tls-setting',
+    severity: 'error',
+    title: 'Invalid TLS setting',
+    help: 'PgBouncer checks TLS protocol lists when it sets up TLS and refuses to start on a word it does not know.',
+  },
+  {
+    id: 'newer-than-target',
+    severity: 'error',
+    title: 'Not available in the target version',
+    help: 'The target PgBouncer version does not know this setting, section or value and refuses to start. Raise the target version (pgbouncer.targetVersion / --target-version) or remove it.',
+  },
+  {
+    id: 'removed-value',
+    severity: 'error',
+    title: 'Value no longer supported',
+    help: 'This value was removed from PgBouncer; the target version refuses it.',
+  },
+  {
+    id: 'platform-specific',
+    severity: 'error',
+    title: 'Setting of another platform',
+    help: 'This setting exists only in Windows builds of PgBouncer; others refuse it as unknown.',
+  },
+  {
+    id: 'section-reset',
+    severity: 'warning',
+    title: 'Second [pgbouncer] header',
+    help: 'Each [pgbouncer] header resets every [pgbouncer] setting to its default, so settings above it are lost. Keep one [pgbouncer] section.',
+  },
+  {
+    id: 'duplicate-setting',
+    severity: 'warning',
+    title: 'Setting given twice',
+    help: 'PgBouncer silently uses the last value; the earlier line has no effect.',
+  },
+  {
+    id: 'duplicate-database',
+    severity: 'warning',
+    title: 'Database defined twice',
+    help: 'PgBouncer silently uses the last definition; the earlier one has no effect.',
+  },
+  {
+    id: 'duplicate-user',
+    severity: 'warning',
+    title: 'User listed twice',
+    help: 'PgBouncer silently uses the last entry for the user; the earlier one has no effect.',
+  },
+  {
+    id: 'duplicate-parameter',
+    severity: 'warning',
+    title: 'Connection parameter given twice',
+    help: 'PgBouncer silently uses the last value of the parameter.',
+  },
+  {
+    id: 'deprecated',
+    severity: 'warning',
+    title: 'Deprecated',
+    help: 'Still accepted, but deprecated; use the replacement.',
+  },
+  {
+    id: 'file-not-found',
+    severity: 'warning',
+    title: 'Referenced file not found',
+    help: 'The file or directory does not exist on this machine, resolved against the directory PgBouncer runs in. PgBouncer fails or logs errors when it cannot read it.',
+  },
+  {
+    id: 'nul-character',
+    severity: 'warning',
+    title: 'NUL character',
+    help: 'PgBouncer stops reading the file at a NUL character; everything after it is ignored.',
+  },
+  {
+    id: 'autodb-connection-string',
+    severity: 'warning',
+    title: 'Problem in the fallback database',
+    help: "PgBouncer reads the '*' connection string only when a client asks for an unlisted database, so this error appears at connect time, not at startup.",
+  },
+  {
+    id: 'document-too-large',
+    severity: 'error',
+    title: 'Document too large',
+    help: 'The document is too large to analyse.',
+  },
+];
+
+export const CHECKS: ReadonlyMap<string, CheckInfo> = new Map(list.map((check) => [check.id, check]));
+
+export interface RelatedInfo {
+  file: string;
+  span: Span;
+  message: string;
+}
+
+/** A problem found in one file, located by text offsets in that file. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Path of the file the span refers to (the main file or an included one). */
+  file: string;
+  span: Span;
+  related?: RelatedInfo[];
+  /** Marks text that has no effect (faded in editors) or that is deprecated (struck through). */
+  tags?: ('unnecessary' | 'deprecated')[];
+}

@@ -1,0 +1,894 @@
+// Checks a loaded configuration against the settings schema and PgBouncer's real behaviour.
+// Errors are exactly what makes PgBouncer refuse to start; warnings are what it accepts but
+// almost certainly does not do what the author meant.
+
+import { parseConnString } from '../parser/connstring';
+import type { ConnParam } from '../parser/connstring';
+import type { Entry, Span } from '../parser/syntax';
+import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import { resolvePath } from '../model/config';
+import {
+  GRAMMAR,
+  availableIn,
+  closestName,
+  defaultFor,
+  removedBy,
+  sectionInfo,
+  setting,
+  settingsOf,
+  versionLabel,
+  allSections,
+} from '../schema/catalog';
+import type { SectionName, Setting, Version } from '../schema/catalog';
+import { CHECKS } from './checks';
+import type { Finding, RelatedInfo, Severity } from './checks';
+import { describeSeconds, readAtoi, readCInt, readCTime, readCUint, readStrtonum } from './values';
+
+export interface ValidateOptions {
+  target: Version;
+  fileSystem: FileSystem;
+}
+
+interface Located {
+  file: LoadedFile;
+  entry: Entry;
+}
+
+interface Extra {
+  severity?: Severity;
+  related?: RelatedInfo[];
+  tags?: Finding['tags'];
+}
+
+const INLINE_COMMENT = /[ \t][;#]/;
+const TLS_PROTOCOL_WORDS = new Set(['all', 'default', 'secure', 'tlsv1', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+const DHE_PARAMS = new Set(['none', 'auto', 'legacy']);
+
+export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
+  const { target } = options;
+  const findings: (Finding & { origin: LoadedFile })[] = [];
+  const add = (file: LoadedFile, span: Span, code: string, message: string, extra: Extra = {}): void => {
+    const check = CHECKS.get(code);
+    const finding: Finding & { origin: LoadedFile } = {
+      code,
+      severity: extra.severity ?? check?.severity ?? 'error',
+      message,
+      file: file.path,
+      span,
+      origin: file,
+    };
+    if (extra.related) finding.related = extra.related;
+    if (extra.tags) finding.tags = extra.tags;
+    findings.push(finding);
+  };
+  const relatedTo = (at: Located, message: string): RelatedInfo => ({
+    file: at.file.path,
+    span: at.entry.key.span,
+    message,
+  });
+  const where = (at: Located): string =>
+    at.file === model.root || at.file.path === model.root.path
+      ? `line ${at.file.parsed.lineIndex.positionAt(at.entry.key.span.start).line + 1}`
+      : `${at.file.path}:${at.file.parsed.lineIndex.positionAt(at.entry.key.span.start).line + 1}`;
+  const runDirectoryNote = (written: string): string =>
+    written.startsWith('/')
+      ? ''
+      : model.runDirectorySource === 'setting'
+        ? ` (relative to ${model.runDirectory}, the configured run directory)`
+        : ` (relative to ${model.runDirectory}, the config file's folder; set pgbouncer.runDirectory or --run-dir to the directory PgBouncer runs in)`;
+
+  let sawMainSection = false;
+  let sectionUsable = false;
+  let pgbouncerSettings = new Map<string, Located>();
+  let pgbouncerHeaderCount = 0;
+  const databases = new Map<string, Located>();
+  const users = new Map<string, Located>();
+  const peers = new Map<string, Located>();
+
+  for (const event of model.events) {
+    switch (event.kind) {
+      case 'error':
+        add(event.file, event.error.span, 'syntax-error', event.error.message);
+        break;
+
+      case 'include': {
+        const { include, problem } = event;
+        if (!problem) break;
+        if (problem.kind === 'too-deep') {
+          add(
+            event.file,
+            include.span,
+            'include-too-deep',
+            `Includes are nested more than 10 levels deep (does a file include itself?); PgBouncer stops here.`,
+          );
+        } else if (problem.kind === 'empty-path') {
+          add(event.file, include.span, 'include-not-found', '%include has no file name.');
+        } else {
+          add(
+            event.file,
+            include.pathSpan,
+            'include-not-found',
+            `Cannot read included file ${event.resolvedPath}: ${problem.message}${runDirectoryNote(include.path)}.`,
+          );
+        }
+        break;
+      }
+
+      case 'section': {
+        const { header } = event;
+        const info = sectionInfo(header.name);
+        sectionUsable = false;
+        if (!info) {
+          const suggestion = closestName(
+            header.name.trim(),
+            allSections().map((s) => s.name),
+          );
+          const hint = suggestion
+            ? header.name.trim() === suggestion || header.name.toLowerCase() === suggestion
+              ? ` Section names are exact and case-sensitive: write [${suggestion}].`
+              : ` Did you mean [${suggestion}]?`
+            : ' Valid sections: [pgbouncer], [databases], [users], [peers].';
+          add(
+            event.file,
+            header.name === '' ? header.span : header.nameSpan,
+            'unknown-section',
+            `Unknown section [${header.name}].${hint}`,
+          );
+          break;
+        }
+        if (!availableIn(info.addedIn, target)) {
+          add(
+            event.file,
+            header.nameSpan,
+            'newer-than-target',
+            `Section [${info.name}] was added in ${versionLabel(info.addedIn)}; PgBouncer ${target.label} refuses it as an invalid section.`,
+          );
+          break;
+        }
+        sectionUsable = true;
+        if (info.name === 'pgbouncer') {
+          sawMainSection = true;
+          pgbouncerHeaderCount++;
+          if (pgbouncerHeaderCount > 1) {
+            const lost = [...pgbouncerSettings.values()];
+            const detail =
+              lost.length > 0
+                ? ` The ${lost.length} setting${lost.length === 1 ? '' : 's'} made above (${lost
+                    .slice(0, 3)
+                    .map((l) => l.entry.key.text)
+                    .join(', ')}${lost.length > 3 ? ', ...' : ''}) ${lost.length === 1 ? 'is' : 'are'} lost.`
+                : '';
+            add(
+              event.file,
+              header.span,
+              'section-reset',
+              `A second [pgbouncer] header resets every [pgbouncer] setting to its default.${detail}`,
+              { related: lost.slice(0, 20).map((l) => relatedTo(l, `${l.entry.key.text} is reset here`)) },
+            );
+          }
+          pgbouncerSettings = new Map();
+        }
+        break;
+      }
+
+      case 'entry': {
+        const { entry, file } = event;
+        const at: Located = { file, entry };
+        if (event.section === null) {
+          add(
+            file,
+            entry.key.span.start === entry.key.span.end ? entry.span : entry.key.span,
+            'key-outside-section',
+            `'${entry.key.text}' comes before any section header; PgBouncer refuses a setting without a section. Add [pgbouncer] (or [databases]) above it.`,
+          );
+          break;
+        }
+        if (!sectionUsable) break;
+        if (entry.key.quoted && !availableIn(GRAMMAR.quotedKeysSince, target)) {
+          add(
+            file,
+            entry.key.span,
+            'newer-than-target',
+            `Quoted keys are read from ${versionLabel(GRAMMAR.quotedKeysSince)} on; PgBouncer ${target.label} reports a syntax error here.`,
+          );
+          break;
+        }
+        const section = event.section as SectionName;
+        if (section === 'pgbouncer') checkMainSetting(at);
+        else if (section === 'databases') checkDatabase(at);
+        else if (section === 'users') checkUser(at);
+        else if (section === 'peers') checkPeer(at);
+        break;
+      }
+    }
+  }
+
+  function checkMainSetting(at: Located): void {
+    const { entry, file } = at;
+    const name = entry.key.text;
+    const known = setting('pgbouncer', name);
+    if (!known) {
+      if (setting('databases', name) || /^[^=]*\S\s*=/.test(entry.value.text)) {
+        add(
+          file,
+          entry.key.span,
+          'misplaced-setting',
+          `'${name}' looks like a database definition, but it is in [pgbouncer], where PgBouncer refuses unknown settings. Move it to [databases].`,
+        );
+        return;
+      }
+      const candidates = settingsOf('pgbouncer')
+        .filter((s) => availableIn(s.addedIn, target) && !s.platform)
+        .map((s) => s.name);
+      const suggestion = closestName(name, candidates);
+      const hint = suggestion
+        ? suggestion.toLowerCase() === name.toLowerCase()
+          ? ` Keys are case-sensitive: did you mean '${suggestion}'?`
+          : ` Did you mean '${suggestion}'?`
+        : '';
+      add(
+        file,
+        entry.key.span.start === entry.key.span.end ? entry.span : entry.key.span,
+        'unknown-setting',
+        `Unknown setting '${name}' in [pgbouncer]; PgBouncer refuses to start.${hint}`,
+      );
+      return;
+    }
+    if (known.platform) {
+      add(
+        file,
+        entry.key.span,
+        'platform-specific',
+        `'${name}' exists only in ${known.platform === 'windows' ? 'Windows' : known.platform} builds of PgBouncer; others refuse it as an unknown setting.`,
+      );
+      return;
+    }
+    if (!availableIn(known.addedIn, target)) {
+      add(
+        file,
+        entry.key.span,
+        'newer-than-target',
+        `'${name}' was added in ${versionLabel(known.addedIn)}; PgBouncer ${target.label} refuses it as an unknown setting.`,
+      );
+      return;
+    }
+    reportDeprecatedSetting(at, known);
+    const previous = pgbouncerSettings.get(name);
+    if (previous) {
+      add(
+        file,
+        entry.key.span,
+        'duplicate-setting',
+        `'${name}' is already set on ${where(previous)}; PgBouncer uses this later value.`,
+        { related: [relatedTo(previous, 'earlier value, without effect')] },
+      );
+    }
+    pgbouncerSettings.set(name, at);
+    checkMainValue(at, known);
+  }
+
+  function reportDeprecatedSetting(at: Located, known: Setting): void {
+    if (!known.deprecated || !availableIn(known.deprecated.since, target)) return;
+    const replacement = known.deprecated.replacement ? setting(known.section, known.deprecated.replacement) : undefined;
+    if (replacement && !availableIn(replacement.addedIn, target)) return;
+    const advice = replacement ? ` Use '${replacement.name}' instead.` : known.deprecated.note ? ` ${known.deprecated.note}` : '';
+    add(at.file, at.entry.key.span, 'deprecated', `'${known.name}' is deprecated.${advice}`, { tags: ['deprecated'] });
+  }
+
+  function checkMainValue(at: Located, known: Setting): void {
+    const { entry, file } = at;
+    const value = entry.value.text;
+    const span = entry.value.span.start === entry.value.span.end ? entry.span : entry.value.span;
+    const name = known.name;
+    const commentIndex = value.search(INLINE_COMMENT);
+    const commentHint =
+      commentIndex >= 0
+        ? ` PgBouncer has no inline comments: '${value.slice(commentIndex).trim()}' is part of the value; put the comment on its own line.`
+        : '';
+    const quoted = /^(["']).*\1$/.test(value) && value.length >= 2;
+    const quoteHint = quoted ? ' PgBouncer does not strip quotes: remove them.' : '';
+
+    switch (known.type) {
+      case 'int':
+      case 'uint':
+      case 'bool': {
+        const reading = known.type === 'uint' ? readCUint(value) : readCInt(value);
+        if (!reading.ok) {
+          let detail = commentHint || quoteHint;
+          if (!detail && value === '') detail = ' The value is empty.';
+          if (!detail && known.type === 'bool' && /^(yes|no|true|false|on|off)$/i.test(value)) {
+            detail = ` Booleans are numbers in PgBouncer: write ${/^(yes|true|on)$/i.test(value) ? '1' : '0'}.`;
+          }
+          if (!detail && /^[+-]?0[0-9]+$/.test(value)) {
+            detail = ' A leading 0 makes PgBouncer read the number as octal, and 8 and 9 are not octal digits.';
+          }
+          if (!detail && /^[+-]?\d+(\.\d+)?\s*[a-zA-Z]+$/.test(value)) {
+            detail = ' Write a plain number without a unit.';
+          }
+          if (!detail) detail = known.type === 'bool' ? ' Expected 0 (off) or 1 (on).' : ' Expected a whole number.';
+          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
+          return;
+        }
+        if (reading.radix === 8 && reading.value !== 0 && known.unit !== 'octal mode') {
+          add(
+            file,
+            span,
+            'octal-number',
+            `${value} has a leading zero, so PgBouncer reads it as octal: ${name} becomes ${reading.stored}.`,
+          );
+        }
+        if (known.type === 'uint' && reading.value < 0) {
+          add(
+            file,
+            span,
+            'negative-value',
+            `${name} is unsigned: ${value} wraps around to ${reading.stored}.`,
+          );
+          return;
+        }
+        if (reading.overflow) {
+          add(
+            file,
+            span,
+            'integer-overflow',
+            `${value} does not fit in ${known.type === 'uint' ? 'an unsigned' : 'a'} 32-bit integer; PgBouncer silently stores ${reading.stored}.`,
+          );
+          return;
+        }
+        if (known.type === 'bool') {
+          if (reading.value !== 0 && reading.value !== 1) {
+            add(file, span, 'bool-not-0-or-1', `${name} is a boolean: ${value} counts as on (1). Write 0 or 1.`);
+          }
+          return;
+        }
+        checkNumberRange(file, span, known, reading.stored, value);
+        return;
+      }
+      case 'time': {
+        const reading = readCTime(value);
+        if (!reading.ok) {
+          let detail = commentHint || quoteHint;
+          if (!detail && value === '') detail = ' The value is empty.';
+          if (!detail && reading.reason === 'negative') detail = ' Times cannot be negative; 0 disables it.';
+          if (!detail && reading.reason === 'range') detail = ' The number is out of range.';
+          if (!detail && /^[+-]?(\d+\.?\d*|\.\d+)\s*[a-zA-Z]+$/.test(value)) {
+            const number = /^[+-]?(\d+\.?\d*|\.\d+)/.exec(value)![0];
+            detail = ` Times are plain numbers of seconds without a unit: write ${unitToSeconds(value) ?? number}.`;
+          }
+          if (!detail) detail = ' Expected a number of seconds, such as 30 or 0.5.';
+          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
+          return;
+        }
+        if (reading.special) {
+          add(
+            file,
+            span,
+            'value-out-of-range',
+            `PgBouncer accepts '${value}' for ${name}, but it is not a usable number of seconds.`,
+          );
+          return;
+        }
+        if (reading.seconds > 0 && reading.seconds < 0.000001) {
+          add(file, span, 'value-out-of-range', `${value} s is below a microsecond; PgBouncer stores 0 (disabled).`);
+          return;
+        }
+        checkNumberRange(file, span, known, reading.seconds, value);
+        return;
+      }
+      case 'enum': {
+        checkEnumValue(file, span, known, value, quoteHint || commentHint);
+        return;
+      }
+      case 'string':
+      case 'list':
+      case 'path': {
+        if (known.reservedValues?.includes(value)) {
+          add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${name}.`);
+          return;
+        }
+        if (commentIndex >= 0) {
+          add(
+            file,
+            { start: entry.value.span.start + commentIndex + 1, end: entry.value.span.end },
+            'inline-comment',
+            `'${value.slice(commentIndex).trim()}' looks like a comment, but PgBouncer has no inline comments: it is part of the value of ${name}. Put the comment on its own line.`,
+          );
+        } else if (quoted) {
+          add(
+            file,
+            span,
+            'ignored-text',
+            `PgBouncer keeps the quotes: ${name} is ${value} including the quote characters. Remove them.`,
+            { severity: 'warning' },
+          );
+        }
+        if (known.type === 'path' && value !== '') checkPath(at, known, value);
+        return;
+      }
+    }
+  }
+
+  function checkNumberRange(file: LoadedFile, span: Span, known: Setting, value: number, text: string): void {
+    const range = known.range;
+    if (value < 0 && (range?.min === undefined || range.min >= 0)) {
+      add(
+        file,
+        span,
+        'negative-value',
+        `${known.name} = ${text} is negative; PgBouncer accepts it, but a negative ${known.unit ?? 'value'} makes no sense.`,
+      );
+      return;
+    }
+    if (!range) return;
+    const isPort = range.min === 1 && range.max === 65535;
+    if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
+      const bounds =
+        range.min !== undefined && range.max !== undefined
+          ? `${range.min}..${range.max}`
+          : range.min !== undefined
+            ? `at least ${range.min}`
+            : `at most ${range.max}`;
+      if (isPort) {
+        const wrapped = ((value % 65536) + 65536) % 65536;
+        add(
+          file,
+          span,
+          'port-out-of-range',
+          value === 0
+            ? `Port 0 makes PgBouncer listen on a random free port.`
+            : `Port ${text} is outside 1..65535; PgBouncer does not check and silently uses port ${wrapped}.`,
+        );
+        return;
+      }
+      add(
+        file,
+        span,
+        'value-out-of-range',
+        `${known.name} = ${text} is outside the sensible range (${bounds}${known.unit ? ' ' + known.unit : ''}).`,
+      );
+    }
+  }
+
+  function checkEnumValue(file: LoadedFile, span: Span, known: Setting, value: string, hint: string): boolean {
+    const values = known.values ?? [];
+    const match = values.find((v) => v.name.toLowerCase() === value.toLowerCase());
+    const current = values.filter((v) => availableIn(v.addedIn, target) && !removedBy(v.removedIn, target));
+    const list = current.map((v) => v.name).join(', ');
+    if (!match) {
+      const suggestion = closestName(
+        value.replace(/^["']|["']$/g, ''),
+        current.map((v) => v.name),
+      );
+      const detail = hint || (suggestion ? ` Did you mean '${suggestion}'?` : value === '' ? ' The value is empty.' : '');
+      add(file, span, 'invalid-value', `Invalid value '${value}' for ${known.name}.${detail} Allowed: ${list}.`);
+      return false;
+    }
+    if (removedBy(match.removedIn, target)) {
+      const replacement = match.replacement ? ` Use '${match.replacement}'.` : '';
+      add(
+        file,
+        span,
+        'removed-value',
+        `'${match.name}' for ${known.name} was removed in PgBouncer ${match.removedIn}; PgBouncer ${target.label} refuses it.${replacement}`,
+      );
+      return false;
+    }
+    if (!availableIn(match.addedIn, target)) {
+      add(
+        file,
+        span,
+        'newer-than-target',
+        `'${match.name}' for ${known.name} was added in ${versionLabel(match.addedIn)}; PgBouncer ${target.label} refuses it. Allowed: ${list}.`,
+      );
+      return false;
+    }
+    if (match.deprecated) {
+      add(file, span, 'deprecated', `${known.name} = ${match.name} is deprecated.`, { tags: ['deprecated'] });
+    }
+    return true;
+  }
+
+  function checkPath(at: Located, known: Setting, value: string): void {
+    const resolved = resolvePath(value, model.runDirectory);
+    const kind = (known as Setting & { pathKind?: string }).pathKind ?? 'file';
+    const fs = options.fileSystem;
+    if (kind === 'output-file') {
+      const dir = resolved.replace(/\/[^/]*$/, '') || '/';
+      if (fs.stat(dir) !== 'directory') {
+        add(
+          at.file,
+          at.entry.value.span,
+          'file-not-found',
+          `The directory for ${known.name} does not exist here: ${dir}${runDirectoryNote(value)}.`,
+        );
+      }
+      return;
+    }
+    const found = fs.stat(resolved);
+    const wanted = kind === 'directory' ? 'directory' : 'file';
+    if (found !== wanted) {
+      add(
+        at.file,
+        at.entry.value.span,
+        'file-not-found',
+        found === null
+          ? `${known.name}: ${resolved} does not exist on this machine${runDirectoryNote(value)}.`
+          : `${known.name}: ${resolved} is a ${found}, not a ${wanted}.`,
+      );
+    }
+  }
+
+  function checkConnParams(
+    at: Located,
+    section: 'databases' | 'users' | 'peers',
+    params: ConnParam[],
+    downgrade: boolean,
+  ): void {
+    const seen = new Map<string, ConnParam>();
+    const { file } = at;
+    const sev: Extra = downgrade ? { severity: 'warning' } : {};
+    const noun = section === 'users' ? 'user parameter' : 'connection parameter';
+    for (const param of params) {
+      const known = setting(section, param.key);
+      if (!known) {
+        const candidates = settingsOf(section)
+          .filter((s) => availableIn(s.addedIn, target))
+          .map((s) => s.name);
+        const suggestion = closestName(param.key, candidates);
+        const inMain = setting('pgbouncer', param.key);
+        const hint = suggestion
+          ? ` Did you mean '${suggestion}'?`
+          : inMain
+            ? ` '${param.key}' is a [pgbouncer] setting, not a ${noun}.`
+            : '';
+        add(
+          file,
+          param.keySpan,
+          downgrade ? 'autodb-connection-string' : 'unknown-parameter',
+          `Unknown ${noun} '${param.key}'; PgBouncer refuses this entry.${hint}`,
+          sev,
+        );
+        continue;
+      }
+      if (!availableIn(known.addedIn, target)) {
+        add(
+          file,
+          param.keySpan,
+          downgrade ? 'autodb-connection-string' : 'newer-than-target',
+          `${noun[0].toUpperCase()}${noun.slice(1)} '${param.key}' was added in ${versionLabel(known.addedIn)}; PgBouncer ${target.label} refuses this entry.`,
+          sev,
+        );
+        continue;
+      }
+      reportDeprecatedSetting({ file, entry: { ...at.entry, key: { ...at.entry.key, span: param.keySpan } } }, known);
+      const previous = seen.get(param.key);
+      if (previous) {
+        add(file, param.keySpan, 'duplicate-parameter', `'${param.key}' is given twice; PgBouncer uses the last value.`, {
+          related: [{ file: file.path, span: previous.keySpan, message: 'earlier value, without effect' }],
+        });
+      }
+      seen.set(param.key, param);
+      if (param.droppedAfterQuote) {
+        add(
+          file,
+          param.droppedAfterQuote,
+          'ignored-text',
+          `PgBouncer drops the character right after a closing quote; put a space after the quoted value.`,
+        );
+      }
+      checkConnValue(at, known, param, downgrade);
+    }
+  }
+
+  function checkConnValue(at: Located, known: Setting, param: ConnParam, downgrade: boolean): void {
+    const { file } = at;
+    const span = param.valueSpan;
+    const value = param.value;
+    if (known.type === 'enum') {
+      if (!checkEnumValue(file, span, known, value, '') && downgrade) {
+        const last = findings[findings.length - 1];
+        last.code = 'autodb-connection-string';
+        last.severity = 'warning';
+      }
+      return;
+    }
+    if (known.type === 'int' || known.type === 'time') {
+      const reading = readAtoi(value);
+      if (known.rejectZero && reading.value === 0) {
+        add(
+          file,
+          span,
+          downgrade ? 'autodb-connection-string' : 'invalid-port',
+          `Invalid ${known.name} '${value}': PgBouncer reads it as 0 and refuses the entry.`,
+          downgrade ? { severity: 'warning' } : {},
+        );
+        return;
+      }
+      if (!reading.digits) {
+        add(file, span, 'ignored-text', `'${value}' is not a number; PgBouncer reads ${known.name} as 0.`);
+        return;
+      }
+      if (reading.consumed < value.length) {
+        const dropped = value.slice(reading.consumed);
+        const detail =
+          known.type === 'time' && /^\.\d*$/.test(dropped)
+            ? ` (${known.name} is whole seconds here)`
+            : '';
+        add(
+          file,
+          { start: span.start + (param.quoted ? 1 : 0) + reading.consumed, end: span.end - (param.quoted ? 1 : 0) },
+          'ignored-text',
+          `PgBouncer reads ${known.name} as ${reading.value} and ignores '${dropped}'${detail}.`,
+        );
+      }
+      if (known.rejectZero) {
+        const range = known.range ?? { min: 1, max: 65535 };
+        if ((range.min !== undefined && reading.value < range.min) || (range.max !== undefined && reading.value > range.max)) {
+          add(file, span, 'port-out-of-range', `Port ${reading.value} is outside 1..65535.`);
+        }
+        return;
+      }
+      if (reading.value < 0 && !(known.default !== null && Number(known.default) < 0 && reading.value === -1)) {
+        add(file, span, 'negative-value', `${known.name} = ${value} is negative.`);
+      }
+      return;
+    }
+    if (known.reservedValues?.includes(value)) {
+      add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`);
+    }
+  }
+
+  function checkDatabase(at: Located): void {
+    const { entry, file } = at;
+    const name = entry.key.text;
+    if (GRAMMAR.reservedDatabaseNames.includes(name)) {
+      add(
+        file,
+        entry.key.span,
+        'reserved-name',
+        `The database name '${name}' is reserved for PgBouncer's admin console; PgBouncer refuses it.`,
+      );
+      return;
+    }
+    const isFallback = name === GRAMMAR.fallbackDatabaseName;
+    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    const mainSetting = setting('pgbouncer', name);
+    const looksMisplaced =
+      mainSetting !== undefined &&
+      (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));
+    if (looksMisplaced && !isFallback) {
+      add(
+        file,
+        entry.key.span,
+        'misplaced-setting',
+        `'${name}' is a [pgbouncer] setting, but it is in [databases], where PgBouncer reads it as a database named '${name}' and refuses the value. Move it to [pgbouncer].`,
+      );
+      return;
+    }
+    if (connString.error) {
+      add(
+        file,
+        connString.error.span,
+        isFallback ? 'autodb-connection-string' : 'connection-string-syntax',
+        `${connString.error.message}${isFallback ? '' : ' PgBouncer refuses this database entry.'}`,
+        isFallback ? { severity: 'warning' } : {},
+      );
+    }
+    checkConnParams(at, 'databases', connString.params, isFallback);
+    const previous = databases.get(name);
+    if (previous) {
+      add(
+        file,
+        entry.key.span,
+        'duplicate-database',
+        `Database '${name}' is already defined on ${where(previous)}; PgBouncer uses this later definition.`,
+        { related: [relatedTo(previous, 'earlier definition, without effect')] },
+      );
+    }
+    databases.set(name, at);
+  }
+
+  function checkUser(at: Located): void {
+    const { entry, file } = at;
+    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    if (connString.error) {
+      add(file, connString.error.span, 'connection-string-syntax', `${connString.error.message} PgBouncer refuses this user entry.`);
+    }
+    checkConnParams(at, 'users', connString.params, false);
+    const previous = users.get(entry.key.text);
+    if (previous) {
+      add(file, entry.key.span, 'duplicate-user', `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`, {
+        related: [relatedTo(previous, 'earlier entry, without effect')],
+      });
+    }
+    users.set(entry.key.text, at);
+  }
+
+  function checkPeer(at: Located): void {
+    const { entry, file } = at;
+    const { min, max } = GRAMMAR.peerIdRange;
+    if (readStrtonum(entry.key.text, min, max) === null) {
+      add(file, entry.key.span, 'invalid-peer-id', `Peer id '${entry.key.text}' must be a whole number from ${min} to ${max}.`);
+      return;
+    }
+    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    if (connString.error) {
+      add(file, connString.error.span, 'connection-string-syntax', `${connString.error.message} PgBouncer refuses this peer.`);
+      return;
+    }
+    checkConnParams(at, 'peers', connString.params, false);
+    for (const required of settingsOf('peers').filter((s) => s.required)) {
+      if (!connString.params.some((p) => p.key === required.name)) {
+        add(
+          file,
+          entry.key.span,
+          'missing-required-parameter',
+          `Peer ${entry.key.text} has no ${required.name}; PgBouncer refuses it.`,
+        );
+      }
+    }
+    peers.set(entry.key.text, at);
+  }
+
+  for (const file of model.files) {
+    if (file.parsed.nulOffset !== null) {
+      add(
+        file,
+        { start: file.parsed.nulOffset, end: file.parsed.nulOffset + 1 },
+        'nul-character',
+        'PgBouncer stops reading the file at this NUL character; everything after it is ignored.',
+      );
+    }
+  }
+
+  if (!sawMainSection) {
+    add(
+      model.root,
+      { start: 0, end: 0 },
+      'missing-pgbouncer-section',
+      'There is no [pgbouncer] section; PgBouncer refuses to start without one.',
+    );
+  }
+
+  checkTls(pgbouncerSettings);
+  checkListenPort(pgbouncerSettings);
+  summariseIncludes();
+  return dedupe(findings);
+
+  function effective(settings: Map<string, Located>, name: string): string {
+    const at = settings.get(name);
+    if (at) return at.entry.value.text;
+    const known = setting('pgbouncer', name);
+    return known ? (defaultFor(known, target) ?? '') : '';
+  }
+
+  function checkTls(settings: Map<string, Located>): void {
+    if (!sawMainSection) return;
+    const clientMode = effective(settings, 'client_tls_sslmode').toLowerCase();
+    const serverMode = effective(settings, 'server_tls_sslmode').toLowerCase();
+    const authType = effective(settings, 'auth_type').toLowerCase();
+    const anchor = (name: string): Located | undefined => settings.get(name);
+    const report = (names: string[], message: string, code = 'tls-files-required'): void => {
+      const located = names.map(anchor).find((x) => x !== undefined);
+      if (located) add(located.file, located.entry.value.span, code, message);
+      else add(model.root, { start: 0, end: 0 }, code, message);
+    };
+    const validModes = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
+    if (validModes.has(clientMode) && clientMode !== 'disable') {
+      const missing = ['client_tls_key_file', 'client_tls_cert_file'].filter((n) => effective(settings, n) === '');
+      if (missing.length > 0) {
+        report(
+          ['client_tls_sslmode'],
+          `client_tls_sslmode = ${clientMode} enables TLS for clients, but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set; PgBouncer refuses to start.`,
+        );
+      }
+    }
+    if (authType === 'cert') {
+      if (clientMode !== 'verify-full') {
+        report(['auth_type'], `auth_type = cert needs client_tls_sslmode = verify-full; PgBouncer refuses to start.`);
+      } else if (effective(settings, 'client_tls_ca_file') === '') {
+        report(['auth_type'], `auth_type = cert needs client_tls_ca_file to verify client certificates; PgBouncer refuses to start.`);
+      }
+    } else if (clientMode === 'verify-full' && effective(settings, 'client_tls_ca_file') === '') {
+      report(
+        ['client_tls_sslmode'],
+        `client_tls_sslmode = verify-full needs client_tls_ca_file to verify client certificates; PgBouncer refuses to start.`,
+      );
+    }
+    const sides: [string, string][] = [
+      ['server', serverMode],
+      ['client', clientMode],
+    ];
+    for (const [side, mode] of sides) {
+      if (!validModes.has(mode) || mode === 'disable') continue;
+      const protocolsName = `${side}_tls_protocols`;
+      const protocols = effective(settings, protocolsName);
+      if (protocols !== '') {
+        const bad = protocols
+          .split(/[,:]/)
+          .map((word) => word.replace(/^[ \t]+/, '').replace(/^!/, ''))
+          .find((word) => !TLS_PROTOCOL_WORDS.has(word.toLowerCase()));
+        if (bad !== undefined) {
+          report(
+            [protocolsName],
+            `Unknown TLS protocol '${bad}' in ${protocolsName}; PgBouncer refuses to start when it sets up TLS. Use secure, all, or tlsv1.2/tlsv1.3 (a list may use ',' or ':').`,
+            'invalid-tls-setting',
+          );
+        }
+      }
+      if (side === 'client') {
+        const dheparams = effective(settings, 'client_tls_dheparams');
+        if (dheparams !== '' && !DHE_PARAMS.has(dheparams.toLowerCase())) {
+          report(
+            ['client_tls_dheparams'],
+            `Invalid client_tls_dheparams '${dheparams}'; use none, auto or legacy. PgBouncer refuses to start.`,
+            'invalid-tls-setting',
+          );
+        }
+      }
+    }
+  }
+
+  function checkListenPort(settings: Map<string, Located>): void {
+    const port = settings.get('listen_port');
+    if (!port) return;
+    const reading = readCInt(port.entry.value.text);
+    if (reading.ok && reading.stored < 0 && effective(settings, 'listen_addr') !== '') {
+      add(
+        port.file,
+        port.entry.value.span,
+        'invalid-port',
+        `listen_port ${reading.stored} is negative; PgBouncer cannot resolve the listen address with it and refuses to start.`,
+      );
+    }
+  }
+
+  function summariseIncludes(): void {
+    const errorsByInclude = new Map<
+      string,
+      { file: LoadedFile; span: Span; count: number; first: Finding & { origin: LoadedFile } }
+    >();
+    for (const finding of findings) {
+      if (finding.origin.depth === 0 || finding.severity !== 'error') continue;
+      let top = finding.origin;
+      while (top.includedFrom && top.includedFrom.file.depth > 0) top = top.includedFrom.file;
+      const from = top.includedFrom!;
+      const key = `${from.include.span.start}`;
+      const known = errorsByInclude.get(key);
+      if (known) known.count++;
+      else errorsByInclude.set(key, { file: from.file, span: from.include.pathSpan, count: 1, first: finding });
+    }
+    for (const { file, span, count, first } of errorsByInclude.values()) {
+      const line = first.origin.parsed.lineIndex.positionAt(first.span.start).line + 1;
+      add(
+        file,
+        span,
+        'include-has-errors',
+        `The included file has ${count} error${count === 1 ? '' : 's'}; first: ${first.file}:${line}: ${first.message}`,
+        { related: [{ file: first.file, span: first.span, message: first.message }] },
+      );
+    }
+  }
+}
+
+function unitToSeconds(text: string): string | null {
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(text);
+  if (!match) return null;
+  const number = Number(match[1]);
+  const unit = match[2].toLowerCase();
+  const factor = unit === 'ms' ? 0.001 : /^m(in|ins|inutes?)?$/.test(unit) ? 60 : /^h/.test(unit) ? 3600 : /^d/.test(unit) ? 86400 : 1;
+  const seconds = number * factor;
+  return `${Number(seconds.toFixed(3))} (${describeSeconds(seconds)})`;
+}
+
+function dedupe(findings: (Finding & { origin: LoadedFile })[]): Finding[] {
+  const seen = new Set<string>();
+  const result: Finding[] = [];
+  for (const { origin: _origin, ...finding } of findings) {
+    const key = `${finding.file}\0${finding.span.start}\0${finding.span.end}\0${finding.code}\0${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(finding);
+  }
+  return result;
+}
