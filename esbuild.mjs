@@ -1,0 +1,86 @@
+// Bundles the extension client, the language server and the CLI into dist/.
+//
+//   node esbuild.mjs               development build (readable output, linked source maps)
+//   node esbuild.mjs --production  same bundles, minified
+//
+// Every bundle: platform node, target node20, CommonJS, JSON imports inlined (the settings schema).
+// dist/server.js and dist/cli.js are `bin` entries: they get a `#!/usr/bin/env node` line and mode 755.
+import { chmod, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+const HASHBANG = '#!/usr/bin/env node';
+
+/** @type {{ entry: string, outfile: string, external?: string[], executable?: boolean }[]} */
+const bundles = [
+  { entry: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
+  { entry: 'server/src/server.ts', outfile: 'dist/server.js', executable: true },
+  { entry: 'server/src/cli.ts', outfile: 'dist/cli.js', executable: true },
+];
+
+/**
+ * esbuild keeps an entry file's own `#!` line and would print the banner's beside it (two hashbangs, a
+ * syntax error). This blanks the entry's own line (keeping its newline, so source maps stay exact)
+ * and lets the banner write the one hashbang every bin entry should have.
+ * @param {string} entryPath absolute path of the entry file
+ * @returns {esbuild.Plugin}
+ */
+function replaceHashbang(entryPath) {
+  return {
+    name: 'replace-hashbang',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path !== entryPath) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        return { contents: text.replace(/^#![^\n]*/, ''), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** @param {(typeof bundles)[number]} bundle */
+async function buildOne(bundle) {
+  const entryPath = path.join(root, bundle.entry);
+  const outfile = path.join(root, bundle.outfile);
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [entryPath],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    minify: production,
+    external: bundle.external ?? [],
+    loader: { '.json': 'json' },
+    banner: bundle.executable ? { js: HASHBANG } : undefined,
+    plugins: bundle.executable ? [replaceHashbang(entryPath)] : [],
+    logLevel: 'warning',
+  });
+  if (bundle.executable) await chmod(outfile, 0o755);
+  return { name: bundle.outfile, bytes: (await stat(outfile)).size };
+}
+
+/** @param {number} bytes */
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+const started = Date.now();
+const settled = await Promise.allSettled(bundles.map(buildOne));
+const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [[bundles[i].entry, r.reason]] : []));
+if (failed.length > 0) {
+  // esbuild has already printed its own diagnostics (logLevel 'warning'); name what failed.
+  for (const [entry, reason] of failed) {
+    const count = Array.isArray(reason?.errors) ? `${reason.errors.length} error(s)` : String(reason);
+    console.error(`esbuild: building ${entry} failed: ${count}`);
+  }
+  process.exit(1);
+}
+// every build succeeded from here on
+const sizes = settled.map(({ value }) => `${value.name} ${kib(value.bytes)}`).join(', ');
+console.log(`esbuild (${production ? 'production' : 'development'}): ${sizes} in ${Date.now() - started} ms`);
