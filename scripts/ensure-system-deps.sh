@@ -86,6 +86,7 @@ cleanup
 own_policy=0
 
 # Belt and braces: stop system services the install may have started anyway (failures ignored).
+echo "making sure the install left no pgbouncer/postgresql system service running"
 if [ "$had_pgbouncer" = 0 ] && command -v service >/dev/null 2>&1; then
     service pgbouncer stop >>"$log" 2>&1 || true
 fi
