@@ -61,6 +61,20 @@ export function parse(text: string): ParsedFile {
     p = lineEnd;
   };
 
+  if (text.charCodeAt(0) === 0xfeff) {
+    // PgBouncer reads the BOM's bytes as the start of a key and stops; we report that and
+    // read on, so that the rest of the file is still checked.
+    items.push({
+      kind: 'error',
+      code: 'byte-order-mark',
+      span: { start: 0, end: 1 },
+      lineSpan: { start: 0, end: lineEndFrom(text, 0, limit) },
+      message:
+        'The file starts with a UTF-8 byte order mark (BOM), which PgBouncer reads as a syntax error. Save the file without BOM.',
+    });
+    p = 1;
+  }
+
   while (p < limit) {
     while (p < limit && isCSpace(text.charCodeAt(p))) p++;
     if (p >= limit) break;
@@ -147,15 +161,6 @@ export function parse(text: string): ParsedFile {
     }
     while (p < limit && isCBlank(text.charCodeAt(p))) p++;
     if (p >= limit || text.charCodeAt(p) !== 61 /* = */) {
-      if (keyStart === 0 && text.charCodeAt(0) === 0xfeff) {
-        fail(
-          'byte-order-mark',
-          0,
-          1,
-          'The file starts with a UTF-8 byte order mark (BOM); PgBouncer reads it as a syntax error. Save the file without BOM.',
-        );
-        continue;
-      }
       const lineEnd = lineEndFrom(text, p, limit);
       let end = lineEnd;
       while (end > keyStart && isCSpace(text.charCodeAt(end - 1))) end--;
@@ -173,8 +178,10 @@ export function parse(text: string): ParsedFile {
           message = `A key must start with a letter, digit or one of _ . - * (found '${bad}').`;
         } else if (bad === ':') {
           message = `PgBouncer needs '=' between key and value, not ':'.`;
-        } else if (p > keyEnd && isKeyChar(text.charCodeAt(p))) {
+        } else if (p > keyEnd && isKeyChar(text.charCodeAt(p)) && text.slice(p, end).includes('=')) {
           message = `Keys cannot contain spaces: expected '=' after '${keyText}'.`;
+        } else if (p > keyEnd) {
+          message = `Expected '=' between '${keyText}' and its value.`;
         } else {
           message = `Unexpected '${bad}' in key '${keyText}': keys may contain only letters, digits and _ . - *.`;
         }

@@ -545,7 +545,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           file,
           param.keySpan,
           downgrade ? 'autodb-connection-string' : 'unknown-parameter',
-          `Unknown ${noun} '${param.key}'; PgBouncer refuses this entry.${hint}`,
+          `Unknown ${noun} '${param.key}'; PgBouncer ${downgrade ? 'will refuse connections that use this fallback entry' : 'refuses this entry'}.${hint}`,
           sev,
         );
         continue;

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { loadFixtures, portableMessage, runDirectoryOf, sortDiagnostics } from '../support/fixtures';
+import type { ExpectedDiagnostic, Fixture } from '../support/fixtures';
+import { LspClient } from '../support/lsp-client';
+
+const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
+
+function asExpected(diagnostics: Diagnostic[]): ExpectedDiagnostic[] {
+  return sortDiagnostics(
+    diagnostics.map((d) => ({
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: SEVERITY[d.severity ?? 1] as ExpectedDiagnostic['severity'],
+      code: String(d.code),
+      message: portableMessage(typeof d.message === "string" ? d.message : d.message.value),
+    })),
+  );
+}
+
+const fixtures = loadFixtures();
+const byUri = new Map<string, Fixture>(fixtures.map((f) => [pathToFileURL(f.iniPath).toString(), f]));
+let client: LspClient;
+
+before(async () => {
+  client = await LspClient.start();
+  client.settingsFor = (item) => {
+    const fixture = item.scopeUri ? byUri.get(item.scopeUri) : undefined;
+    return {
+      targetVersion: fixture?.expected.targetVersion ?? '',
+      runDirectory: fixture ? (runDirectoryOf(fixture) ?? '') : '',
+    };
+  };
+});
+
+after(async () => {
+  const code = await client.stop();
+  assert.equal(code, 0, 'the server exits with 0 after shutdown and exit');
+});
+
+test('the server announces incremental text sync', () => {
+  assert.equal(client.initializeResult?.capabilities.textDocumentSync && typeof client.initializeResult.capabilities.textDocumentSync === 'object'
+    ? client.initializeResult.capabilities.textDocumentSync.change
+    : undefined, 2);
+});
+
+for (const fixture of fixtures) {
+  test(`diagnostics over stdio match fixture ${fixture.name}`, async () => {
+    const uri = pathToFileURL(fixture.iniPath).toString();
+    const published = await client.open(uri, fixture.text, 1);
+    assert.equal(published.version, 1);
+    assert.deepEqual(asExpected(published.diagnostics), fixture.expected.diagnostics);
+    await client.close(uri);
+  });
+}
+
+test('an edit publishes diagnostics for the new version, and closing clears them', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-edit/pgbouncer.ini';
+  const opened = await client.open(uri, '[pgbouncer]\nmax_client_conn = 100\n', 1);
+  assert.deepEqual(opened.diagnostics, []);
+  // Replace "100" with "10s": an invalid integer.
+  const changed = await client.change(uri, 2, [
+    { range: { start: { line: 1, character: 18 }, end: { line: 1, character: 21 } }, text: '10s' },
+  ]);
+  assert.equal(changed.version, 2);
+  assert.equal(changed.diagnostics.length, 1);
+  assert.equal(changed.diagnostics[0].code, 'invalid-value');
+  assert.deepEqual(changed.diagnostics[0].range, { start: { line: 1, character: 18 }, end: { line: 1, character: 21 } });
+  const fixed = await client.change(uri, 3, [
+    { range: { start: { line: 1, character: 20 }, end: { line: 1, character: 21 } }, text: '' },
+  ]);
+  assert.deepEqual(fixed.diagnostics, []);
+  const closed = await client.close(uri);
+  assert.deepEqual(closed.diagnostics, []);
+});
+
+test('the target version comes from the client settings of each document', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-target/pgbouncer.ini';
+  const previous = client.settingsFor;
+  client.settingsFor = (item) => (item.scopeUri === uri ? { targetVersion: '1.18' } : previous(item));
+  try {
+    const published = await client.open(uri, '[pgbouncer]\nmax_prepared_statements = 100\n', 1);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['newer-than-target'],
+    );
+    await client.close(uri);
+  } finally {
+    client.settingsFor = previous;
+  }
+});
+
+test('the server never crashes on binary or broken text', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-binary/pgbouncer.ini';
+  const junk = '\uFEFF\0\x01[\r[pg\n%include \n\'=\n= =\n' + 'x'.repeat(10000) + '\n[databases]\n*=\'';
+  const published = await client.open(uri, junk, 1);
+  assert.ok(published.diagnostics.length > 0);
+  for (const d of published.diagnostics) assert.ok(d.range.start.line >= 0 && d.range.end.line < 20);
+  await client.close(uri);
+});
