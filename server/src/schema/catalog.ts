@@ -34,6 +34,11 @@ export interface Setting {
   required?: boolean;
   rejectZero?: boolean;
   reservedValues?: string[];
+  /** Version from which reservedValues are refused (default: addedIn). */
+  reservedValuesSince?: string;
+  /** For paths: what PgBouncer does with it, so we know what to check. */
+  pathKind?: 'input-file' | 'output-file' | 'directory' | 'none';
+  reloadableHistory?: { since: string; value: boolean }[];
   recommended?: string;
   description: string;
   docUrl?: string;

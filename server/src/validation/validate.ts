@@ -382,7 +382,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       case 'string':
       case 'list':
       case 'path': {
-        if (known.reservedValues?.includes(value)) {
+        if (isReserved(known, value)) {
           add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${name}.`);
           return;
         }
@@ -408,6 +408,14 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
   }
 
+  function isReserved(known: Setting, value: string): boolean {
+    return (
+      known.reservedValues !== undefined &&
+      known.reservedValues.includes(value) &&
+      availableIn(known.reservedValuesSince ?? known.addedIn, target)
+    );
+  }
+
   function checkNumberRange(file: LoadedFile, span: Span, known: Setting, value: number, text: string): void {
     const range = known.range;
     if (value < 0 && (range?.min === undefined || range.min >= 0)) {
@@ -415,7 +423,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         file,
         span,
         'negative-value',
-        `${known.name} = ${text} is negative; PgBouncer accepts it, but a negative ${known.unit ?? 'value'} makes no sense.`,
+        `${known.name} = ${text} is negative; PgBouncer accepts it, but it makes no sense here.`,
       );
       return;
     }
@@ -490,7 +498,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
   function checkPath(at: Located, known: Setting, value: string): void {
     const resolved = resolvePath(value, model.runDirectory);
-    const kind = (known as Setting & { pathKind?: string }).pathKind ?? 'file';
+    const kind = known.pathKind ?? 'input-file';
+    if (kind === 'none') return;
     const fs = options.fileSystem;
     if (kind === 'output-file') {
       const dir = resolved.replace(/\/[^/]*$/, '') || '/';
@@ -633,7 +642,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       }
       return;
     }
-    if (known.reservedValues?.includes(value)) {
+    if (isReserved(known, value)) {
       add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`);
     }
   }

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// pgbouncer-lint: checks pgbouncer.ini files from the command line. Reads the arguments (cli/args.ts),
+// lints each FILE with the engine, and prints the findings as text, JSON or SARIF (cli/format-*.ts).
+//
+// Exit status: 0 no error finding, 1 at least one error finding, 2 a usage error, an unreadable file or
+// an internal error (unreadable files are reported on stderr and the other files are still linted).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCliArgs, PROGRAM, usageText } from './cli/args';
+import type { CliOptions } from './cli/args';
+import { collectDiagnostics, STDIN_NAME } from './cli/diagnostics';
+import type { CliDiagnostic, LintedFile } from './cli/diagnostics';
+import { formatJson } from './cli/format-json';
+import { formatSarif, toolVersion } from './cli/format-sarif';
+import type { SarifToolNotification } from './cli/format-sarif';
+import { formatText, useColor } from './cli/format-text';
+import { lintText, nodeFileSystem } from './engine';
+
+const EXIT_OK = 0;
+const EXIT_ERRORS = 1;
+const EXIT_FAILURE = 2;
+
+function complain(message: string): void {
+  process.stderr.write(`${PROGRAM}: ${message}\n`);
+}
+
+function readStdin(): { text: string } | { error: string } {
+  try {
+    return { text: fs.readFileSync(0, 'utf8') };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function run(argv: readonly string[]): number {
+  const parsed = parseCliArgs(argv);
+  if (!parsed.ok) {
+    complain(`${parsed.message} (see '${PROGRAM} --help')`);
+    return EXIT_FAILURE;
+  }
+  const options = parsed.options;
+  if (options.help) {
+    process.stdout.write(usageText());
+    return EXIT_OK;
+  }
+  if (options.version) {
+    process.stdout.write(`${PROGRAM} ${toolVersion()}\n`);
+    return EXIT_OK;
+  }
+
+  const cwd = process.cwd();
+  let runDirectory: string | undefined;
+  if (options.runDirectory !== undefined) {
+    runDirectory = path.resolve(cwd, options.runDirectory);
+    const kind = nodeFileSystem.stat(runDirectory);
+    if (kind !== 'directory') {
+      const reason = kind === null ? 'No such file or directory' : 'Not a directory';
+      complain(`invalid --run-dir '${options.runDirectory}': ${reason}`);
+      return EXIT_FAILURE;
+    }
+  }
+
+  const linted: LintedFile[] = [];
+  const unreadable: SarifToolNotification[] = [];
+  let stdin: { text: string } | { error: string } | undefined;
+  for (const file of options.files) {
+    const name = file === '-' ? STDIN_NAME : file;
+    const read = file === '-' ? (stdin ??= readStdin()) : nodeFileSystem.readFile(file);
+    if ('error' in read) {
+      const message = `cannot read '${name}': ${read.error}`;
+      complain(message);
+      unreadable.push({ message, file: name });
+      continue;
+    }
+    const result = lintText(read.text, { filePath: name, targetVersion: options.target, runDirectory });
+    linted.push({ name, result });
+  }
+
+  const all = collectDiagnostics(linted, cwd);
+  const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
+  const output = render(shown, options, { cwd, fileCount: linted.length, unreadable });
+  if (output !== '') process.stdout.write(output);
+
+  if (unreadable.length > 0) return EXIT_FAILURE;
+  return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+}
+
+function render(
+  diagnostics: CliDiagnostic[],
+  options: CliOptions,
+  context: { cwd: string; fileCount: number; unreadable: SarifToolNotification[] },
+): string {
+  switch (options.format) {
+    case 'json':
+      return formatJson(diagnostics);
+    case 'sarif':
+      return formatSarif(diagnostics, {
+        cwd: context.cwd,
+        executionSuccessful: context.unreadable.length === 0,
+        notifications: context.unreadable,
+      });
+    case 'text':
+      // Nothing was linted (every file unreadable): stderr has said why; a summary would mislead.
+      if (context.fileCount === 0) return '';
+      return formatText(diagnostics, {
+        color: useColor(options.color, process.env, process.stdout.isTTY === true),
+        fileCount: context.fileCount,
+        quiet: options.quiet,
+      });
+  }
+}
+
+function main(): void {
+  // A reader that goes away (`pgbouncer-lint ... | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    complain(`cannot write the output: ${error.message}`);
+    process.exit(EXIT_FAILURE);
+  });
+  try {
+    process.exitCode = run(process.argv.slice(2));
+  } catch (error) {
+    const debug = process.env.PGBOUNCER_LINT_DEBUG === '1';
+    const detail = error instanceof Error ? (debug && error.stack ? error.stack : error.message) : String(error);
+    complain(`internal error: ${detail}`);
+    if (!debug) complain('set PGBOUNCER_LINT_DEBUG=1 to see where it happened, and please report it');
+    process.exitCode = EXIT_FAILURE;
+  }
+}
+
+main();

@@ -1,0 +1,242 @@
+// Command-line arguments of pgbouncer-lint, parsed with node:util's parseArgs and checked without
+// touching the file system (cli.ts checks that files and --run-dir exist).
+//
+// Every option is one entry of OPTIONS: its parseArgs type, its help line and how its value is read into
+// CliOptions. A new option (e.g. --fix, or --report FILE) is one more entry there plus its field in
+// CliOptions; the parser and the help text pick it up.
+
+import { parseArgs } from 'node:util';
+import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../schema/catalog';
+import type { Version } from '../schema/catalog';
+
+export const PROGRAM = 'pgbouncer-lint';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** Rule profiles; none changes anything yet (audit rules that depend on it come later). */
+export const PROFILES = ['production', 'development'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export interface CliOptions {
+  format: OutputFormat;
+  /** The resolved --target-version; the newest release by default. */
+  target: Version;
+  profile: Profile;
+  /** --run-dir exactly as given (relative to the current directory); absent: each file's own folder. */
+  runDirectory?: string;
+  /** false with --no-color; undefined lets the environment and the terminal decide. */
+  color?: boolean;
+  /** Report errors only. */
+  quiet: boolean;
+  help: boolean;
+  version: boolean;
+  /** FILE arguments in the order given; '-' is standard input. */
+  files: string[];
+}
+
+export type ParseOutcome = { ok: true; options: CliOptions } | { ok: false; message: string };
+
+/** A bad command line: the message is one line, without the program name. */
+export class UsageError extends Error {}
+
+interface OptionSpec {
+  /** Long name without the dashes. */
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  /** Shown in the help for string options, e.g. FORMAT. */
+  valueName?: string;
+  description: string;
+  /** Reads the (last) value into the options; throws UsageError for a bad value. */
+  apply(options: CliOptions, value: string | boolean): void;
+}
+
+function oneOf<T extends string>(option: string, allowed: readonly T[], value: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`invalid ${option} '${value}': use ${listOf(allowed)}`);
+}
+
+function listOf(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** The oldest and newest minor releases, e.g. ['1.0', '1.25']. */
+function releaseRange(): [string, string] {
+  const minor = (release: string) => release.split('.').slice(0, 2).join('.');
+  return [minor(RELEASES[0]), NEWEST_RELEASE];
+}
+
+export function targetVersionHint(): string {
+  const [oldest, newest] = releaseRange();
+  const newestFull = RELEASES[RELEASES.length - 1];
+  return `use a PgBouncer release from ${oldest} to ${newest} such as 1.18, ${newest} or ${newestFull}, or '${UNRELEASED}'`;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'format',
+    type: 'string',
+    valueName: 'FORMAT',
+    description: `output format: ${listOf(FORMATS)} (default text)`,
+    apply(options, value) {
+      options.format = oneOf('--format', FORMATS, String(value));
+    },
+  },
+  {
+    name: 'target-version',
+    type: 'string',
+    valueName: 'X.Y',
+    description: `PgBouncer release the configuration is for (default ${NEWEST_RELEASE}, the newest); '${UNRELEASED}' for the development version`,
+    apply(options, value) {
+      const target = resolveTargetVersion(String(value));
+      if (!target) throw new UsageError(`invalid --target-version '${String(value)}': ${targetVersionHint()}`);
+      options.target = target;
+    },
+  },
+  {
+    name: 'profile',
+    type: 'string',
+    valueName: 'NAME',
+    description: `rule profile: ${listOf(PROFILES)} (default production)`,
+    apply(options, value) {
+      options.profile = oneOf('--profile', PROFILES, String(value));
+    },
+  },
+  {
+    name: 'run-dir',
+    type: 'string',
+    valueName: 'DIR',
+    description: "directory PgBouncer runs in: relative paths and %include are resolved from it (default each file's folder)",
+    apply(options, value) {
+      if (value === '') throw new UsageError('invalid --run-dir: the directory name is empty');
+      options.runDirectory = String(value);
+    },
+  },
+  {
+    name: 'no-color',
+    type: 'boolean',
+    description: 'no colours in text output (also NO_COLOR=1; FORCE_COLOR=1 forces them)',
+    apply(options) {
+      options.color = false;
+    },
+  },
+  {
+    name: 'quiet',
+    type: 'boolean',
+    description: 'report errors only, no warnings, information or hints',
+    apply(options) {
+      options.quiet = true;
+    },
+  },
+  {
+    name: 'help',
+    short: 'h',
+    type: 'boolean',
+    description: 'show this help',
+    apply(options) {
+      options.help = true;
+    },
+  },
+  {
+    name: 'version',
+    type: 'boolean',
+    description: 'show the version',
+    apply(options) {
+      options.version = true;
+    },
+  },
+];
+
+export function defaultOptions(): CliOptions {
+  return {
+    format: 'text',
+    target: resolveTargetVersion(NEWEST_RELEASE)!,
+    profile: 'production',
+    quiet: false,
+    help: false,
+    version: false,
+    files: [],
+  };
+}
+
+/**
+ * Reads the command line (without the node and script arguments). --help and --version are answered even
+ * when something else is wrong with the values; an unknown option or a missing value never is.
+ */
+export function parseCliArgs(argv: readonly string[]): ParseOutcome {
+  try {
+    return { ok: true, options: parseOrThrow(argv) };
+  } catch (error) {
+    if (error instanceof UsageError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+function parseOrThrow(argv: readonly string[]): CliOptions {
+  const specs = new Map(OPTIONS.map((spec) => [spec.name, spec]));
+  const config = Object.fromEntries(
+    OPTIONS.map((spec) => [spec.name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  );
+  // strict: false keeps unknown options and missing values as tokens, so the messages here can be short
+  // and say exactly what is wrong.
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: config,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const options = defaultOptions();
+  const given: { spec: OptionSpec; value: string | boolean }[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      options.files.push(token.value);
+      continue;
+    }
+    if (token.kind !== 'option') continue; // the '--' terminator
+    const spec = specs.get(token.name);
+    if (!spec) {
+      throw new UsageError(`unknown option '${token.rawName}'`);
+    }
+    if (spec.type === 'string') {
+      // parseArgs (non-strict) leaves the value out when the option is last, and takes the next argument
+      // even when it is another option; neither is meant as a value here.
+      if (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('--'))) {
+        throw new UsageError(`option '${token.rawName}' needs a value (${token.rawName} ${spec.valueName ?? 'VALUE'})`);
+      }
+      given.push({ spec, value: token.value });
+    } else {
+      if (token.inlineValue) throw new UsageError(`option '${token.rawName}' takes no value`);
+      given.push({ spec, value: true });
+    }
+  }
+  // Help and version first: `--help` answers even next to a bad value.
+  for (const { spec, value } of given) if (spec.name === 'help' || spec.name === 'version') spec.apply(options, value);
+  if (options.help || options.version) return options;
+  for (const { spec, value } of given) spec.apply(options, value);
+  if (options.files.length === 0) throw new UsageError('no FILE given');
+  return options;
+}
+
+export function usageText(): string {
+  const lines = [
+    `Usage: ${PROGRAM} [OPTION]... FILE...`,
+    '',
+    "Checks PgBouncer configuration files (pgbouncer.ini) the way PgBouncer reads them. FILE '-' reads standard input.",
+    '',
+    'Options:',
+  ];
+  const labels = OPTIONS.map((spec) => {
+    const long = `--${spec.name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    return spec.short ? `-${spec.short}, ${long}` : `    ${long}`;
+  });
+  const width = Math.max(...labels.map((label) => label.length));
+  OPTIONS.forEach((spec, index) => lines.push(`  ${labels[index].padEnd(width)}  ${spec.description}`));
+  lines.push(
+    '',
+    'Exit status: 0 no error found (warnings may have been reported), 1 an error found,',
+    '2 a usage error, an unreadable file or an internal error.',
+  );
+  return lines.join('\n') + '\n';
+}

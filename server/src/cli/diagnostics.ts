@@ -1,0 +1,137 @@
+// The engine's findings as the CLI reports them: 1-based lines and columns, file names as the user
+// knows them, sorted and without duplicates. The formatters (format-text, format-json, format-sarif)
+// take these and nothing else.
+
+import * as path from 'node:path';
+import type { LintResult } from '../engine';
+import type { LoadedFile } from '../model/config';
+import type { Severity } from '../validation/checks';
+
+/** What `-` on the command line is called in findings. */
+export const STDIN_NAME = '<stdin>';
+
+export interface CliLocation {
+  /** As shown to the user: the main file as given on the command line, included files relative to the
+   * current directory when they are inside it, absolute otherwise. */
+  file: string;
+  /** Absolute path; null for standard input. */
+  absolutePath: string | null;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+  endLine: number;
+  /** 1-based column just after the end (exclusive). */
+  endColumn: number;
+}
+
+export interface CliRelated extends CliLocation {
+  message: string;
+}
+
+export interface CliDiagnostic extends CliLocation {
+  severity: Severity;
+  code: string;
+  message: string;
+  related: CliRelated[];
+  /** The text of the diagnostic's first line (for SARIF fingerprints). */
+  lineText: string;
+}
+
+/** One FILE argument and what the engine found. */
+export interface LintedFile {
+  /** As given on the command line; STDIN_NAME for '-'. */
+  name: string;
+  result: LintResult;
+}
+
+export function displayPath(absolutePath: string, cwd: string): string {
+  const relative = path.relative(cwd, absolutePath);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    return absolutePath;
+  }
+  return relative;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
+  return (
+    compareText(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Every finding of every linted file (main and included), sorted by file, line and column. A finding
+ * reported twice (an included file shared by two FILE arguments) is kept once.
+ */
+export function collectDiagnostics(linted: readonly LintedFile[], cwd: string): CliDiagnostic[] {
+  const all: CliDiagnostic[] = [];
+  const seen = new Set<string>();
+  for (const { name, result } of linted) {
+    const rootPath = result.model.root.path;
+    // An included file appears once per inclusion, always with the same text: the first one will do.
+    const files = new Map<string, LoadedFile>();
+    for (const file of result.model.files) if (!files.has(file.path)) files.set(file.path, file);
+    const locate = (file: string, span: { start: number; end: number }): CliLocation => {
+      const isRoot = file === rootPath;
+      const absolutePath = isRoot && name === STDIN_NAME ? null : path.resolve(cwd, file);
+      const shown = isRoot ? name : absolutePath === null ? file : displayPath(absolutePath, cwd);
+      const index = files.get(file)?.parsed.lineIndex;
+      if (!index) return { file: shown, absolutePath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+      const range = index.rangeOf(span);
+      return {
+        file: shown,
+        absolutePath,
+        line: range.start.line + 1,
+        column: range.start.character + 1,
+        endLine: range.end.line + 1,
+        endColumn: range.end.character + 1,
+      };
+    };
+    for (const finding of result.findings) {
+      const location = locate(finding.file, finding.span);
+      const key = [location.file, location.line, location.column, location.endLine, location.endColumn, finding.code, finding.message].join('\0');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const parsed = files.get(finding.file)?.parsed;
+      const lineText = parsed
+        ? parsed.text.slice(parsed.lineIndex.lineStart(location.line - 1), parsed.lineIndex.lineEnd(location.line - 1))
+        : '';
+      all.push({
+        ...location,
+        severity: finding.severity,
+        code: finding.code,
+        message: finding.message,
+        related: (finding.related ?? [])
+          .filter((info) => files.has(info.file))
+          .map((info) => ({ ...locate(info.file, info.span), message: info.message })),
+        lineText,
+      });
+    }
+  }
+  return all.sort(compareDiagnostics);
+}
+
+export interface Counts {
+  error: number;
+  warning: number;
+  information: number;
+  hint: number;
+}
+
+export function countBySeverity(diagnostics: readonly CliDiagnostic[]): Counts {
+  const counts: Counts = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const diagnostic of diagnostics) counts[diagnostic.severity]++;
+  return counts;
+}

@@ -1,0 +1,39 @@
+// JSON output: `{"diagnostics": [...]}` and nothing else, for scripts. Lines and columns are 1-based;
+// endLine/endColumn are where the finding's range ends (exclusive).
+
+import type { Severity } from '../validation/checks';
+import type { CliDiagnostic } from './diagnostics';
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export interface JsonReport {
+  diagnostics: JsonDiagnostic[];
+}
+
+export function toJsonReport(diagnostics: readonly CliDiagnostic[]): JsonReport {
+  return {
+    diagnostics: diagnostics.map((d) => ({
+      file: d.file,
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    })),
+  };
+}
+
+export function formatJson(diagnostics: readonly CliDiagnostic[]): string {
+  return JSON.stringify(toJsonReport(diagnostics), null, 2) + '\n';
+}
