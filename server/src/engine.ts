@@ -58,7 +58,11 @@ export function targetFrom(value: string | Version | undefined): Version {
 export function lintText(text: string, options: LintOptions): LintResult {
   const target = targetFrom(options.targetVersion);
   const fileSystem = options.fileSystem ?? nodeFileSystem;
-  const model = loadConfig(text, { filePath: options.filePath, runDirectory: options.runDirectory, fileSystem });
+  const model = loadConfig(text, {
+    filePath: options.filePath,
+    runDirectory: options.runDirectory,
+    fileSystem,
+  });
   const findings = validate(model, { target, fileSystem });
   return { model, target, findings };
 }

@@ -59,7 +59,9 @@ async function validateDocument(document: TextDocument): Promise<void> {
   try {
     diagnostics = computeDiagnostics(document, settings);
   } catch (error) {
-    connection.console.error(`Analysis of ${document.uri} failed: ${(error as Error).stack ?? String(error)}`);
+    connection.console.error(
+      `Analysis of ${document.uri} failed: ${(error as Error).stack ?? String(error)}`,
+    );
     diagnostics = [];
   }
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });

@@ -55,6 +55,7 @@ export function normalizeSettings(raw: unknown): Settings {
     typeof input.targetVersion === 'string' && resolveTargetVersion(input.targetVersion)
       ? input.targetVersion
       : DEFAULT_SETTINGS.targetVersion;
-  const runDirectory = typeof input.runDirectory === 'string' ? input.runDirectory : DEFAULT_SETTINGS.runDirectory;
+  const runDirectory =
+    typeof input.runDirectory === 'string' ? input.runDirectory : DEFAULT_SETTINGS.runDirectory;
   return { targetVersion, runDirectory };
 }

@@ -17,7 +17,7 @@ function asExpected(diagnostics: Diagnostic[]): ExpectedDiagnostic[] {
       endColumn: d.range.end.character + 1,
       severity: SEVERITY[d.severity ?? 1] as ExpectedDiagnostic['severity'],
       code: String(d.code),
-      message: portableMessage(typeof d.message === "string" ? d.message : d.message.value),
+      message: portableMessage(typeof d.message === 'string' ? d.message : d.message.value),
     })),
   );
 }
@@ -43,9 +43,13 @@ after(async () => {
 });
 
 test('the server announces incremental text sync', () => {
-  assert.equal(client.initializeResult?.capabilities.textDocumentSync && typeof client.initializeResult.capabilities.textDocumentSync === 'object'
-    ? client.initializeResult.capabilities.textDocumentSync.change
-    : undefined, 2);
+  assert.equal(
+    client.initializeResult?.capabilities.textDocumentSync &&
+      typeof client.initializeResult.capabilities.textDocumentSync === 'object'
+      ? client.initializeResult.capabilities.textDocumentSync.change
+      : undefined,
+    2,
+  );
 });
 
 for (const fixture of fixtures) {
@@ -69,7 +73,10 @@ test('an edit publishes diagnostics for the new version, and closing clears them
   assert.equal(changed.version, 2);
   assert.equal(changed.diagnostics.length, 1);
   assert.equal(changed.diagnostics[0].code, 'invalid-value');
-  assert.deepEqual(changed.diagnostics[0].range, { start: { line: 1, character: 18 }, end: { line: 1, character: 21 } });
+  assert.deepEqual(changed.diagnostics[0].range, {
+    start: { line: 1, character: 18 },
+    end: { line: 1, character: 21 },
+  });
   const fixed = await client.change(uri, 3, [
     { range: { start: { line: 1, character: 20 }, end: { line: 1, character: 21 } }, text: '' },
   ]);
@@ -96,7 +103,7 @@ test('the target version comes from the client settings of each document', async
 
 test('the server never crashes on binary or broken text', async () => {
   const uri = 'file:///tmp/pgbouncer-lsp-binary/pgbouncer.ini';
-  const junk = '\uFEFF\0\x01[\r[pg\n%include \n\'=\n= =\n' + 'x'.repeat(10000) + '\n[databases]\n*=\'';
+  const junk = "\uFEFF\0\x01[\r[pg\n%include \n'=\n= =\n" + 'x'.repeat(10000) + "\n[databases]\n*='";
   const published = await client.open(uri, junk, 1);
   assert.ok(published.diagnostics.length > 0);
   for (const d of published.diagnostics) assert.ok(d.range.start.line >= 0 && d.range.end.line < 20);

@@ -37,7 +37,11 @@ export interface Fixture {
 export function loadFixtures(): Fixture[] {
   return fs
     .readdirSync(FIXTURES_DIR)
-    .filter((file) => file.endsWith('.ini') && fs.existsSync(path.join(FIXTURES_DIR, file.replace(/\.ini$/, '.expected.json'))))
+    .filter(
+      (file) =>
+        file.endsWith('.ini') &&
+        fs.existsSync(path.join(FIXTURES_DIR, file.replace(/\.ini$/, '.expected.json'))),
+    )
     .sort()
     .map((file) => {
       const iniPath = path.join(FIXTURES_DIR, file);
@@ -49,12 +53,18 @@ export function loadFixtures(): Fixture[] {
 }
 
 export function runDirectoryOf(fixture: Fixture): string | undefined {
-  return fixture.expected.runDirectory ? path.resolve(FIXTURES_DIR, fixture.expected.runDirectory) : undefined;
+  return fixture.expected.runDirectory
+    ? path.resolve(FIXTURES_DIR, fixture.expected.runDirectory)
+    : undefined;
 }
 
 export function sortDiagnostics<T extends ExpectedDiagnostic>(diagnostics: T[]): T[] {
   return [...diagnostics].sort(
-    (a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code) || a.message.localeCompare(b.message),
+    (a, b) =>
+      a.line - b.line ||
+      a.column - b.column ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
   );
 }
 

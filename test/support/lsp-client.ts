@@ -30,7 +30,11 @@ import type {
 export const SERVER_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 
 export class LspClient {
-  private readonly waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: {
+    uri: string;
+    accept: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   readonly published: PublishDiagnosticsParams[] = [];
   /** Answers workspace/configuration, per document URI. */
   settingsFor: (item: ConfigurationItem) => unknown = () => ({});
@@ -42,10 +46,16 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(options: { pullConfiguration?: boolean; initializationOptions?: unknown } = {}): Promise<LspClient> {
-    if (!fs.existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run npm run build first`);
+  static async start(
+    options: { pullConfiguration?: boolean; initializationOptions?: unknown } = {},
+  ): Promise<LspClient> {
+    if (!fs.existsSync(SERVER_BUNDLE))
+      throw new Error(`${SERVER_BUNDLE} is missing: run npm run build first`);
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -58,14 +68,19 @@ export class LspClient {
         }
       }
     });
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => client.settingsFor(item)));
+    connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => client.settingsFor(item)),
+    );
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.listen();
     client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.pullConfiguration ?? true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: options.pullConfiguration ?? true,
+          didChangeConfiguration: { dynamicRegistration: true },
+        },
         textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } },
       },
       initializationOptions: options.initializationOptions,
@@ -81,7 +96,10 @@ export class LspClient {
     timeoutMs = 10000,
   ): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms\n${this.stderr}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         uri,
         accept,
@@ -93,7 +111,12 @@ export class LspClient {
     });
   }
 
-  async open(uri: string, text: string, version = 1, languageId = 'pgbouncer-ini'): Promise<PublishDiagnosticsParams> {
+  async open(
+    uri: string,
+    text: string,
+    version = 1,
+    languageId = 'pgbouncer-ini',
+  ): Promise<PublishDiagnosticsParams> {
     const diagnostics = this.nextDiagnostics(uri, (p) => p.version === version);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId, version, text },
@@ -101,7 +124,11 @@ export class LspClient {
     return diagnostics;
   }
 
-  async change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<PublishDiagnosticsParams> {
+  async change(
+    uri: string,
+    version: number,
+    changes: TextDocumentContentChangeEvent[],
+  ): Promise<PublishDiagnosticsParams> {
     const diagnostics = this.nextDiagnostics(uri, (p) => p.version === version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version },
@@ -111,14 +138,19 @@ export class LspClient {
   }
 
   async close(uri: string): Promise<PublishDiagnosticsParams> {
-    const diagnostics = this.nextDiagnostics(uri, (p) => p.diagnostics.length === 0 && p.version === undefined);
+    const diagnostics = this.nextDiagnostics(
+      uri,
+      (p) => p.diagnostics.length === 0 && p.version === undefined,
+    );
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     return diagnostics;
   }
 
   /** Polite shutdown; resolves with the exit code. */
   async stop(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => this.process.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      this.process.once('exit', (code) => resolve(code)),
+    );
     await this.connection.sendRequest(ShutdownRequest.type);
     await this.connection.sendNotification(ExitNotification.type);
     const code = await exited;

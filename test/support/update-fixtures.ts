@@ -9,6 +9,9 @@ const only = new Set(process.argv.slice(2));
 for (const fixture of loadFixtures()) {
   if (only.size > 0 && !only.has(fixture.name)) continue;
   const expected = { ...fixture.expected, diagnostics: lintFixture(fixture) };
-  fs.writeFileSync(fixture.iniPath.replace(/\.ini$/, '.expected.json'), JSON.stringify(expected, null, 2) + '\n');
+  fs.writeFileSync(
+    fixture.iniPath.replace(/\.ini$/, '.expected.json'),
+    JSON.stringify(expected, null, 2) + '\n',
+  );
   console.log(`${fixture.name}: ${expected.diagnostics.length} diagnostics`);
 }

@@ -6,7 +6,8 @@ import type { Entry, Item } from '../../server/src/parser/syntax';
 import { LineIndex } from '../../server/src/parser/syntax';
 
 const entries = (items: Item[]): Entry[] => items.filter((item): item is Entry => item.kind === 'entry');
-const slice = (text: string, span: { start: number; end: number }): string => text.slice(span.start, span.end);
+const slice = (text: string, span: { start: number; end: number }): string =>
+  text.slice(span.start, span.end);
 
 test('reads a section header and an entry on one line, as PgBouncer does', () => {
   const text = '[pgbouncer] listen_port = 6432\n';
@@ -108,7 +109,10 @@ test('every span lies inside the text, whatever the input', () => {
   const samples = ['', '[', ']', '=', "'", '%include ', '\r\r\n=\n', 'a=\n[x]y=z', '\uFEFF', '[a\n]b=c\0d'];
   for (const text of samples) {
     for (const item of parse(text).items) {
-      assert.ok(item.span.start >= 0 && item.span.end <= text.length && item.span.start <= item.span.end, JSON.stringify(text));
+      assert.ok(
+        item.span.start >= 0 && item.span.end <= text.length && item.span.start <= item.span.end,
+        JSON.stringify(text),
+      );
     }
   }
 });

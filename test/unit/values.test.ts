@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readAtoi, readCInt, readCTime, readCUint, readStrtonum, describeSeconds } from '../../server/src/validation/values';
+import {
+  readAtoi,
+  readCInt,
+  readCTime,
+  readCUint,
+  readStrtonum,
+  describeSeconds,
+} from '../../server/src/validation/values';
 
 const int = (text: string): number | null => {
   const reading = readCInt(text);

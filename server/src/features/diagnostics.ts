@@ -31,7 +31,11 @@ export function documentPath(uri: string): string {
   return path.join(process.cwd(), name);
 }
 
-export function lintDocument(document: TextDocument, settings: Settings, fileSystem?: FileSystem): LintResult {
+export function lintDocument(
+  document: TextDocument,
+  settings: Settings,
+  fileSystem?: FileSystem,
+): LintResult {
   return lintText(document.getText(), {
     filePath: documentPath(document.uri),
     targetVersion: settings.targetVersion,
@@ -40,7 +44,11 @@ export function lintDocument(document: TextDocument, settings: Settings, fileSys
   });
 }
 
-export function toDiagnostic(finding: Finding, lineIndex: LineIndex, lineIndexOf: (file: string) => LineIndex | undefined): Diagnostic {
+export function toDiagnostic(
+  finding: Finding,
+  lineIndex: LineIndex,
+  lineIndexOf: (file: string) => LineIndex | undefined,
+): Diagnostic {
   const diagnostic: Diagnostic = {
     range: lineIndex.rangeOf(finding.span),
     severity: SEVERITY[finding.severity],
@@ -49,14 +57,19 @@ export function toDiagnostic(finding: Finding, lineIndex: LineIndex, lineIndexOf
     message: finding.message,
   };
   if (finding.tags) {
-    diagnostic.tags = finding.tags.map((tag) => (tag === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
+    diagnostic.tags = finding.tags.map((tag) =>
+      tag === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary,
+    );
   }
   if (finding.related) {
     const related: DiagnosticRelatedInformation[] = [];
     for (const info of finding.related) {
       const index = lineIndexOf(info.file);
       if (!index) continue;
-      related.push({ location: { uri: pathToFileURL(info.file).toString(), range: index.rangeOf(info.span) }, message: info.message });
+      related.push({
+        location: { uri: pathToFileURL(info.file).toString(), range: index.rangeOf(info.span) },
+        message: info.message,
+      });
     }
     if (related.length > 0) diagnostic.relatedInformation = related;
   }
@@ -64,7 +77,11 @@ export function toDiagnostic(finding: Finding, lineIndex: LineIndex, lineIndexOf
 }
 
 /** Diagnostics for one open document: the findings located in it. */
-export function computeDiagnostics(document: TextDocument, settings: Settings, fileSystem?: FileSystem): Diagnostic[] {
+export function computeDiagnostics(
+  document: TextDocument,
+  settings: Settings,
+  fileSystem?: FileSystem,
+): Diagnostic[] {
   if (Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES) {
     return [
       {
@@ -79,7 +96,8 @@ export function computeDiagnostics(document: TextDocument, settings: Settings, f
   const result = lintDocument(document, settings, fileSystem);
   const ownPath = result.model.root.path;
   const indexes = new Map<string, LineIndex>();
-  for (const file of result.model.files) if (!indexes.has(file.path)) indexes.set(file.path, file.parsed.lineIndex);
+  for (const file of result.model.files)
+    if (!indexes.has(file.path)) indexes.set(file.path, file.parsed.lineIndex);
   const lineIndex = result.model.root.parsed.lineIndex;
   return result.findings
     .filter((finding) => finding.file === ownPath)

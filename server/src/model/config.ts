@@ -28,12 +28,16 @@ export type ConfigEvent =
   | { kind: 'section'; file: LoadedFile; header: SectionHeader }
   | { kind: 'entry'; file: LoadedFile; entry: Entry; section: string | null }
   | { kind: 'error'; file: LoadedFile; error: SyntaxError }
-  | { kind: 'include'; file: LoadedFile; include: Include; resolvedPath: string; problem: IncludeProblem | null };
+  | {
+      kind: 'include';
+      file: LoadedFile;
+      include: Include;
+      resolvedPath: string;
+      problem: IncludeProblem | null;
+    };
 
 export type IncludeProblem =
-  | { kind: 'unreadable'; message: string }
-  | { kind: 'too-deep' }
-  | { kind: 'empty-path' };
+  { kind: 'unreadable'; message: string } | { kind: 'too-deep' } | { kind: 'empty-path' };
 
 export interface ConfigModel {
   root: LoadedFile;
@@ -95,7 +99,12 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
               else parseCache.set(resolvedPath, (parsed = parse(read.text)));
             }
             if (parsed) {
-              included = { path: resolvedPath, parsed, depth: file.depth + 1, includedFrom: { file, include: item } };
+              included = {
+                path: resolvedPath,
+                parsed,
+                depth: file.depth + 1,
+                includedFrom: { file, include: item },
+              };
             }
           }
           events.push({ kind: 'include', file, include: item, resolvedPath, problem });

@@ -170,10 +170,9 @@ export function parse(text: string): ParsedFile {
         const bad = text.charAt(p);
         let message: string;
         if (keyStart === keyEnd && /^%include\b/i.test(text.slice(p, p + 9))) {
-          message =
-            text.startsWith('%include', p)
-              ? '%include needs a file name after a space.'
-              : "'%include' must be written in lower case.";
+          message = text.startsWith('%include', p)
+            ? '%include needs a file name after a space.'
+            : "'%include' must be written in lower case.";
         } else if (keyStart === keyEnd) {
           message = `A key must start with a letter, digit or one of _ . - * (found '${bad}').`;
         } else if (bad === ':') {

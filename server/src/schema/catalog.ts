@@ -102,7 +102,11 @@ export function resolveTargetVersion(text: string): Version | null {
   return known ? version : null;
 }
 
-export const DEFAULT_TARGET: Version = parseVersion(NEWEST_RELEASE)!;
+export const DEFAULT_TARGET: Version = parseVersion(NEWEST_RELEASE) ?? {
+  label: NEWEST_RELEASE,
+  parts: [],
+  unreleased: false,
+};
 
 function compareParts(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {

@@ -41,7 +41,16 @@ interface Extra {
 }
 
 const INLINE_COMMENT = /[ \t][;#]/;
-const TLS_PROTOCOL_WORDS = new Set(['all', 'default', 'secure', 'tlsv1', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+const TLS_PROTOCOL_WORDS = new Set([
+  'all',
+  'default',
+  'secure',
+  'tlsv1',
+  'tlsv1.0',
+  'tlsv1.1',
+  'tlsv1.2',
+  'tlsv1.3',
+]);
 const DHE_PARAMS = new Set(['none', 'auto', 'legacy']);
 
 export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
@@ -269,10 +278,18 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
   function reportDeprecatedSetting(at: Located, known: Setting): void {
     if (!known.deprecated || !availableIn(known.deprecated.since, target)) return;
-    const replacement = known.deprecated.replacement ? setting(known.section, known.deprecated.replacement) : undefined;
+    const replacement = known.deprecated.replacement
+      ? setting(known.section, known.deprecated.replacement)
+      : undefined;
     if (replacement && !availableIn(replacement.addedIn, target)) return;
-    const advice = replacement ? ` Use '${replacement.name}' instead.` : known.deprecated.note ? ` ${known.deprecated.note}` : '';
-    add(at.file, at.entry.key.span, 'deprecated', `'${known.name}' is deprecated.${advice}`, { tags: ['deprecated'] });
+    const advice = replacement
+      ? ` Use '${replacement.name}' instead.`
+      : known.deprecated.note
+        ? ` ${known.deprecated.note}`
+        : '';
+    add(at.file, at.entry.key.span, 'deprecated', `'${known.name}' is deprecated.${advice}`, {
+      tags: ['deprecated'],
+    });
   }
 
   function checkMainValue(at: Located, known: Setting): void {
@@ -300,12 +317,14 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             detail = ` Booleans are numbers in PgBouncer: write ${/^(yes|true|on)$/i.test(value) ? '1' : '0'}.`;
           }
           if (!detail && /^[+-]?0[0-9]+$/.test(value)) {
-            detail = ' A leading 0 makes PgBouncer read the number as octal, and 8 and 9 are not octal digits.';
+            detail =
+              ' A leading 0 makes PgBouncer read the number as octal, and 8 and 9 are not octal digits.';
           }
           if (!detail && /^[+-]?\d+(\.\d+)?\s*[a-zA-Z]+$/.test(value)) {
             detail = ' Write a plain number without a unit.';
           }
-          if (!detail) detail = known.type === 'bool' ? ' Expected 0 (off) or 1 (on).' : ' Expected a whole number.';
+          if (!detail)
+            detail = known.type === 'bool' ? ' Expected 0 (off) or 1 (on).' : ' Expected a whole number.';
           add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
           return;
         }
@@ -337,7 +356,12 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         }
         if (known.type === 'bool') {
           if (reading.value !== 0 && reading.value !== 1) {
-            add(file, span, 'bool-not-0-or-1', `${name} is a boolean: ${value} counts as on (1). Write 0 or 1.`);
+            add(
+              file,
+              span,
+              'bool-not-0-or-1',
+              `${name} is a boolean: ${value} counts as on (1). Write 0 or 1.`,
+            );
           }
           return;
         }
@@ -351,9 +375,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           if (!detail && value === '') detail = ' The value is empty.';
           if (!detail && reading.reason === 'negative') detail = ' Times cannot be negative; 0 disables it.';
           if (!detail && reading.reason === 'range') detail = ' The number is out of range.';
-          if (!detail && /^[+-]?(\d+\.?\d*|\.\d+)\s*[a-zA-Z]+$/.test(value)) {
-            const number = /^[+-]?(\d+\.?\d*|\.\d+)/.exec(value)![0];
-            detail = ` Times are plain numbers of seconds without a unit: write ${unitToSeconds(value) ?? number}.`;
+          const withUnit = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*[a-zA-Z]+$/.exec(value);
+          if (!detail && withUnit) {
+            detail = ` Times are plain numbers of seconds without a unit: write ${unitToSeconds(value) ?? withUnit[1]}.`;
           }
           if (!detail) detail = ' Expected a number of seconds, such as 30 or 0.5.';
           add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
@@ -369,7 +393,12 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           return;
         }
         if (reading.seconds > 0 && reading.seconds < 0.000001) {
-          add(file, span, 'value-out-of-range', `${value} s is below a microsecond; PgBouncer stores 0 (disabled).`);
+          add(
+            file,
+            span,
+            'value-out-of-range',
+            `${value} s is below a microsecond; PgBouncer stores 0 (disabled).`,
+          );
           return;
         }
         checkNumberRange(file, span, known, reading.seconds, value);
@@ -383,7 +412,12 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       case 'list':
       case 'path': {
         if (isReserved(known, value)) {
-          add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${name}.`);
+          add(
+            file,
+            span,
+            'reserved-name',
+            `'${value}' is reserved for the admin console and cannot be used for ${name}.`,
+          );
           return;
         }
         if (commentIndex >= 0) {
@@ -457,7 +491,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
   }
 
-  function checkEnumValue(file: LoadedFile, span: Span, known: Setting, value: string, hint: string): boolean {
+  function checkEnumValue(
+    file: LoadedFile,
+    span: Span,
+    known: Setting,
+    value: string,
+    hint: string,
+  ): boolean {
     const values = known.values ?? [];
     const match = values.find((v) => v.name.toLowerCase() === value.toLowerCase());
     const current = values.filter((v) => availableIn(v.addedIn, target) && !removedBy(v.removedIn, target));
@@ -467,8 +507,14 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         value.replace(/^["']|["']$/g, ''),
         current.map((v) => v.name),
       );
-      const detail = hint || (suggestion ? ` Did you mean '${suggestion}'?` : value === '' ? ' The value is empty.' : '');
-      add(file, span, 'invalid-value', `Invalid value '${value}' for ${known.name}.${detail} Allowed: ${list}.`);
+      const detail =
+        hint || (suggestion ? ` Did you mean '${suggestion}'?` : value === '' ? ' The value is empty.' : '');
+      add(
+        file,
+        span,
+        'invalid-value',
+        `Invalid value '${value}' for ${known.name}.${detail} Allowed: ${list}.`,
+      );
       return false;
     }
     if (removedBy(match.removedIn, target)) {
@@ -569,12 +615,21 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         );
         continue;
       }
-      reportDeprecatedSetting({ file, entry: { ...at.entry, key: { ...at.entry.key, span: param.keySpan } } }, known);
+      reportDeprecatedSetting(
+        { file, entry: { ...at.entry, key: { ...at.entry.key, span: param.keySpan } } },
+        known,
+      );
       const previous = seen.get(param.key);
       if (previous) {
-        add(file, param.keySpan, 'duplicate-parameter', `'${param.key}' is given twice; PgBouncer uses the last value.`, {
-          related: [{ file: file.path, span: previous.keySpan, message: 'earlier value, without effect' }],
-        });
+        add(
+          file,
+          param.keySpan,
+          'duplicate-parameter',
+          `'${param.key}' is given twice; PgBouncer uses the last value.`,
+          {
+            related: [{ file: file.path, span: previous.keySpan, message: 'earlier value, without effect' }],
+          },
+        );
       }
       seen.set(param.key, param);
       if (param.droppedAfterQuote) {
@@ -620,30 +675,42 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       if (reading.consumed < value.length) {
         const dropped = value.slice(reading.consumed);
         const detail =
-          known.type === 'time' && /^\.\d*$/.test(dropped)
-            ? ` (${known.name} is whole seconds here)`
-            : '';
+          known.type === 'time' && /^\.\d*$/.test(dropped) ? ` (${known.name} is whole seconds here)` : '';
         add(
           file,
-          { start: span.start + (param.quoted ? 1 : 0) + reading.consumed, end: span.end - (param.quoted ? 1 : 0) },
+          {
+            start: span.start + (param.quoted ? 1 : 0) + reading.consumed,
+            end: span.end - (param.quoted ? 1 : 0),
+          },
           'ignored-text',
           `PgBouncer reads ${known.name} as ${reading.value} and ignores '${dropped}'${detail}.`,
         );
       }
       if (known.rejectZero) {
         const range = known.range ?? { min: 1, max: 65535 };
-        if ((range.min !== undefined && reading.value < range.min) || (range.max !== undefined && reading.value > range.max)) {
+        if (
+          (range.min !== undefined && reading.value < range.min) ||
+          (range.max !== undefined && reading.value > range.max)
+        ) {
           add(file, span, 'port-out-of-range', `Port ${reading.value} is outside 1..65535.`);
         }
         return;
       }
-      if (reading.value < 0 && !(known.default !== null && Number(known.default) < 0 && reading.value === -1)) {
+      if (
+        reading.value < 0 &&
+        !(known.default !== null && Number(known.default) < 0 && reading.value === -1)
+      ) {
         add(file, span, 'negative-value', `${known.name} = ${value} is negative.`);
       }
       return;
     }
     if (isReserved(known, value)) {
-      add(file, span, 'reserved-name', `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`);
+      add(
+        file,
+        span,
+        'reserved-name',
+        `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`,
+      );
     }
   }
 
@@ -701,14 +768,25 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     const { entry, file } = at;
     const connString = parseConnString(entry.value.text, entry.value.span.start);
     if (connString.error) {
-      add(file, connString.error.span, 'connection-string-syntax', `${connString.error.message} PgBouncer refuses this user entry.`);
+      add(
+        file,
+        connString.error.span,
+        'connection-string-syntax',
+        `${connString.error.message} PgBouncer refuses this user entry.`,
+      );
     }
     checkConnParams(at, 'users', connString.params, false);
     const previous = users.get(entry.key.text);
     if (previous) {
-      add(file, entry.key.span, 'duplicate-user', `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`, {
-        related: [relatedTo(previous, 'earlier entry, without effect')],
-      });
+      add(
+        file,
+        entry.key.span,
+        'duplicate-user',
+        `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`,
+        {
+          related: [relatedTo(previous, 'earlier entry, without effect')],
+        },
+      );
     }
     users.set(entry.key.text, at);
   }
@@ -717,12 +795,22 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     const { entry, file } = at;
     const { min, max } = GRAMMAR.peerIdRange;
     if (readStrtonum(entry.key.text, min, max) === null) {
-      add(file, entry.key.span, 'invalid-peer-id', `Peer id '${entry.key.text}' must be a whole number from ${min} to ${max}.`);
+      add(
+        file,
+        entry.key.span,
+        'invalid-peer-id',
+        `Peer id '${entry.key.text}' must be a whole number from ${min} to ${max}.`,
+      );
       return;
     }
     const connString = parseConnString(entry.value.text, entry.value.span.start);
     if (connString.error) {
-      add(file, connString.error.span, 'connection-string-syntax', `${connString.error.message} PgBouncer refuses this peer.`);
+      add(
+        file,
+        connString.error.span,
+        'connection-string-syntax',
+        `${connString.error.message} PgBouncer refuses this peer.`,
+      );
       return;
     }
     checkConnParams(at, 'peers', connString.params, false);
@@ -784,7 +872,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     };
     const validModes = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
     if (validModes.has(clientMode) && clientMode !== 'disable') {
-      const missing = ['client_tls_key_file', 'client_tls_cert_file'].filter((n) => effective(settings, n) === '');
+      const missing = ['client_tls_key_file', 'client_tls_cert_file'].filter(
+        (n) => effective(settings, n) === '',
+      );
       if (missing.length > 0) {
         report(
           ['client_tls_sslmode'],
@@ -794,9 +884,15 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
     if (authType === 'cert') {
       if (clientMode !== 'verify-full') {
-        report(['auth_type'], `auth_type = cert needs client_tls_sslmode = verify-full; PgBouncer refuses to start.`);
+        report(
+          ['auth_type'],
+          `auth_type = cert needs client_tls_sslmode = verify-full; PgBouncer refuses to start.`,
+        );
       } else if (effective(settings, 'client_tls_ca_file') === '') {
-        report(['auth_type'], `auth_type = cert needs client_tls_ca_file to verify client certificates; PgBouncer refuses to start.`);
+        report(
+          ['auth_type'],
+          `auth_type = cert needs client_tls_ca_file to verify client certificates; PgBouncer refuses to start.`,
+        );
       }
     } else if (clientMode === 'verify-full' && effective(settings, 'client_tls_ca_file') === '') {
       report(
@@ -861,11 +957,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       if (finding.origin.depth === 0 || finding.severity !== 'error') continue;
       let top = finding.origin;
       while (top.includedFrom && top.includedFrom.file.depth > 0) top = top.includedFrom.file;
-      const from = top.includedFrom!;
+      const from = top.includedFrom;
+      if (!from) continue;
       const key = `${from.include.span.start}`;
       const known = errorsByInclude.get(key);
       if (known) known.count++;
-      else errorsByInclude.set(key, { file: from.file, span: from.include.pathSpan, count: 1, first: finding });
+      else
+        errorsByInclude.set(key, { file: from.file, span: from.include.pathSpan, count: 1, first: finding });
     }
     for (const { file, span, count, first } of errorsByInclude.values()) {
       const line = first.origin.parsed.lineIndex.positionAt(first.span.start).line + 1;
@@ -881,11 +979,23 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 }
 
 function unitToSeconds(text: string): string | null {
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(text);
+  const match =
+    /^([+-]?(?:\d+\.?\d*|\.\d+))\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(
+      text,
+    );
   if (!match) return null;
   const number = Number(match[1]);
   const unit = match[2].toLowerCase();
-  const factor = unit === 'ms' ? 0.001 : /^m(in|ins|inutes?)?$/.test(unit) ? 60 : /^h/.test(unit) ? 3600 : /^d/.test(unit) ? 86400 : 1;
+  const factor =
+    unit === 'ms'
+      ? 0.001
+      : /^m(in|ins|inutes?)?$/.test(unit)
+        ? 60
+        : /^h/.test(unit)
+          ? 3600
+          : /^d/.test(unit)
+            ? 86400
+            : 1;
   const seconds = number * factor;
   return `${Number(seconds.toFixed(3))} (${describeSeconds(seconds)})`;
 }

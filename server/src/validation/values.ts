@@ -28,7 +28,11 @@ function strtolPrefix(text: string): { end: number; value: bigint; radix: 8 | 10
   }
   let radix: 8 | 10 | 16 = 10;
   let digits: RegExp = /[0-9]/;
-  if (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && /[0-9a-fA-F]/.test(text[i + 2] ?? '')) {
+  if (
+    text[i] === '0' &&
+    (text[i + 1] === 'x' || text[i + 1] === 'X') &&
+    /[0-9a-fA-F]/.test(text[i + 2] ?? '')
+  ) {
     radix = 16;
     digits = /[0-9a-fA-F]/;
     i += 2;
