@@ -7,8 +7,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
 
-const LANGUAGE_ID = 'pgbouncer-ini';
 
 let client: LanguageClient | undefined;
 
@@ -27,7 +27,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
-    synchronize: { configurationSection: 'pgbouncer' },
+    synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannelName: 'PgBouncer Config',
   };
   client = new LanguageClient('pgbouncer', 'PgBouncer Config', serverOptions, clientOptions);
