@@ -122,7 +122,8 @@ function main(): void {
     process.exitCode = run(process.argv.slice(2));
   } catch (error) {
     const debug = process.env.PGBOUNCER_LINT_DEBUG === '1';
-    const detail = error instanceof Error ? (debug && error.stack ? error.stack : error.message) : String(error);
+    const detail =
+      error instanceof Error ? (debug && error.stack ? error.stack : error.message) : String(error);
     complain(`internal error: ${detail}`);
     if (!debug) complain('set PGBOUNCER_LINT_DEBUG=1 to see where it happened, and please report it');
     process.exitCode = EXIT_FAILURE;

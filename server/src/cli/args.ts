@@ -6,7 +6,13 @@
 // CliOptions; the parser and the help text pick it up.
 
 import { parseArgs } from 'node:util';
-import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../schema/catalog';
+import {
+  DEFAULT_TARGET,
+  NEWEST_RELEASE,
+  RELEASES,
+  resolveTargetVersion,
+  UNRELEASED,
+} from '../schema/catalog';
 import type { Version } from '../schema/catalog';
 
 export const PROGRAM = 'pgbouncer-lint';
@@ -58,7 +64,9 @@ function oneOf<T extends string>(option: string, allowed: readonly T[], value: s
 }
 
 function listOf(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return words.length <= 1
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 /** The oldest and newest minor releases, e.g. ['1.0', '1.25']. */
@@ -90,7 +98,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: `PgBouncer release the configuration is for (default ${NEWEST_RELEASE}, the newest); '${UNRELEASED}' for the development version`,
     apply(options, value) {
       const target = resolveTargetVersion(String(value));
-      if (!target) throw new UsageError(`invalid --target-version '${String(value)}': ${targetVersionHint()}`);
+      if (!target)
+        throw new UsageError(`invalid --target-version '${String(value)}': ${targetVersionHint()}`);
       options.target = target;
     },
   },
@@ -107,7 +116,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: 'run-dir',
     type: 'string',
     valueName: 'DIR',
-    description: "directory PgBouncer runs in: relative paths and %include are resolved from it (default each file's folder)",
+    description:
+      "directory PgBouncer runs in: relative paths and %include are resolved from it (default each file's folder)",
     apply(options, value) {
       if (value === '') throw new UsageError('invalid --run-dir: the directory name is empty');
       options.runDirectory = String(value);
@@ -151,7 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 export function defaultOptions(): CliOptions {
   return {
     format: 'text',
-    target: resolveTargetVersion(NEWEST_RELEASE)!,
+    target: DEFAULT_TARGET,
     profile: 'production',
     quiet: false,
     help: false,
@@ -176,7 +186,10 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
 function parseOrThrow(argv: readonly string[]): CliOptions {
   const specs = new Map(OPTIONS.map((spec) => [spec.name, spec]));
   const config = Object.fromEntries(
-    OPTIONS.map((spec) => [spec.name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+    OPTIONS.map((spec) => [
+      spec.name,
+      spec.short ? { type: spec.type, short: spec.short } : { type: spec.type },
+    ]),
   );
   // strict: false keeps unknown options and missing values as tokens, so the messages here can be short
   // and say exactly what is wrong.
@@ -203,7 +216,9 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
       // parseArgs (non-strict) leaves the value out when the option is last, and takes the next argument
       // even when it is another option; neither is meant as a value here.
       if (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('--'))) {
-        throw new UsageError(`option '${token.rawName}' needs a value (${token.rawName} ${spec.valueName ?? 'VALUE'})`);
+        throw new UsageError(
+          `option '${token.rawName}' needs a value (${token.rawName} ${spec.valueName ?? 'VALUE'})`,
+        );
       }
       given.push({ spec, value: token.value });
     } else {
@@ -212,7 +227,8 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
     }
   }
   // Help and version first: `--help` answers even next to a bad value.
-  for (const { spec, value } of given) if (spec.name === 'help' || spec.name === 'version') spec.apply(options, value);
+  for (const { spec, value } of given)
+    if (spec.name === 'help' || spec.name === 'version') spec.apply(options, value);
   if (options.help || options.version) return options;
   for (const { spec, value } of given) spec.apply(options, value);
   if (options.files.length === 0) throw new UsageError('no FILE given');

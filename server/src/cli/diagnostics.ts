@@ -47,7 +47,12 @@ export interface LintedFile {
 
 export function displayPath(absolutePath: string, cwd: string): string {
   const relative = path.relative(cwd, absolutePath);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  if (
+    relative === '' ||
+    relative === '..' ||
+    relative.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(relative)
+  ) {
     return absolutePath;
   }
   return relative;
@@ -101,12 +106,23 @@ export function collectDiagnostics(linted: readonly LintedFile[], cwd: string): 
     };
     for (const finding of result.findings) {
       const location = locate(finding.file, finding.span);
-      const key = [location.file, location.line, location.column, location.endLine, location.endColumn, finding.code, finding.message].join('\0');
+      const key = [
+        location.file,
+        location.line,
+        location.column,
+        location.endLine,
+        location.endColumn,
+        finding.code,
+        finding.message,
+      ].join('\0');
       if (seen.has(key)) continue;
       seen.add(key);
       const parsed = files.get(finding.file)?.parsed;
       const lineText = parsed
-        ? parsed.text.slice(parsed.lineIndex.lineStart(location.line - 1), parsed.lineIndex.lineEnd(location.line - 1))
+        ? parsed.text.slice(
+            parsed.lineIndex.lineStart(location.line - 1),
+            parsed.lineIndex.lineEnd(location.line - 1),
+          )
         : '';
       all.push({
         ...location,

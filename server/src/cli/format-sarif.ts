@@ -74,7 +74,13 @@ export interface SarifLog {
   runs: [
     {
       tool: {
-        driver: { name: string; informationUri: string; version: string; semanticVersion: string; rules: SarifRule[] };
+        driver: {
+          name: string;
+          informationUri: string;
+          version: string;
+          semanticVersion: string;
+          rules: SarifRule[];
+        };
       };
       invocations: { executionSuccessful: boolean; toolExecutionNotifications?: SarifNotification[] }[];
       originalUriBaseIds: Record<string, SarifArtifactLocation>;
@@ -168,10 +174,18 @@ function relativeUri(relativePath: string): string {
  * Files under cwd: a relative URI against %SRCROOT%, which GitHub maps to the repository. Files elsewhere:
  * an absolute file: URI. Standard input: its name, with no base.
  */
-export function artifactLocation(location: Pick<CliLocation, 'file' | 'absolutePath'>, cwd: string): SarifArtifactLocation {
+export function artifactLocation(
+  location: Pick<CliLocation, 'file' | 'absolutePath'>,
+  cwd: string,
+): SarifArtifactLocation {
   if (location.absolutePath === null) return { uri: relativeUri(location.file) };
   const relative = path.relative(cwd, location.absolutePath);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  if (
+    relative === '' ||
+    relative === '..' ||
+    relative.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(relative)
+  ) {
     return { uri: pathToFileURL(location.absolutePath).href };
   }
   return { uri: relativeUri(relative), uriBaseId: SRCROOT };
@@ -218,33 +232,37 @@ export function buildSarif(diagnostics: readonly CliDiagnostic[], options: Sarif
     if (d.related.length > 0) {
       result.relatedLocations = d.related.map((related, id) => ({
         id,
-        physicalLocation: { artifactLocation: artifactLocation(related, options.cwd), region: region(related) },
+        physicalLocation: {
+          artifactLocation: artifactLocation(related, options.cwd),
+          region: region(related),
+        },
         message: { text: related.message },
       }));
     }
     return result;
   });
 
-  const notifications = (options.notifications ?? []).map(
-    (n): SarifNotification => ({
-      level: 'error',
-      message: { text: n.message },
-      ...(n.file === undefined
-        ? {}
-        : {
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: artifactLocation(
-                    { file: n.file, absolutePath: n.file === STDIN_NAME ? null : path.resolve(options.cwd, n.file) },
-                    options.cwd,
-                  ),
-                },
+  const notifications = (options.notifications ?? []).map((n): SarifNotification => ({
+    level: 'error',
+    message: { text: n.message },
+    ...(n.file === undefined
+      ? {}
+      : {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifactLocation(
+                  {
+                    file: n.file,
+                    absolutePath: n.file === STDIN_NAME ? null : path.resolve(options.cwd, n.file),
+                  },
+                  options.cwd,
+                ),
               },
-            ],
-          }),
-    }),
-  );
+            },
+          ],
+        }),
+  }));
 
   const base = pathToFileURL(options.cwd).href;
   return {

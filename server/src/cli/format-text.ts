@@ -48,10 +48,13 @@ export function useColor(
   return isTTY && env.TERM !== 'dumb';
 }
 
+/** C0 controls but tab, DEL and C1 controls (\x9b is a one-byte CSI on some terminals). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+
 /** Control characters from a config file must not reach the terminal as escape sequences. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function plural(count: number, word: string): string {
@@ -78,7 +81,8 @@ export function formatText(diagnostics: readonly CliDiagnostic[], options: TextO
   if (options.quiet && diagnostics.length === 0) return '';
   const summary = summaryLine(diagnostics, options.fileCount, options.quiet);
   const counts = countBySeverity(diagnostics);
-  const style = counts.error > 0 ? SGR.bold + SGR.red : counts.warning > 0 ? SGR.bold + SGR.yellow : SGR.green;
+  const style =
+    counts.error > 0 ? SGR.bold + SGR.red : counts.warning > 0 ? SGR.bold + SGR.yellow : SGR.green;
   if (lines.length > 0) lines.push('');
   lines.push(paint(style, summary));
   return lines.join('\n') + '\n';
