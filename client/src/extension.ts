@@ -9,7 +9,6 @@ import {
 } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
 
-
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {

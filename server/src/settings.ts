@@ -1,6 +1,7 @@
 // Extension settings: the single source of truth. package.json's contributes.configuration
 // is checked against SETTINGS_SPEC by a test.
 
+import * as path from 'node:path';
 import { NEWEST_RELEASE, RELEASES, resolveTargetVersion } from './schema/catalog';
 
 export interface Settings {
@@ -43,10 +44,43 @@ export const SETTINGS_SPEC: Record<`pgbouncer.${keyof Settings}`, SettingSpec> =
     type: 'string',
     default: DEFAULT_SETTINGS.runDirectory,
     description:
-      "Directory PgBouncer runs in (its working directory). Relative paths and %include files are resolved against it. Empty means the config file's folder.",
+      "Directory PgBouncer runs in (its working directory). Relative paths and %include files are resolved against it. A relative value is taken from the workspace folder. Empty means the config file's folder.",
     scope: 'resource',
   },
 };
+
+/** Messages for values that normalizeSettings had to replace, so users learn about them. */
+export function settingsProblems(raw: unknown): string[] {
+  const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof Settings, unknown>>;
+  const problems: string[] = [];
+  if (
+    input.targetVersion !== undefined &&
+    input.targetVersion !== '' &&
+    (typeof input.targetVersion !== 'string' || !resolveTargetVersion(input.targetVersion))
+  ) {
+    problems.push(
+      `pgbouncer.targetVersion "${String(input.targetVersion)}" is not a PgBouncer release; checking against ${DEFAULT_SETTINGS.targetVersion} instead. Use a version such as 1.18 or 1.25, or "unreleased".`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * The directory PgBouncer runs in for a document: an absolute runDirectory as is, a relative one
+ * against the workspace folder holding the document, and by default the document's own folder.
+ */
+export function resolveRunDirectory(
+  runDirectory: string,
+  documentPath: string,
+  workspaceFolders: readonly string[],
+): string | undefined {
+  if (runDirectory === '') return undefined;
+  if (path.isAbsolute(runDirectory)) return runDirectory;
+  const folder = workspaceFolders
+    .filter((f) => documentPath === f || documentPath.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
+    .sort((a, b) => b.length - a.length)[0];
+  return path.resolve(folder ?? path.dirname(documentPath), runDirectory);
+}
 
 /** Accepts whatever the client sent and returns complete, valid settings. */
 export function normalizeSettings(raw: unknown): Settings {

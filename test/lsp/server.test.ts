@@ -109,3 +109,19 @@ test('the server never crashes on binary or broken text', async () => {
   for (const d of published.diagnostics) assert.ok(d.range.start.line >= 0 && d.range.end.line < 20);
   await client.close(uri);
 });
+
+test('a target version that is no release is reported to the user once, and the newest release is used', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-badtarget/pgbouncer.ini';
+  const previous = client.settingsFor;
+  client.settingsFor = (item) => (item.scopeUri === uri ? { targetVersion: '7.7' } : previous(item));
+  try {
+    const published = await client.open(uri, '[pgbouncer]\nmax_prepared_statements = 100\n', 1);
+    assert.deepEqual(published.diagnostics, []);
+    const warnings = client.messages.filter((m) => m.message.includes('"7.7"'));
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].type, 2);
+    await client.close(uri);
+  } finally {
+    client.settingsFor = previous;
+  }
+});

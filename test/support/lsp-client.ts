@@ -14,6 +14,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  ShowMessageNotification,
+  ShowMessageRequest,
   RegistrationRequest,
   ShutdownRequest,
   StreamMessageReader,
@@ -36,6 +38,7 @@ export class LspClient {
     resolve: (p: PublishDiagnosticsParams) => void;
   }[] = [];
   readonly published: PublishDiagnosticsParams[] = [];
+  readonly messages: { type: number; message: string }[] = [];
   /** Answers workspace/configuration, per document URI. */
   settingsFor: (item: ConfigurationItem) => unknown = () => ({});
   initializeResult: InitializeResult | undefined;
@@ -67,6 +70,13 @@ export class LspClient {
           waiter.resolve(params);
         }
       }
+    });
+    connection.onNotification(ShowMessageNotification.type, (params) => {
+      client.messages.push(params);
+    });
+    connection.onRequest(ShowMessageRequest.type, (params) => {
+      client.messages.push(params);
+      return null;
     });
     connection.onRequest(ConfigurationRequest.type, (params) =>
       params.items.map((item) => client.settingsFor(item)),

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SPEC } from '../../server/src/settings';
+import {
+  DEFAULT_SETTINGS,
+  normalizeSettings,
+  resolveRunDirectory,
+  SETTINGS_SPEC,
+  settingsProblems,
+} from '../../server/src/settings';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, unknown> } };
@@ -26,4 +32,20 @@ test('settings from the client are normalised: junk falls back to defaults', () 
     targetVersion: '1.18',
     runDirectory: '/srv',
   });
+});
+
+test('a wrong target version is reported, an empty or valid one is not', () => {
+  assert.equal(settingsProblems({ targetVersion: '2.0' }).length, 1);
+  assert.match(settingsProblems({ targetVersion: '2.0' })[0], /not a PgBouncer release/);
+  assert.deepEqual(settingsProblems({ targetVersion: '1.18' }), []);
+  assert.deepEqual(settingsProblems({ targetVersion: '' }), []);
+  assert.deepEqual(settingsProblems(undefined), []);
+});
+
+test('the run directory: default the file folder, relative to the workspace folder that holds the file', () => {
+  assert.equal(resolveRunDirectory('', '/ws/a/pgbouncer.ini', ['/ws']), undefined);
+  assert.equal(resolveRunDirectory('/etc/pgbouncer', '/ws/a/pgbouncer.ini', ['/ws']), '/etc/pgbouncer');
+  assert.equal(resolveRunDirectory('deploy', '/ws/a/pgbouncer.ini', ['/other', '/ws']), '/ws/deploy');
+  assert.equal(resolveRunDirectory('deploy', '/ws/a/pgbouncer.ini', ['/ws', '/ws/a']), '/ws/a/deploy');
+  assert.equal(resolveRunDirectory('deploy', '/elsewhere/pgbouncer.ini', ['/ws']), '/elsewhere/deploy');
 });

@@ -7,6 +7,7 @@ import { lintText } from '../engine';
 import type { LintResult } from '../engine';
 import type { FileSystem } from '../model/config';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
+import { resolveRunDirectory } from '../settings';
 import type { Settings } from '../settings';
 import type { Finding, Severity } from '../validation/checks';
 import type { LineIndex } from '../parser/syntax';
@@ -31,16 +32,24 @@ export function documentPath(uri: string): string {
   return path.join(process.cwd(), name);
 }
 
-export function lintDocument(
-  document: TextDocument,
-  settings: Settings,
-  fileSystem?: FileSystem,
-): LintResult {
+export interface AnalysisContext {
+  settings: Settings;
+  /** Workspace folder paths, for a relative run directory. */
+  workspaceFolders?: readonly string[];
+  fileSystem?: FileSystem;
+}
+
+export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
+  const filePath = documentPath(document.uri);
   return lintText(document.getText(), {
-    filePath: documentPath(document.uri),
-    targetVersion: settings.targetVersion,
-    runDirectory: settings.runDirectory || undefined,
-    fileSystem,
+    filePath,
+    targetVersion: context.settings.targetVersion,
+    runDirectory: resolveRunDirectory(
+      context.settings.runDirectory,
+      filePath,
+      context.workspaceFolders ?? [],
+    ),
+    fileSystem: context.fileSystem,
   });
 }
 
@@ -77,11 +86,7 @@ export function toDiagnostic(
 }
 
 /** Diagnostics for one open document: the findings located in it. */
-export function computeDiagnostics(
-  document: TextDocument,
-  settings: Settings,
-  fileSystem?: FileSystem,
-): Diagnostic[] {
+export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
   if (Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES) {
     return [
       {
@@ -93,7 +98,7 @@ export function computeDiagnostics(
       },
     ];
   }
-  const result = lintDocument(document, settings, fileSystem);
+  const result = lintDocument(document, context);
   const ownPath = result.model.root.path;
   const indexes = new Map<string, LineIndex>();
   for (const file of result.model.files)

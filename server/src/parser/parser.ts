@@ -167,7 +167,8 @@ export function parse(text: string): ParsedFile {
       if (p >= end) {
         fail('missing-equals', keyStart, end, "Expected 'key = value': this line has no '='.");
       } else {
-        const bad = text.charAt(p);
+        const badCode = text.codePointAt(p) ?? 0;
+        const bad = String.fromCodePoint(badCode);
         let message: string;
         if (keyStart === keyEnd && /^%include\b/i.test(text.slice(p, p + 9))) {
           message = text.startsWith('%include', p)
@@ -184,7 +185,7 @@ export function parse(text: string): ParsedFile {
         } else {
           message = `Unexpected '${bad}' in key '${keyText}': keys may contain only letters, digits and _ . - *.`;
         }
-        fail('invalid-key-character', p, p + 1, message);
+        fail('invalid-key-character', p, p + bad.length, message);
       }
       continue;
     }

@@ -177,11 +177,13 @@ export function defaultFor(s: Setting, target: Version): string | null {
   return value;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, or `limit + 1` as soon as it is certain to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
     previous[0] = i;
+    let rowMinimum = previous[0];
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j];
       previous[j] = Math.min(
@@ -190,26 +192,59 @@ function editDistance(a: string, b: string): number {
         diagonal + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1),
       );
       diagonal = above;
+      if (previous[j] < rowMinimum) rowMinimum = previous[j];
     }
+    if (rowMinimum > limit) return limit + 1;
   }
   return previous[b.length];
 }
 
+interface PreparedNames {
+  lower: string[];
+  histograms: Int16Array[];
+}
+
+const preparedNames = new WeakMap<readonly string[], PreparedNames>();
+
+/** Counts of characters by a small hash; half the summed difference bounds the edit distance. */
+function histogram(text: string): Int16Array {
+  const counts = new Int16Array(32);
+  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i) & 31]++;
+  return counts;
+}
+
+function histogramDistance(a: Int16Array, b: Int16Array): number {
+  let sum = 0;
+  for (let i = 0; i < 32; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / 2;
+}
+
 /** The closest known name, for "did you mean"; exact case-insensitive matches first. */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let prepared = preparedNames.get(candidates);
+  if (!prepared) {
+    const lower = candidates.map((c) => c.toLowerCase());
+    prepared = { lower, histograms: lower.map(histogram) };
+    preparedNames.set(candidates, prepared);
+  }
   const lower = name.toLowerCase();
+  const counts = histogram(lower);
+  const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate.toLowerCase() === lower) return candidate;
-    const distance = editDistance(lower, candidate.toLowerCase());
+  let bestDistance = allowed + 1;
+  for (let i = 0; i < prepared.lower.length; i++) {
+    const other = prepared.lower[i];
+    if (other === lower) return candidates[i];
+    // Cheap lower bounds first: length difference, then character counts.
+    if (Math.abs(other.length - lower.length) >= bestDistance) continue;
+    if (histogramDistance(counts, prepared.histograms[i]) >= bestDistance) continue;
+    const distance = editDistance(lower, other, bestDistance - 1);
     if (distance < bestDistance) {
       bestDistance = distance;
-      best = candidate;
+      best = candidates[i];
     }
   }
-  const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
-  return bestDistance <= allowed ? best : undefined;
+  return best;
 }
 
 export interface GrammarFacts {

@@ -93,6 +93,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   const databases = new Map<string, Located>();
   const users = new Map<string, Located>();
   const peers = new Map<string, Located>();
+  const namesCache = new Map<SectionName, string[]>();
 
   for (const event of model.events) {
     switch (event.kind) {
@@ -212,6 +213,18 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
   }
 
+  /** Names usable in a section with the target version, for "did you mean". */
+  function namesIn(section: SectionName): string[] {
+    let names = namesCache.get(section);
+    if (!names) {
+      names = settingsOf(section)
+        .filter((s) => availableIn(s.addedIn, target) && !s.platform)
+        .map((s) => s.name);
+      namesCache.set(section, names);
+    }
+    return names;
+  }
+
   function checkMainSetting(at: Located): void {
     const { entry, file } = at;
     const name = entry.key.text;
@@ -226,10 +239,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         );
         return;
       }
-      const candidates = settingsOf('pgbouncer')
-        .filter((s) => availableIn(s.addedIn, target) && !s.platform)
-        .map((s) => s.name);
-      const suggestion = closestName(name, candidates);
+      const suggestion = closestName(name, namesIn('pgbouncer'));
       const hint = suggestion
         ? suggestion.toLowerCase() === name.toLowerCase()
           ? ` Keys are case-sensitive: did you mean '${suggestion}'?`
@@ -586,10 +596,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     for (const param of params) {
       const known = setting(section, param.key);
       if (!known) {
-        const candidates = settingsOf(section)
-          .filter((s) => availableIn(s.addedIn, target))
-          .map((s) => s.name);
-        const suggestion = closestName(param.key, candidates);
+        const suggestion = closestName(param.key, namesIn(section));
         const inMain = setting('pgbouncer', param.key);
         const hint = suggestion
           ? ` Did you mean '${suggestion}'?`
