@@ -37,7 +37,11 @@ export type ConfigEvent =
     };
 
 export type IncludeProblem =
-  { kind: 'unreadable'; message: string } | { kind: 'too-deep' } | { kind: 'empty-path' };
+  | { kind: 'unreadable'; message: string }
+  | { kind: 'too-deep' }
+  | { kind: 'empty-path' }
+  /** PgBouncer reads a directory as an empty file. */
+  | { kind: 'directory' };
 
 export interface ConfigModel {
   root: LoadedFile;
@@ -93,7 +97,10 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
             problem = { kind: 'empty-path' };
           } else {
             let parsed = parseCache.get(resolvedPath);
-            if (!parsed) {
+            if (!parsed && options.fileSystem.stat(resolvedPath) === 'directory') {
+              problem = { kind: 'directory' };
+              parseCache.set(resolvedPath, (parsed = parse('')));
+            } else if (!parsed) {
               const read = options.fileSystem.readFile(resolvedPath);
               if ('error' in read) problem = { kind: 'unreadable', message: read.error };
               else parseCache.set(resolvedPath, (parsed = parse(read.text)));

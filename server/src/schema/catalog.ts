@@ -256,6 +256,16 @@ export interface GrammarFacts {
   fallbackDatabaseName: string;
   /** Peer ids are whole numbers in this range. */
   peerIdRange: { min: number; max: number };
+  /** Longest database name, in bytes. */
+  maxDatabaseNameBytes: number;
+  tls: {
+    protocolWords: { name: string; removedIn?: string }[];
+    cipherKeywords: { name: string; removedIn?: string }[];
+    openSslCipherAliases: string[];
+    openSslCipherSuites: string[];
+    dheParams: { name: string; removedIn?: string }[];
+    ecdhCurves: string[];
+  };
 }
 
 export const GRAMMAR: GrammarFacts = (data as unknown as { grammar: GrammarFacts }).grammar;

@@ -165,10 +165,28 @@ const list: CheckInfo[] = [
     help: 'PgBouncer refuses to start when client TLS is enabled without client_tls_key_file and client_tls_cert_file, or when certificate verification is asked for without a CA file.',
   },
   {
+    id: 'include-is-directory',
+    severity: 'warning',
+    title: 'Included path is a directory',
+    help: 'PgBouncer reads a directory named in %include as an empty file: nothing is included. Name a file.',
+  },
+  {
+    id: 'name-too-long',
+    severity: 'error',
+    title: 'Name too long',
+    help: 'PgBouncer keeps database names in a fixed buffer of 63 bytes and refuses longer ones.',
+  },
+  {
+    id: 'nowhere-to-listen',
+    severity: 'error',
+    title: 'Nowhere to listen',
+    help: 'With listen_addr and unix_socket_dir both empty PgBouncer has no listening socket and refuses to start.',
+  },
+  {
     id: 'invalid-tls-setting',
     severity: 'error',
     title: 'Invalid TLS setting',
-    help: 'PgBouncer checks TLS protocol lists when it sets up TLS and refuses to start on a word it does not know.',
+    help: 'PgBouncer checks TLS protocol lists, cipher lists, DH parameters and the ECDH curve when it sets up TLS on a side where TLS is enabled, and refuses to start on a value it cannot use.',
   },
   {
     id: 'newer-than-target',

@@ -22,6 +22,7 @@ import {
 import type { SectionName, Setting, Version } from '../schema/catalog';
 import { CHECKS } from './checks';
 import type { Finding, RelatedInfo, Severity } from './checks';
+import { badProtocolWord, checkCipherList, ecdhCurveProblem, validDheParams } from './tls';
 import { describeSeconds, readAtoi, readCInt, readCTime, readCUint, readStrtonum } from './values';
 
 export interface ValidateOptions {
@@ -41,17 +42,6 @@ interface Extra {
 }
 
 const INLINE_COMMENT = /[ \t][;#]/;
-const TLS_PROTOCOL_WORDS = new Set([
-  'all',
-  'default',
-  'secure',
-  'tlsv1',
-  'tlsv1.0',
-  'tlsv1.1',
-  'tlsv1.2',
-  'tlsv1.3',
-]);
-const DHE_PARAMS = new Set(['none', 'auto', 'legacy']);
 
 export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
   const { target } = options;
@@ -110,6 +100,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             include.span,
             'include-too-deep',
             `Includes are nested more than 10 levels deep (does a file include itself?); PgBouncer stops here.`,
+          );
+        } else if (problem.kind === 'directory') {
+          add(
+            event.file,
+            include.pathSpan,
+            'include-is-directory',
+            `${event.resolvedPath} is a directory: PgBouncer reads it as an empty file, so this includes nothing.`,
           );
         } else if (problem.kind === 'empty-path') {
           add(event.file, include.span, 'include-not-found', '%include has no file name.');
@@ -733,6 +730,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
       return;
     }
+    const bytes = Buffer.byteLength(name, 'utf8');
+    if (bytes > GRAMMAR.maxDatabaseNameBytes) {
+      add(
+        file,
+        entry.key.span,
+        'name-too-long',
+        `The database name is ${bytes} bytes long; PgBouncer allows at most ${GRAMMAR.maxDatabaseNameBytes} and refuses it.`,
+      );
+      return;
+    }
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
     const connString = parseConnString(entry.value.text, entry.value.span.start);
     const mainSetting = setting('pgbouncer', name);
@@ -856,6 +863,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
   checkTls(pgbouncerSettings);
   checkListenPort(pgbouncerSettings);
+  checkListeners(pgbouncerSettings);
   summariseIncludes();
   return dedupe(findings);
 
@@ -914,30 +922,61 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     for (const [side, mode] of sides) {
       if (!validModes.has(mode) || mode === 'disable') continue;
       const protocolsName = `${side}_tls_protocols`;
-      const protocols = effective(settings, protocolsName);
-      if (protocols !== '') {
-        const bad = protocols
-          .split(/[,:]/)
-          .map((word) => word.replace(/^[ \t]+/, '').replace(/^!/, ''))
-          .find((word) => !TLS_PROTOCOL_WORDS.has(word.toLowerCase()));
-        if (bad !== undefined) {
-          report(
-            [protocolsName],
-            `Unknown TLS protocol '${bad}' in ${protocolsName}; PgBouncer refuses to start when it sets up TLS. Use secure, all, or tlsv1.2/tlsv1.3 (a list may use ',' or ':').`,
-            'invalid-tls-setting',
-          );
-        }
+      const badWord = badProtocolWord(effective(settings, protocolsName), target);
+      if (badWord !== null) {
+        report(
+          [protocolsName],
+          `Unknown TLS protocol '${badWord}' in ${protocolsName}; PgBouncer refuses to start when it sets up TLS. Use secure, all, or tlsv1.2/tlsv1.3 (a list may use ',' or ':').`,
+          'invalid-tls-setting',
+        );
+      }
+      const ciphersName = `${side}_tls_ciphers`;
+      const ciphers = checkCipherList(effective(settings, ciphersName), target);
+      if (ciphers.selectsNothing) {
+        report(
+          [ciphersName],
+          `${ciphersName} selects no cipher OpenSSL knows${ciphers.unknownWords.length > 0 ? ` (unknown: ${ciphers.unknownWords.slice(0, 3).join(', ')})` : ''}; PgBouncer refuses to start. Use default, or an OpenSSL cipher list such as HIGH:!aNULL (names are case-sensitive).`,
+          'invalid-tls-setting',
+        );
+      } else if (ciphers.unknownWords.length > 0 && settings.get(ciphersName)) {
+        const at = settings.get(ciphersName) as Located;
+        add(
+          at.file,
+          at.entry.value.span,
+          'ignored-text',
+          `OpenSSL does not know ${ciphers.unknownWords.map((w) => `'${w}'`).join(', ')} and silently skips ${ciphers.unknownWords.length === 1 ? 'it' : 'them'}.`,
+        );
       }
       if (side === 'client') {
         const dheparams = effective(settings, 'client_tls_dheparams');
-        if (dheparams !== '' && !DHE_PARAMS.has(dheparams.toLowerCase())) {
+        if (!validDheParams(dheparams, target)) {
           report(
             ['client_tls_dheparams'],
-            `Invalid client_tls_dheparams '${dheparams}'; use none, auto or legacy. PgBouncer refuses to start.`,
+            `Invalid client_tls_dheparams '${dheparams}'; use none or auto. PgBouncer refuses to start.`,
+            'invalid-tls-setting',
+          );
+        }
+        const curve = effective(settings, 'client_tls_ecdhcurve');
+        const problem = ecdhCurveProblem(curve);
+        if (problem !== null) {
+          report(
+            ['client_tls_ecdhcurve'],
+            `Invalid client_tls_ecdhcurve '${curve}': ${problem}. PgBouncer refuses to start.`,
             'invalid-tls-setting',
           );
         }
       }
+    }
+  }
+
+  function checkListeners(settings: Map<string, Located>): void {
+    if (!sawMainSection) return;
+    if (effective(settings, 'listen_addr') === '' && effective(settings, 'unix_socket_dir') === '') {
+      const at = settings.get('unix_socket_dir') ?? settings.get('listen_addr');
+      const message =
+        'Neither listen_addr nor unix_socket_dir is set, so PgBouncer has nowhere to listen and refuses to start.';
+      if (at) add(at.file, at.entry.key.span, 'nowhere-to-listen', message);
+      else add(model.root, { start: 0, end: 0 }, 'nowhere-to-listen', message);
     }
   }
 
