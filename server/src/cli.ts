@@ -73,7 +73,13 @@ function run(argv: readonly string[]): number {
       unreadable.push({ message, file: name });
       continue;
     }
-    const result = lintText(read.text, { filePath: name, targetVersion: options.target, runDirectory });
+    const result = lintText(read.text, {
+      filePath: name,
+      targetVersion: options.target,
+      profile: options.profile,
+      rules: options.rules,
+      runDirectory,
+    });
     linted.push({ name, result });
   }
 

@@ -1,26 +1,53 @@
-// The whole analysis of one configuration file, shared by the language server and the CLI.
+// The whole analysis of one configuration file, shared by the language server and the CLI:
+// PgBouncer's own checks, then the audit rules, then severities and suppression comments.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
+import type { LintConfig, LoadedRcFile } from './lint/config';
+import { applySuppressions } from './lint/suppressions';
 import { loadConfig } from './model/config';
 import type { ConfigModel, FileSystem } from './model/config';
+import { effectiveConfig } from './model/effective';
+import type { EffectiveConfig } from './model/effective';
+import { RULES } from './rules';
+import { RuleContext } from './rules/rule';
+import type { Profile, RuleOptions, RuleSeverity } from './rules/rule';
 import { DEFAULT_TARGET, resolveTargetVersion } from './schema/catalog';
 import type { Version } from './schema/catalog';
+import { CHECKS } from './validation/checks';
 import type { Finding } from './validation/checks';
 import { validate } from './validation/validate';
 
 export interface LintOptions {
   /** Path of the file (used to resolve relative paths and to name the file in findings). */
   filePath: string;
-  /** PgBouncer version to check against, e.g. "1.18"; default the newest release. */
+  /** PgBouncer version to check against, e.g. "1.18". Wins over the project file. */
   targetVersion?: string | Version;
-  /** Directory PgBouncer runs in (relative paths and %include); default the file's folder. */
+  /** Used when neither targetVersion nor the project file names one; default the newest release. */
+  defaultTargetVersion?: string;
+  /** Directory PgBouncer runs in (relative paths and %include). Wins over the project file. */
   runDirectory?: string;
+  /** Used when neither runDirectory nor the project file names one; default the file's folder. */
+  defaultRunDirectory?: string;
+  /** Rule profile. Wins over the project file. */
+  profile?: Profile;
+  /** Used when neither profile nor the project file names one; default production. */
+  defaultProfile?: Profile;
+  /** Severity overrides from editor settings; the project file's rules are applied after them. */
+  rules?: Record<string, RuleSeverity>;
+  ruleOptions?: Partial<RuleOptions>;
+  /** Read .pgbouncerlintrc.json next to the file (default true). */
+  useProjectFile?: boolean;
   fileSystem?: FileSystem;
 }
 
 export interface LintResult {
   model: ConfigModel;
   target: Version;
+  config: LintConfig;
+  effective: EffectiveConfig;
+  projectFile: LoadedRcFile | null;
   /** Findings in the main file and in included files (see Finding.file). */
   findings: Finding[];
 }
@@ -49,6 +76,11 @@ export const nodeFileSystem: FileSystem = {
   },
 };
 
+const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
+
+/** Every id a finding can have: PgBouncer checks and audit rules. */
+export const KNOWN_IDS: ReadonlySet<string> = new Set([...CHECKS.keys(), ...RULE_IDS]);
+
 export function targetFrom(value: string | Version | undefined): Version {
   if (value === undefined || value === '') return DEFAULT_TARGET;
   if (typeof value !== 'string') return value;
@@ -56,13 +88,67 @@ export function targetFrom(value: string | Version | undefined): Version {
 }
 
 export function lintText(text: string, options: LintOptions): LintResult {
-  const target = targetFrom(options.targetVersion);
   const fileSystem = options.fileSystem ?? nodeFileSystem;
-  const model = loadConfig(text, {
-    filePath: options.filePath,
-    runDirectory: options.runDirectory,
-    fileSystem,
-  });
+  const projectFile =
+    options.useProjectFile === false ? null : loadRcFile(options.filePath, fileSystem, KNOWN_IDS);
+  const rc = projectFile?.rc ?? {};
+  const target = targetFrom(options.targetVersion ?? rc.targetVersion ?? options.defaultTargetVersion);
+  const runDirectory =
+    options.runDirectory ??
+    (rc.runDirectory !== undefined && projectFile
+      ? path.resolve(path.dirname(projectFile.path), rc.runDirectory)
+      : undefined) ??
+    options.defaultRunDirectory;
+  const config = mergeLintConfig(
+    { ...DEFAULT_LINT_CONFIG, profile: options.defaultProfile ?? DEFAULT_LINT_CONFIG.profile },
+    { rules: options.rules },
+    { ...options.ruleOptions },
+    rc,
+    options.profile ? { profile: options.profile } : undefined,
+  );
+
+  const model = loadConfig(text, { filePath: options.filePath, runDirectory, fileSystem });
   const findings = validate(model, { target, fileSystem });
-  return { model, target, findings };
+  const effective = effectiveConfig(model, target);
+  const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
+  for (const rule of RULES) {
+    const severity = config.rules[rule.id] ?? config.rules[ALL_RULES] ?? rule.severity[config.profile];
+    if (severity === 'off') continue;
+    for (const found of rule.check(context)) {
+      const finding: Finding = {
+        code: rule.id,
+        severity,
+        message: found.message,
+        file: found.file.path,
+        span: found.span,
+      };
+      if (found.fixes) finding.fixes = found.fixes;
+      if (found.related) finding.related = found.related;
+      findings.push(finding);
+    }
+  }
+
+  const adjusted: Finding[] = [];
+  for (const finding of findings) {
+    const override = config.rules[finding.code];
+    if (override === 'off') continue;
+    adjusted.push(override && !RULE_IDS.has(finding.code) ? { ...finding, severity: override } : finding);
+  }
+  for (const problem of projectFile?.problems ?? []) {
+    adjusted.push({
+      code: 'invalid-lint-config',
+      severity: 'warning',
+      message: `${projectFile?.path}: ${problem}.`,
+      file: model.root.path,
+      span: { start: 0, end: 0 },
+    });
+  }
+  return {
+    model,
+    target,
+    config,
+    effective,
+    projectFile,
+    findings: applySuppressions(adjusted, model, KNOWN_IDS),
+  };
 }

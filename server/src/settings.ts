@@ -2,6 +2,9 @@
 // is checked against SETTINGS_SPEC by a test.
 
 import * as path from 'node:path';
+import { RULE_SEVERITIES } from './lint/config';
+import { DEFAULT_RULE_OPTIONS, PROFILES } from './rules/rule';
+import type { Profile, RuleSeverity } from './rules/rule';
 import { NEWEST_RELEASE, RELEASES, resolveTargetVersion } from './schema/catalog';
 
 export interface Settings {
@@ -9,11 +12,23 @@ export interface Settings {
   targetVersion: string;
   /** Directory PgBouncer runs in; relative paths and %include resolve against it. Empty: the config file's folder. */
   runDirectory: string;
+  /** Audit rule profile. */
+  profile: Profile;
+  /** Severity per rule or check id ('*': every audit rule). */
+  rules: Record<string, RuleSeverity>;
+  /** max_connections of the PostgreSQL servers behind PgBouncer. */
+  postgresMaxConnections: number;
+  /** Open-files limit PgBouncer runs with (ulimit -n). */
+  fileDescriptorLimit: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   targetVersion: NEWEST_RELEASE,
   runDirectory: '',
+  profile: 'production',
+  rules: {},
+  postgresMaxConnections: DEFAULT_RULE_OPTIONS.postgresMaxConnections,
+  fileDescriptorLimit: DEFAULT_RULE_OPTIONS.fileDescriptorLimit,
 };
 
 /** Minor versions offered in the settings UI, newest first. */
@@ -24,12 +39,17 @@ export const TARGET_VERSION_CHOICES: string[] = [
   .concat('unreleased');
 
 export interface SettingSpec {
-  type: 'string';
-  default: string;
+  type: 'string' | 'object' | 'integer';
+  default: unknown;
   description: string;
   enum?: string[];
+  minimum?: number;
+  additionalProperties?: { type: 'string'; enum: string[] };
   scope: 'resource' | 'machine-overridable' | 'window';
 }
+
+const PROJECT_FILE_NOTE =
+  ' A .pgbouncerlintrc.json next to the configuration (or in a folder above it) takes precedence.';
 
 export const SETTINGS_SPEC: Record<`pgbouncer.${keyof Settings}`, SettingSpec> = {
   'pgbouncer.targetVersion': {
@@ -37,21 +57,64 @@ export const SETTINGS_SPEC: Record<`pgbouncer.${keyof Settings}`, SettingSpec> =
     default: DEFAULT_SETTINGS.targetVersion,
     enum: TARGET_VERSION_CHOICES,
     description:
-      'PgBouncer version the configuration is written for. Settings, sections and values newer than this are errors, as that version would refuse them.',
+      'PgBouncer version the configuration is written for. Settings, sections and values newer than this are errors, as that version would refuse them.' +
+      PROJECT_FILE_NOTE,
     scope: 'resource',
   },
   'pgbouncer.runDirectory': {
     type: 'string',
     default: DEFAULT_SETTINGS.runDirectory,
     description:
-      "Directory PgBouncer runs in (its working directory). Relative paths and %include files are resolved against it. A relative value is taken from the workspace folder. Empty means the config file's folder.",
+      "Directory PgBouncer runs in (its working directory). Relative paths and %include files are resolved against it. A relative value is taken from the workspace folder. Empty means the config file's folder." +
+      PROJECT_FILE_NOTE,
+    scope: 'resource',
+  },
+  'pgbouncer.profile': {
+    type: 'string',
+    default: DEFAULT_SETTINGS.profile,
+    enum: [...PROFILES],
+    description:
+      'Audit rule profile. production: every finding at full strength. development: TLS and network exposure findings become information.' +
+      PROJECT_FILE_NOTE,
+    scope: 'resource',
+  },
+  'pgbouncer.rules': {
+    type: 'object',
+    default: DEFAULT_SETTINGS.rules,
+    additionalProperties: { type: 'string', enum: [...RULE_SEVERITIES] },
+    description:
+      'Severity of individual rules and checks by id, e.g. { "syslog-disabled": "off" }; "*" sets every audit rule. Rules named in .pgbouncerlintrc.json win.',
+    scope: 'resource',
+  },
+  'pgbouncer.postgresMaxConnections': {
+    type: 'integer',
+    default: DEFAULT_SETTINGS.postgresMaxConnections,
+    minimum: 1,
+    description:
+      'max_connections of the PostgreSQL servers behind PgBouncer, to check that the pools fit.' +
+      PROJECT_FILE_NOTE,
+    scope: 'resource',
+  },
+  'pgbouncer.fileDescriptorLimit': {
+    type: 'integer',
+    default: DEFAULT_SETTINGS.fileDescriptorLimit,
+    minimum: 1,
+    description:
+      'Open-files limit (ulimit -n) PgBouncer runs with, to check max_client_conn against it.' +
+      PROJECT_FILE_NOTE,
     scope: 'resource',
   },
 };
 
+type RawSettings = Partial<Record<keyof Settings, unknown>>;
+
+function asObject(raw: unknown): RawSettings {
+  return (raw && typeof raw === 'object' ? raw : {}) as RawSettings;
+}
+
 /** Messages for values that normalizeSettings had to replace, so users learn about them. */
 export function settingsProblems(raw: unknown): string[] {
-  const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof Settings, unknown>>;
+  const input = asObject(raw);
   const problems: string[] = [];
   if (
     input.targetVersion !== undefined &&
@@ -61,6 +124,15 @@ export function settingsProblems(raw: unknown): string[] {
     problems.push(
       `pgbouncer.targetVersion "${String(input.targetVersion)}" is not a PgBouncer release; checking against ${DEFAULT_SETTINGS.targetVersion} instead. Use a version such as 1.18 or 1.25, or "unreleased".`,
     );
+  }
+  if (input.rules && typeof input.rules === 'object') {
+    for (const [id, severity] of Object.entries(input.rules as Record<string, unknown>)) {
+      if (!RULE_SEVERITIES.includes(severity as RuleSeverity)) {
+        problems.push(
+          `pgbouncer.rules: "${id}" has severity ${JSON.stringify(severity)}; use ${RULE_SEVERITIES.join(', ')}.`,
+        );
+      }
+    }
   }
   return problems;
 }
@@ -84,12 +156,26 @@ export function resolveRunDirectory(
 
 /** Accepts whatever the client sent and returns complete, valid settings. */
 export function normalizeSettings(raw: unknown): Settings {
-  const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof Settings, unknown>>;
-  const targetVersion =
-    typeof input.targetVersion === 'string' && resolveTargetVersion(input.targetVersion)
-      ? input.targetVersion
-      : DEFAULT_SETTINGS.targetVersion;
-  const runDirectory =
-    typeof input.runDirectory === 'string' ? input.runDirectory : DEFAULT_SETTINGS.runDirectory;
-  return { targetVersion, runDirectory };
+  const input = asObject(raw);
+  const positive = (value: unknown, fallback: number): number =>
+    typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
+  const rules: Record<string, RuleSeverity> = {};
+  if (input.rules && typeof input.rules === 'object' && !Array.isArray(input.rules)) {
+    for (const [id, severity] of Object.entries(input.rules as Record<string, unknown>)) {
+      if (RULE_SEVERITIES.includes(severity as RuleSeverity)) rules[id] = severity as RuleSeverity;
+    }
+  }
+  return {
+    targetVersion:
+      typeof input.targetVersion === 'string' && resolveTargetVersion(input.targetVersion)
+        ? input.targetVersion
+        : DEFAULT_SETTINGS.targetVersion,
+    runDirectory: typeof input.runDirectory === 'string' ? input.runDirectory : DEFAULT_SETTINGS.runDirectory,
+    profile: PROFILES.includes(input.profile as Profile)
+      ? (input.profile as Profile)
+      : DEFAULT_SETTINGS.profile,
+    rules,
+    postgresMaxConnections: positive(input.postgresMaxConnections, DEFAULT_SETTINGS.postgresMaxConnections),
+    fileDescriptorLimit: positive(input.fileDescriptorLimit, DEFAULT_SETTINGS.fileDescriptorLimit),
+  };
 }

@@ -24,6 +24,11 @@ export interface FixtureExpectation {
   targetVersion?: string;
   /** Relative to the fixtures folder. */
   runDirectory?: string;
+  /**
+   * Compare only findings with these codes, plus every error. Rule fixtures use it, so that a new
+   * rule does not change the expectations of every other rule's fixtures.
+   */
+  only?: string[];
   diagnostics: ExpectedDiagnostic[];
 }
 
@@ -34,22 +39,34 @@ export interface Fixture {
   expected: FixtureExpectation;
 }
 
+/** Folders below test/fixtures whose fixtures are shared by every level of tests. */
+const FIXTURE_FOLDERS = ['', 'rules'];
+
 export function loadFixtures(): Fixture[] {
-  return fs
-    .readdirSync(FIXTURES_DIR)
-    .filter(
-      (file) =>
-        file.endsWith('.ini') &&
-        fs.existsSync(path.join(FIXTURES_DIR, file.replace(/\.ini$/, '.expected.json'))),
-    )
-    .sort()
-    .map((file) => {
-      const iniPath = path.join(FIXTURES_DIR, file);
-      const expected = JSON.parse(
-        fs.readFileSync(iniPath.replace(/\.ini$/, '.expected.json'), 'utf8'),
-      ) as FixtureExpectation;
-      return { name: file.replace(/\.ini$/, ''), iniPath, text: fs.readFileSync(iniPath, 'utf8'), expected };
-    });
+  const fixtures: Fixture[] = [];
+  for (const folder of FIXTURE_FOLDERS) {
+    const dir = path.join(FIXTURES_DIR, folder);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of fs.readdirSync(dir).sort()) {
+      const iniPath = path.join(dir, file);
+      const expectedPath = iniPath.replace(/\.ini$/, '.expected.json');
+      if (!file.endsWith('.ini') || !fs.existsSync(expectedPath)) continue;
+      const expected = JSON.parse(fs.readFileSync(expectedPath, 'utf8')) as FixtureExpectation;
+      const name = path.posix.join(folder, file.replace(/\.ini$/, ''));
+      fixtures.push({ name, iniPath, text: fs.readFileSync(iniPath, 'utf8'), expected });
+    }
+  }
+  return fixtures;
+}
+
+/** The diagnostics a fixture's expectation speaks about (see FixtureExpectation.only). */
+export function relevant<T extends { code: string; severity: string }>(
+  fixture: Fixture,
+  diagnostics: T[],
+): T[] {
+  const only = fixture.expected.only;
+  if (!only) return diagnostics;
+  return diagnostics.filter((d) => d.severity === 'error' || only.includes(d.code));
 }
 
 export function runDirectoryOf(fixture: Fixture): string | undefined {
@@ -82,7 +99,7 @@ export function lintFixture(fixture: Fixture): ExpectedDiagnostic[] {
   });
   const lineIndex = result.model.root.parsed.lineIndex;
   return sortDiagnostics(
-    result.findings
+    relevant(fixture, result.findings)
       .filter((finding) => finding.file === fixture.iniPath)
       .map((finding) => {
         const range = lineIndex.rangeOf(finding.span);

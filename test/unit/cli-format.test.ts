@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import packageJson from '../../package.json';
-import { defaultOptions, OPTIONS, parseCliArgs, PROFILES, usageText } from '../../server/src/cli/args';
+import { defaultOptions, OPTIONS, parseCliArgs, usageText } from '../../server/src/cli/args';
+import { PROFILES } from '../../server/src/rules/rule';
 import type { CliOptions } from '../../server/src/cli/args';
 import {
   collectDiagnostics,
@@ -72,8 +73,10 @@ function diagnostic(overrides: Partial<CliDiagnostic> = {}): CliDiagnostic {
 test('args: defaults', () => {
   const options = parsed(['pgbouncer.ini']);
   assert.equal(options.format, 'text');
-  assert.equal(options.target.label, NEWEST_RELEASE);
-  assert.equal(options.profile, 'production');
+  // Absent: the project file decides, else the newest release and production.
+  assert.equal(options.target, undefined);
+  assert.equal(options.profile, undefined);
+  assert.deepEqual(options.rules, {});
   assert.equal(options.runDirectory, undefined);
   assert.equal(options.color, undefined);
   assert.equal(options.quiet, false);
@@ -97,7 +100,7 @@ test('args: every option, with separate and inline values', () => {
     'b.ini',
   ]);
   assert.equal(options.format, 'sarif');
-  assert.equal(options.target.label, '1.18');
+  assert.equal(options.target?.label, '1.18');
   assert.equal(options.profile, 'development');
   assert.equal(options.runDirectory, '/etc/pgbouncer');
   assert.equal(options.color, false);
@@ -106,9 +109,21 @@ test('args: every option, with separate and inline values', () => {
 });
 
 test('args: target versions in every accepted form', () => {
-  assert.equal(parsed(['--target-version', '1.25.1', 'x']).target.label, '1.25.1');
-  assert.equal(parsed(['--target-version', 'unreleased', 'x']).target.unreleased, true);
-  assert.equal(parsed(['--target-version', '1.3', 'x']).target.label, '1.3');
+  assert.equal(parsed(['--target-version', '1.25.1', 'x']).target?.label, '1.25.1');
+  assert.equal(parsed(['--target-version', 'unreleased', 'x']).target?.unreleased, true);
+  assert.equal(parsed(['--target-version', '1.3', 'x']).target?.label, '1.3');
+});
+
+test('args: --rule sets severities, repeatable, later ones win', () => {
+  assert.deepEqual(
+    parsed(['--rule', '*=off', '--rule', 'syslog-disabled=warning', '--rule=*=hint', 'x']).rules,
+    {
+      '*': 'hint',
+      'syslog-disabled': 'warning',
+    },
+  );
+  assert.equal(parseCliArgs(['--rule', 'x=loud', 'a.ini']).ok, false);
+  assert.equal(parseCliArgs(['--rule', 'novalue', 'a.ini']).ok, false);
 });
 
 test('args: the last of a repeated option wins; -- ends the options', () => {
@@ -184,6 +199,7 @@ test('diagnostics: main file as given, included files relative to the current di
     filePath: 'conf/main.ini',
     fileSystem,
     runDirectory: path.join(CWD, 'conf'),
+    rules: { '*': 'off' },
   });
   const diagnostics = collectDiagnostics([{ name: 'conf/main.ini', result }], CWD);
   assert.deepEqual(
@@ -218,7 +234,10 @@ test('diagnostics: a finding reported for two FILE arguments (a shared include) 
 });
 
 test('diagnostics: standard input has no path; columns are UTF-16 code units', () => {
-  const result = lintText('[pgbouncer]\nadmin_users = é😀 ; admins\n', { filePath: STDIN_NAME });
+  const result = lintText('[pgbouncer]\nadmin_users = é😀 ; admins\n', {
+    filePath: STDIN_NAME,
+    rules: { '*': 'off' },
+  });
   const [d] = collectDiagnostics([{ name: STDIN_NAME, result }], CWD);
   assert.equal(d.file, STDIN_NAME);
   assert.equal(d.absolutePath, null);

@@ -28,10 +28,24 @@ test('every setting has a default in DEFAULT_SETTINGS', () => {
 test('settings from the client are normalised: junk falls back to defaults', () => {
   assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS);
   assert.deepEqual(normalizeSettings({ targetVersion: '9.9', runDirectory: 5 }), DEFAULT_SETTINGS);
-  assert.deepEqual(normalizeSettings({ targetVersion: '1.18', runDirectory: '/srv' }), {
-    targetVersion: '1.18',
-    runDirectory: '/srv',
-  });
+  assert.deepEqual(
+    normalizeSettings({
+      targetVersion: '1.18',
+      runDirectory: '/srv',
+      profile: 'development',
+      rules: { 'syslog-disabled': 'off', 'client-idle-timeout-disabled': 'loud' },
+      postgresMaxConnections: 500,
+      fileDescriptorLimit: -3,
+    }),
+    {
+      targetVersion: '1.18',
+      runDirectory: '/srv',
+      profile: 'development',
+      rules: { 'syslog-disabled': 'off' },
+      postgresMaxConnections: 500,
+      fileDescriptorLimit: DEFAULT_SETTINGS.fileDescriptorLimit,
+    },
+  );
 });
 
 test('a wrong target version is reported, an empty or valid one is not', () => {

@@ -6,29 +6,25 @@
 // CliOptions; the parser and the help text pick it up.
 
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_TARGET,
-  NEWEST_RELEASE,
-  RELEASES,
-  resolveTargetVersion,
-  UNRELEASED,
-} from '../schema/catalog';
+import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../schema/catalog';
 import type { Version } from '../schema/catalog';
+import { RULE_SEVERITIES } from '../lint/config';
+import { PROFILES } from '../rules/rule';
+import type { Profile, RuleSeverity } from '../rules/rule';
 
 export const PROGRAM = 'pgbouncer-lint';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
-/** Rule profiles; none changes anything yet (audit rules that depend on it come later). */
-export const PROFILES = ['production', 'development'] as const;
-export type Profile = (typeof PROFILES)[number];
-
 export interface CliOptions {
   format: OutputFormat;
-  /** The resolved --target-version; the newest release by default. */
-  target: Version;
-  profile: Profile;
+  /** The resolved --target-version; absent: the project file's, else the newest release. */
+  target?: Version;
+  /** --profile; absent: the project file's, else production. */
+  profile?: Profile;
+  /** --rule ID=SEVERITY, in order; later ones win. */
+  rules: Record<string, RuleSeverity>;
   /** --run-dir exactly as given (relative to the current directory); absent: each file's own folder. */
   runDirectory?: string;
   /** false with --no-color; undefined lets the environment and the terminal decide. */
@@ -113,6 +109,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'rule',
+    type: 'string',
+    valueName: 'ID=SEVERITY',
+    description: `set a rule's severity: ${listOf(RULE_SEVERITIES)}; ID '*' means every audit rule (repeatable)`,
+    apply(options, value) {
+      const match = /^([^=]+)=(.*)$/.exec(String(value));
+      if (!match)
+        throw new UsageError(
+          `invalid --rule '${String(value)}': write ID=SEVERITY, e.g. syslog-disabled=off`,
+        );
+      options.rules[match[1].trim()] = oneOf('--rule', RULE_SEVERITIES, match[2].trim());
+    },
+  },
+  {
     name: 'run-dir',
     type: 'string',
     valueName: 'DIR',
@@ -161,8 +171,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 export function defaultOptions(): CliOptions {
   return {
     format: 'text',
-    target: DEFAULT_TARGET,
-    profile: 'production',
+    rules: {},
     quiet: false,
     help: false,
     version: false,

@@ -41,14 +41,17 @@ export interface AnalysisContext {
 
 export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
   const filePath = documentPath(document.uri);
+  const { settings } = context;
   return lintText(document.getText(), {
     filePath,
-    targetVersion: context.settings.targetVersion,
-    runDirectory: resolveRunDirectory(
-      context.settings.runDirectory,
-      filePath,
-      context.workspaceFolders ?? [],
-    ),
+    defaultTargetVersion: settings.targetVersion,
+    defaultRunDirectory: resolveRunDirectory(settings.runDirectory, filePath, context.workspaceFolders ?? []),
+    defaultProfile: settings.profile,
+    rules: settings.rules,
+    ruleOptions: {
+      postgresMaxConnections: settings.postgresMaxConnections,
+      fileDescriptorLimit: settings.fileDescriptorLimit,
+    },
     fileSystem: context.fileSystem,
   });
 }

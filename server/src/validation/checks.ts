@@ -1,6 +1,7 @@
 // Every check the validator can report, with a stable id. The CLI's SARIF output and the
 // documentation are generated from this list.
 
+import type { Fix } from '../lint/edits';
 import type { Span } from '../parser/syntax';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -261,6 +262,24 @@ const list: CheckInfo[] = [
     help: "PgBouncer reads the '*' connection string only when a client asks for an unlisted database, so this error appears at connect time, not at startup.",
   },
   {
+    id: 'unknown-rule',
+    severity: 'warning',
+    title: 'Unknown rule in a pgbouncer-lint comment',
+    help: 'The comment names a rule id that does not exist, so it suppresses nothing. Check the spelling.',
+  },
+  {
+    id: 'unused-suppression',
+    severity: 'information',
+    title: 'Suppression comment without effect',
+    help: 'A pgbouncer-lint disable comment that hides no finding is noise, and may hide a future one by accident. Remove it.',
+  },
+  {
+    id: 'invalid-lint-config',
+    severity: 'warning',
+    title: 'Problem in .pgbouncerlintrc.json',
+    help: 'Part of the project lint configuration could not be used; the rest still applies.',
+  },
+  {
     id: 'document-too-large',
     severity: 'error',
     title: 'Document too large',
@@ -287,4 +306,6 @@ export interface Finding {
   related?: RelatedInfo[];
   /** Marks text that has no effect (faded in editors) or that is deprecated (struck through). */
   tags?: ('unnecessary' | 'deprecated')[];
+  /** Ways to fix it, best first. */
+  fixes?: Fix[];
 }

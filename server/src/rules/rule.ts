@@ -1,0 +1,189 @@
+// The one interface every audit rule implements, and the context a rule's check receives.
+// A rule is one file in this folder, listed in ./index.ts, with fixtures in test/fixtures/rules.
+
+import type { Fix } from '../lint/edits';
+import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
+import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import type { ConnectionEntry, EffectiveConfig, HeaderAt, Located } from '../model/effective';
+import type { Span } from '../parser/syntax';
+import type { Version } from '../schema/catalog';
+import type { RelatedInfo, Severity } from '../validation/checks';
+import { readCInt, readCTime } from '../validation/values';
+
+export type Category =
+  'Security' | 'Authentication' | 'Pool sizing' | 'Timeouts' | 'Observability' | 'Configuration quality';
+
+export const CATEGORIES: readonly Category[] = [
+  'Security',
+  'Authentication',
+  'Pool sizing',
+  'Timeouts',
+  'Observability',
+  'Configuration quality',
+];
+
+export type Profile = 'production' | 'development';
+export const PROFILES: readonly Profile[] = ['production', 'development'];
+
+export type RuleSeverity = Severity | 'off';
+
+export interface RuleDocs {
+  /** Why it matters, in a few sentences. */
+  why: string;
+  /** What to do about it. */
+  fix: string;
+  /** Where the audit report this project started from got it wrong, and why we differ. */
+  correction?: string;
+  /** PgBouncer documentation, e.g. https://www.pgbouncer.org/config.html#client_idle_timeout */
+  link: string;
+}
+
+export interface RuleFinding {
+  file: LoadedFile;
+  span: Span;
+  message: string;
+  fixes?: Fix[];
+  related?: RelatedInfo[];
+}
+
+export interface Rule {
+  /** Stable kebab-case id, used in settings, suppression comments and output. */
+  id: string;
+  category: Category;
+  /** Default severity per profile. Never 'error': errors mean PgBouncer refuses to start. */
+  severity: Record<Profile, RuleSeverity>;
+  /** One line: what is wrong. */
+  title: string;
+  docs: RuleDocs;
+  check(context: RuleContext): RuleFinding[];
+}
+
+export interface RuleOptions {
+  /** max_connections of the PostgreSQL servers behind PgBouncer. */
+  postgresMaxConnections: number;
+  /** Open-files limit (ulimit -n) PgBouncer runs with. */
+  fileDescriptorLimit: number;
+}
+
+export const DEFAULT_RULE_OPTIONS: RuleOptions = { postgresMaxConnections: 100, fileDescriptorLimit: 1024 };
+
+/** Where a finding about a [pgbouncer] setting belongs, and how to change that setting. */
+export class RuleContext {
+  constructor(
+    readonly model: ConfigModel,
+    readonly config: EffectiveConfig,
+    readonly target: Version,
+    readonly profile: Profile,
+    readonly options: RuleOptions,
+    readonly fileSystem: FileSystem,
+  ) {}
+
+  get root(): LoadedFile {
+    return this.model.root;
+  }
+
+  /** The value PgBouncer uses for a [pgbouncer] setting (explicit, else the default). */
+  value(name: string): string {
+    return this.config.value(name);
+  }
+
+  /** The explicit setting in force, if any. */
+  entry(name: string): Located | undefined {
+    return this.config.main.get(name);
+  }
+
+  isSet(name: string): boolean {
+    return this.config.main.has(name);
+  }
+
+  /** Integer value as PgBouncer reads it, or null when it cannot be read. */
+  int(name: string): number | null {
+    const reading = readCInt(this.value(name));
+    return reading.ok ? reading.stored : null;
+  }
+
+  /** Seconds as PgBouncer reads them, or null. */
+  seconds(name: string): number | null {
+    const reading = readCTime(this.value(name));
+    return reading.ok ? reading.seconds : null;
+  }
+
+  /** Enum value in lower case. */
+  word(name: string): string {
+    return this.value(name).trim().toLowerCase();
+  }
+
+  /** Comma-separated list value, trimmed, without empty items. */
+  list(name: string): string[] {
+    return this.value(name)
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
+  get databases(): ConnectionEntry[] {
+    return [...this.config.databases.values()];
+  }
+
+  get users(): ConnectionEntry[] {
+    return [...this.config.users.values()];
+  }
+
+  /**
+   * Where to report something about a [pgbouncer] setting: its value when set, else the
+   * [pgbouncer] header in force (so that a missing setting is shown where it would go).
+   */
+  anchor(name: string): { file: LoadedFile; span: Span } | null {
+    const at = this.entry(name);
+    if (at)
+      return {
+        file: at.file,
+        span: at.entry.value.span.start === at.entry.value.span.end ? at.entry.span : at.entry.value.span,
+      };
+    const header = this.config.mainHeader;
+    return header ? { file: header.file, span: header.header.span } : null;
+  }
+
+  /** A finding about a [pgbouncer] setting, at its anchor. */
+  finding(name: string, message: string, fixes?: Fix[], related?: RelatedInfo[]): RuleFinding[] {
+    const anchor = this.anchor(name);
+    if (!anchor) return [];
+    const finding: RuleFinding = { ...anchor, message };
+    if (fixes && fixes.length > 0) finding.fixes = fixes;
+    if (related && related.length > 0) finding.related = related;
+    return [finding];
+  }
+
+  /** A fix that sets a [pgbouncer] setting: changes its value, or adds the line. */
+  setValue(name: string, value: string, options: { title?: string; safe?: boolean } = {}): Fix | null {
+    const at = this.entry(name);
+    const title = options.title ?? `Set ${name} = ${value}`;
+    const safe = options.safe ?? true;
+    if (at) {
+      if (at.file !== this.model.root) return null;
+      return { title, safe, preferred: true, edits: [replace(at.file, at.entry.value.span, value)] };
+    }
+    const edit = insertMainSetting(this.model, name, value);
+    return edit ? { title, safe, preferred: true, edits: [edit] } : null;
+  }
+
+  /** A fix that deletes the line of an explicit setting. */
+  remove(at: Located, title: string, safe = true): Fix | null {
+    if (at.file !== this.model.root) return null;
+    return { title, safe, edits: [deleteEntry(at.file, at.entry)] };
+  }
+
+  /** Where a finding about a database entry goes. */
+  databaseAnchor(entry: ConnectionEntry): { file: LoadedFile; span: Span } {
+    return { file: entry.at.file, span: entry.at.entry.key.span };
+  }
+
+  headerAnchor(header: HeaderAt | null): { file: LoadedFile; span: Span } | null {
+    return header ? { file: header.file, span: header.header.span } : null;
+  }
+}
+
+/** Drops nulls from a list of fixes. */
+export function fixes(...candidates: (Fix | null | undefined)[]): Fix[] {
+  return candidates.filter((fix): fix is Fix => fix !== null && fix !== undefined);
+}
