@@ -1,0 +1,4 @@
+// Rules being written in parallel; merged into ./index.ts when done.
+import type { Rule } from './rule';
+
+export const RULES_A: Rule[] = [];
