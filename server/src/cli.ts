@@ -16,6 +16,7 @@ import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, useColor } from './cli/format-text';
 import { lintText, nodeFileSystem } from './engine';
+import { fixText } from './lint/fix-all';
 
 const EXIT_OK = 0;
 const EXIT_ERRORS = 1;
@@ -73,13 +74,28 @@ function run(argv: readonly string[]): number {
       unreadable.push({ message, file: name });
       continue;
     }
-    const result = lintText(read.text, {
+    const lintOptions = {
       filePath: name,
       targetVersion: options.target,
       profile: options.profile,
       rules: options.rules,
       runDirectory,
-    });
+    };
+    let result = lintText(read.text, lintOptions);
+    if (options.fix) {
+      const fixed = fixText(read.text, result, (text) => lintText(text, lintOptions));
+      if (fixed.text !== read.text) {
+        try {
+          fs.writeFileSync(file, fixed.text);
+        } catch (error) {
+          const message = `cannot write '${name}': ${(error as Error).message}`;
+          complain(message);
+          unreadable.push({ message, file: name });
+          continue;
+        }
+        result = fixed.result;
+      }
+    }
     linted.push({ name, result });
   }
 

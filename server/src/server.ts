@@ -1,6 +1,7 @@
 // Wiring only: LSP requests in, feature functions out. Runs over --stdio or --node-ipc.
 
 import {
+  CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
@@ -9,7 +10,15 @@ import {
 } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDiagnostics, documentPath } from './features/diagnostics';
+import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import {
+  diagnosticsOf,
+  documentPath,
+  isTooLarge,
+  lintDocument,
+  tooLargeDiagnostics,
+} from './features/diagnostics';
+import type { LintResult } from './engine';
 import { SETTINGS_SECTION } from './protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, settingsProblems } from './settings';
 import type { Settings } from './settings';
@@ -30,6 +39,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'pgbouncer-language-server', version: '0.1.0' },
   };
@@ -65,25 +75,56 @@ function reportProblems(raw: unknown): void {
   }
 }
 
-async function validateDocument(document: TextDocument): Promise<void> {
+interface Analysis {
+  version: number;
+  /** Null when the document is too large to analyse. */
+  result: LintResult | null;
+}
+
+const analyses = new Map<string, Analysis>();
+
+/** The analysis of the document's current version, computed once per version. */
+async function analysisFor(document: TextDocument): Promise<Analysis | null> {
+  const cached = analyses.get(document.uri);
+  if (cached && cached.version === document.version) return cached;
   const settings = await settingsFor(document.uri);
   // The document may have changed or closed while settings were fetched.
   const current = documents.get(document.uri);
-  if (!current || current.version !== document.version) return;
-  let diagnostics: ReturnType<typeof computeDiagnostics>;
-  try {
-    diagnostics = computeDiagnostics(document, { settings, workspaceFolders });
-  } catch (error) {
-    connection.console.error(
-      `Analysis of ${document.uri} failed: ${(error as Error).stack ?? String(error)}`,
-    );
-    diagnostics = [];
+  if (!current || current.version !== document.version) return null;
+  let result: LintResult | null = null;
+  if (!isTooLarge(document)) {
+    try {
+      result = lintDocument(document, { settings, workspaceFolders });
+    } catch (error) {
+      connection.console.error(
+        `Analysis of ${document.uri} failed: ${(error as Error).stack ?? String(error)}`,
+      );
+      return null;
+    }
   }
+  const analysis = { version: document.version, result };
+  analyses.set(document.uri, analysis);
+  return analysis;
+}
+
+async function validateDocument(document: TextDocument): Promise<void> {
+  const analysis = await analysisFor(document);
+  if (!analysis) return;
+  const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
 
+connection.onCodeAction(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const analysis = await analysisFor(document);
+  if (!analysis?.result) return [];
+  return codeActions(document.uri, documentPath(document.uri), analysis.result, params);
+});
+
 connection.onDidChangeConfiguration((change) => {
   settingsCache.clear();
+  analyses.clear();
   if (!canPullConfiguration) {
     const section = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
     reportProblems(section);
@@ -95,6 +136,7 @@ connection.onDidChangeConfiguration((change) => {
 documents.onDidChangeContent((change) => void validateDocument(change.document));
 documents.onDidClose((event) => {
   settingsCache.delete(event.document.uri);
+  analyses.delete(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import Ajv from 'ajv';
 import packageJson from '../../package.json';
-import { CHECKS } from '../../server/src/validation/checks';
+import { DESCRIPTIONS } from '../../server/src/lint/descriptions';
 import {
   FIXTURES_DIR,
   loadFixtures,
@@ -306,7 +306,7 @@ test('sarif: every fixture validates, with one result per JSON diagnostic', () =
     assert.equal(tool.driver.version, packageJson.version);
     assert.deepEqual(
       tool.driver.rules.map((rule) => rule.id),
-      [...CHECKS.keys()],
+      DESCRIPTIONS.map((d) => d.id),
     );
     assert.deepEqual(invocations, [{ executionSuccessful: true }]);
     assert.deepEqual(
@@ -589,4 +589,29 @@ test('an internal error: a message on stderr and exit 2; the stack only with PGB
   const debug = cli(args, { nodeArgs, env: { PGBOUNCER_LINT_DEBUG: '1' } });
   assert.equal(debug.status, 2);
   assert.match(debug.stderr, /^pgbouncer-lint: internal error: Error: boom\n\s+at /);
+});
+
+test('--fix rewrites the file with every safe fix and reports what is left', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbouncer-lint-fix-'));
+  try {
+    const file = path.join(dir, 'pgbouncer.ini');
+    fs.writeFileSync(file, '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\nbogus = 1\n');
+    const rules = ['--rule', '*=off', '--rule', 'client-idle-timeout-disabled=warning'];
+    const run = cli(['--fix', '--format', 'json', '--target-version', '1.18', ...rules, file]);
+    assert.equal(
+      fs.readFileSync(file, 'utf8'),
+      '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 900\nbogus = 1\n',
+    );
+    assert.deepEqual(
+      json(run).map((d) => d.code),
+      ['unknown-setting'],
+    );
+    assert.equal(run.status, 1);
+    assertCleanFailure(
+      cli(['--fix', '-'], { input: '[pgbouncer]\n' }),
+      /--fix cannot rewrite standard input/,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { CodeActionRequest } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   loadFixtures,
   portableMessage,
@@ -130,6 +132,84 @@ test('a target version that is no release is reported to the user once, and the 
     const warnings = client.messages.filter((m) => m.message.includes('"7.7"'));
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0].type, 2);
+    await client.close(uri);
+  } finally {
+    client.settingsFor = previous;
+  }
+});
+
+test('a quick fix from the light bulb removes its warning; fix-all applies every safe fix', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-fixes/pgbouncer.ini';
+  const previous = client.settingsFor;
+  // Only the rules this test is about, so that the text stays small.
+  const rules = {
+    '*': 'off',
+    'client-idle-timeout-disabled': 'warning',
+    'unused-suppression': 'information',
+  };
+  client.settingsFor = (item) => (item.scopeUri === uri ? { targetVersion: '1.18', rules } : previous(item));
+  try {
+    const text = '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\n';
+    const opened = await client.open(uri, text, 1);
+    const warning = opened.diagnostics.find((d) => d.code === 'client-idle-timeout-disabled');
+    assert.ok(warning, 'the warning is published');
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: warning.range,
+      context: { diagnostics: [warning] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [
+        ['Set client_idle_timeout = 900 (15 minutes)', 'quickfix'],
+        ['Disable client-idle-timeout-disabled for this line', 'quickfix'],
+      ],
+    );
+    assert.equal(actions[0].isPreferred, true);
+    const edits = actions[0].edit?.changes?.[uri] ?? [];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'pgbouncer-ini', 1, text), edits);
+    assert.equal(fixed, '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 900\n');
+    const after = await client.change(uri, 2, [{ text: fixed }]);
+    assert.deepEqual(after.diagnostics, []);
+
+    // Back to the broken text: "fix all" on save asks for source.fixAll only.
+    await client.change(uri, 3, [{ text }]);
+    const fixAll = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      fixAll.map((a) => a.kind),
+      ['source.fixAll.pgbouncer'],
+    );
+    const all = TextDocument.applyEdits(
+      TextDocument.create(uri, 'pgbouncer-ini', 3, text),
+      fixAll[0].edit?.changes?.[uri] ?? [],
+    );
+    assert.equal(all, fixed);
+    await client.close(uri);
+  } finally {
+    client.settingsFor = previous;
+  }
+});
+
+test('a suppression comment hides a warning, and an unused one is reported', async () => {
+  const uri = 'file:///tmp/pgbouncer-lsp-suppress/pgbouncer.ini';
+  const previous = client.settingsFor;
+  client.settingsFor = (item) =>
+    item.scopeUri === uri
+      ? { targetVersion: '1.18', rules: { '*': 'off', 'client-idle-timeout-disabled': 'warning' } }
+      : previous(item);
+  try {
+    const text =
+      '[pgbouncer]\n; pgbouncer-lint: disable-next-line client-idle-timeout-disabled\nclient_idle_timeout = 0\n' +
+      '; pgbouncer-lint: disable-next-line octal-number\nmax_client_conn = 100\n';
+    const published = await client.open(uri, text, 1);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['unused-suppression', 3]],
+    );
     await client.close(uri);
   } finally {
     client.settingsFor = previous;

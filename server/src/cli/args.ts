@@ -31,6 +31,8 @@ export interface CliOptions {
   color?: boolean;
   /** Report errors only. */
   quiet: boolean;
+  /** Apply safe fixes to the files, then report what is left. */
+  fix: boolean;
   help: boolean;
   version: boolean;
   /** FILE arguments in the order given; '-' is standard input. */
@@ -142,6 +144,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'fix',
+    type: 'boolean',
+    description: 'apply every safe fix to the files (rewriting them), then report what is left',
+    apply(options) {
+      options.fix = true;
+    },
+  },
+  {
     name: 'quiet',
     type: 'boolean',
     description: 'report errors only, no warnings, information or hints',
@@ -173,6 +183,7 @@ export function defaultOptions(): CliOptions {
     format: 'text',
     rules: {},
     quiet: false,
+    fix: false,
     help: false,
     version: false,
     files: [],
@@ -241,6 +252,7 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
   if (options.help || options.version) return options;
   for (const { spec, value } of given) spec.apply(options, value);
   if (options.files.length === 0) throw new UsageError('no FILE given');
+  if (options.fix && options.files.includes('-')) throw new UsageError('--fix cannot rewrite standard input');
   return options;
 }
 

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../../../package.json';
-import { CHECKS } from '../validation/checks';
+import { DESCRIPTIONS } from '../lint/descriptions';
+import type { Description } from '../lint/descriptions';
 import type { CheckInfo, Severity } from '../validation/checks';
 import { STDIN_NAME } from './diagnostics';
 import type { CliDiagnostic, CliLocation } from './diagnostics';
@@ -49,6 +50,7 @@ export interface SarifRule {
   fullDescription: SarifMessage;
   help: SarifMessage;
   defaultConfiguration: { level: SarifLevel };
+  helpUri?: string;
   properties: { tags: string[] };
 }
 
@@ -147,14 +149,24 @@ function escapeMarkdown(text: string): string {
 
 const VERSION_RULES = new Set(['newer-than-target', 'removed-value', 'platform-specific', 'deprecated']);
 
-export function ruleTags(check: CheckInfo): string[] {
-  const tags = ['pgbouncer', 'configuration', check.severity === 'error' ? 'correctness' : 'maintainability'];
+export function ruleTags(check: CheckInfo & Partial<Pick<Description, 'category' | 'kind'>>): string[] {
+  const tags = ['pgbouncer', 'configuration'];
+  if (check.kind === 'rule') {
+    tags.push(
+      check.category === 'Security' || check.category === 'Authentication' ? 'security' : 'reliability',
+    );
+    if (check.category) tags.push(check.category.toLowerCase().replace(/ /g, '-'));
+  } else {
+    tags.push(check.severity === 'error' ? 'correctness' : 'maintainability');
+  }
   if (VERSION_RULES.has(check.id)) tags.push('compatibility');
   return tags;
 }
 
-export function sarifRule(check: CheckInfo): SarifRule {
-  return {
+export function sarifRule(
+  check: CheckInfo & Partial<Pick<Description, 'category' | 'kind' | 'link'>>,
+): SarifRule {
+  const rule: SarifRule = {
     id: check.id,
     name: pascalCase(check.id),
     shortDescription: { text: check.title },
@@ -163,6 +175,8 @@ export function sarifRule(check: CheckInfo): SarifRule {
     defaultConfiguration: { level: sarifLevel(check.severity) },
     properties: { tags: ruleTags(check) },
   };
+  if (check.link) rule.helpUri = check.link;
+  return rule;
 }
 
 /** A relative URI reference (path segments percent-encoded, '/' between them). */
@@ -206,7 +220,7 @@ export function lineHash(ruleId: string, uri: string, lineText: string): string 
 }
 
 export function buildSarif(diagnostics: readonly CliDiagnostic[], options: SarifOptions): SarifLog {
-  const rules = [...CHECKS.values()].map(sarifRule);
+  const rules = DESCRIPTIONS.map(sarifRule);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const occurrences = new Map<string, number>();
 

@@ -88,26 +88,37 @@ export function toDiagnostic(
   return diagnostic;
 }
 
-/** Diagnostics for one open document: the findings located in it. */
-export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
-  if (Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES) {
-    return [
-      {
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: DiagnosticSeverity.Error,
-        code: 'document-too-large',
-        source: DIAGNOSTIC_SOURCE,
-        message: `This file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; it is not analysed. PgBouncer would need minutes to load it.`,
-      },
-    ];
-  }
-  const result = lintDocument(document, context);
+export function isTooLarge(document: TextDocument): boolean {
+  return Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES;
+}
+
+/** The one diagnostic a document too large to analyse gets. */
+export function tooLargeDiagnostics(): Diagnostic[] {
+  return [
+    {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Error,
+      code: 'document-too-large',
+      source: DIAGNOSTIC_SOURCE,
+      message: `This file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; it is not analysed. PgBouncer would need minutes to load it.`,
+    },
+  ];
+}
+
+/** The findings located in the analysed document itself, as diagnostics. */
+export function diagnosticsOf(result: LintResult): Diagnostic[] {
   const ownPath = result.model.root.path;
   const indexes = new Map<string, LineIndex>();
-  for (const file of result.model.files)
+  for (const file of result.model.files) {
     if (!indexes.has(file.path)) indexes.set(file.path, file.parsed.lineIndex);
+  }
   const lineIndex = result.model.root.parsed.lineIndex;
   return result.findings
     .filter((finding) => finding.file === ownPath)
     .map((finding) => toDiagnostic(finding, lineIndex, (file) => indexes.get(file)));
+}
+
+/** Diagnostics for one open document. */
+export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
+  return isTooLarge(document) ? tooLargeDiagnostics() : diagnosticsOf(lintDocument(document, context));
 }

@@ -1,0 +1,121 @@
+// Quick fixes for the diagnostics in a range, "fix all" (source.fixAll.pgbouncer), and
+// suppression comments for a finding.
+
+import { CodeActionKind } from 'vscode-languageserver';
+import type {
+  CodeAction,
+  CodeActionParams,
+  Diagnostic,
+  TextEdit as LspTextEdit,
+} from 'vscode-languageserver';
+import type { LintResult } from '../engine';
+import { safeFixes } from '../lint/fix-all';
+import type { Fix } from '../lint/edits';
+import type { LineIndex } from '../parser/syntax';
+import { DIAGNOSTIC_SOURCE } from '../protocol';
+import type { Finding } from '../validation/checks';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pgbouncer`;
+
+function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function toLspEdits(fix: Fix, filePath: string, lineIndex: LineIndex): LspTextEdit[] | null {
+  if (fix.edits.some((edit) => edit.file !== filePath)) return null;
+  return fix.edits.map((edit) => ({ range: lineIndex.rangeOf(edit.span), newText: edit.newText }));
+}
+
+function wants(params: CodeActionParams, kind: string): boolean {
+  const only = params.context.only;
+  if (!only || only.length === 0) return kind !== FIX_ALL_KIND;
+  return only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+}
+
+/** All safe fixes of the document that can be applied together, as LSP edits. */
+export function fixAllEdits(uriPath: string, result: LintResult): LspTextEdit[] {
+  const lineIndex = result.model.root.parsed.lineIndex;
+  return safeFixes(result).flatMap((fix) => toLspEdits(fix, uriPath, lineIndex) ?? []);
+}
+
+function suppressionAction(
+  uri: string,
+  finding: Finding,
+  diagnostic: Diagnostic,
+  result: LintResult,
+): CodeAction {
+  const text = result.model.root.parsed.text;
+  const lineIndex = result.model.root.parsed.lineIndex;
+  const line = diagnostic.range.start.line;
+  const lineStart = lineIndex.lineStart(line);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Disable ${finding.code} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      changes: {
+        [uri]: [
+          {
+            range: { start: { line, character: 0 }, end: { line, character: 0 } },
+            newText: `${indent}; pgbouncer-lint: disable-next-line ${finding.code}${eol}`,
+          },
+        ],
+      },
+    },
+  };
+}
+
+export function codeActions(
+  uri: string,
+  uriPath: string,
+  result: LintResult,
+  params: CodeActionParams,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const lineIndex = result.model.root.parsed.lineIndex;
+  const own = result.findings.filter((finding) => finding.file === uriPath);
+
+  if (wants(params, CodeActionKind.QuickFix)) {
+    for (const diagnostic of params.context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const finding = own.find(
+        (f) => f.code === diagnostic.code && sameRange(lineIndex.rangeOf(f.span), diagnostic.range),
+      );
+      if (!finding) continue;
+      for (const fix of finding.fixes ?? []) {
+        const edits = toLspEdits(fix, uriPath, lineIndex);
+        if (!edits) continue;
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.preferred === true,
+          edit: { changes: { [uri]: edits } },
+        });
+      }
+      // Errors stop PgBouncer: hiding them would not help anybody.
+      if (finding.severity !== 'error' && finding.code !== 'unused-suppression') {
+        actions.push(suppressionAction(uri, finding, diagnostic, result));
+      }
+    }
+  }
+
+  if (wants(params, FIX_ALL_KIND)) {
+    const edits = fixAllEdits(uriPath, result);
+    if (edits.length > 0) {
+      actions.push({
+        title: 'Fix all auto-fixable PgBouncer problems',
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [uri]: edits } },
+      });
+    }
+  }
+  return actions;
+}
