@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
 import type { LintConfig, LoadedRcFile } from './lint/config';
+import { applyEdits } from './lint/edits';
 import { applySuppressions } from './lint/suppressions';
 import { loadConfig } from './model/config';
 import type { ConfigModel, FileSystem } from './model/config';
@@ -37,6 +38,8 @@ export interface LintOptions {
   /** Severity overrides from editor settings; the project file's rules are applied after them. */
   rules?: Record<string, RuleSeverity>;
   ruleOptions?: Partial<RuleOptions>;
+  /** Internal: set while checking a guessed fix, so that checking does not recurse. */
+  skipFixVerification?: boolean;
   /** Read .pgbouncerlintrc.json next to the file (default true). */
   useProjectFile?: boolean;
   fileSystem?: FileSystem;
@@ -143,12 +146,40 @@ export function lintText(text: string, options: LintOptions): LintResult {
       span: { start: 0, end: 0 },
     });
   }
-  return {
-    model,
-    target,
-    config,
-    effective,
-    projectFile,
-    findings: applySuppressions(adjusted, model, KNOWN_IDS),
-  };
+  const findingsOut = applySuppressions(adjusted, model, KNOWN_IDS);
+  if (!options.skipFixVerification) verifyGuesses(text, options, findingsOut);
+  return { model, target, config, effective, projectFile, findings: findingsOut };
+}
+
+/** Beyond this, guessed fixes are not verified but dropped: each check is a whole lint. */
+const MAX_VERIFIED_FIXES = 40;
+const MAX_VERIFIED_TEXT = 256 * 1024;
+
+/**
+ * Keeps a guessed fix (Fix.verify) only if applying it removes its finding and adds no other:
+ * a rename can collide with a parameter already there, another enum value can need other settings.
+ */
+function verifyGuesses(text: string, options: LintOptions, findings: Finding[]): void {
+  const flagged = findings.flatMap((finding) => (finding.fixes ?? []).filter((fix) => fix.verify));
+  if (flagged.length === 0) return;
+  const affordable = flagged.length <= MAX_VERIFIED_FIXES && text.length <= MAX_VERIFIED_TEXT;
+  const before = affordable ? countCodes(findings) : null;
+  for (const finding of findings) {
+    if (!finding.fixes?.some((fix) => fix.verify)) continue;
+    finding.fixes = finding.fixes.filter((fix) => {
+      if (!fix.verify) return true;
+      if (!before || fix.edits.some((edit) => edit.file !== options.filePath)) return false;
+      const fixed = applyEdits(text, fix.edits);
+      const after = countCodes(lintText(fixed, { ...options, skipFixVerification: true }).findings);
+      if ((after.get(finding.code) ?? 0) >= (before.get(finding.code) ?? 0)) return false;
+      return [...after].every(([code, count]) => count <= (before.get(code) ?? 0));
+    });
+    if (finding.fixes.length === 0) delete finding.fixes;
+  }
+}
+
+function countCodes(findings: readonly Finding[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const finding of findings) counts.set(finding.code, (counts.get(finding.code) ?? 0) + 1);
+  return counts;
 }

@@ -17,6 +17,11 @@ export interface Fix {
   safe: boolean;
   /** The fix an editor should offer first. */
   preferred?: boolean;
+  /**
+   * A guess (a "did you mean" rename, another enum value) that can collide with the rest of the
+   * file; the engine lints the result and drops the fix if it would add a finding.
+   */
+  verify?: boolean;
 }
 
 export function replace(file: LoadedFile, span: Span, newText: string): TextEdit {

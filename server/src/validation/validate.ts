@@ -2,6 +2,8 @@
 // Errors are exactly what makes PgBouncer refuse to start; warnings are what it accepts but
 // almost certainly does not do what the author meant.
 
+import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
+import type { Fix, TextEdit } from '../lint/edits';
 import { parseConnString } from '../parser/connstring';
 import type { ConnParam } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
@@ -39,6 +41,7 @@ interface Extra {
   severity?: Severity;
   related?: RelatedInfo[];
   tags?: Finding['tags'];
+  fixes?: (Fix | null)[];
 }
 
 const INLINE_COMMENT = /[ \t][;#]/;
@@ -58,8 +61,24 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     };
     if (extra.related) finding.related = extra.related;
     if (extra.tags) finding.tags = extra.tags;
+    const fixes = (extra.fixes ?? []).filter((fix): fix is Fix => fix !== null);
+    if (fixes.length > 0) finding.fixes = fixes;
     findings.push(finding);
   };
+  const fix = (title: string, safe: boolean, edits: TextEdit[], preferred = false): Fix => ({
+    title,
+    safe,
+    preferred,
+    edits,
+  });
+  /** A "did you mean" fix: kept only if the engine finds it adds no problem. */
+  const guess = (title: string, edits: TextEdit[]): Fix => ({
+    title,
+    safe: false,
+    preferred: true,
+    verify: true,
+    edits,
+  });
   const relatedTo = (at: Located, message: string): RelatedInfo => ({
     file: at.file.path,
     span: at.entry.key.span,
@@ -247,6 +266,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         entry.key.span.start === entry.key.span.end ? entry.span : entry.key.span,
         'unknown-setting',
         `Unknown setting '${name}' in [pgbouncer]; PgBouncer refuses to start.${hint}`,
+        {
+          fixes: [
+            suggestion && !entry.key.quoted
+              ? guess(`Rename to '${suggestion}'`, [replace(file, entry.key.span, suggestion)])
+              : null,
+          ],
+        },
       );
       return;
     }
@@ -276,7 +302,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         entry.key.span,
         'duplicate-setting',
         `'${name}' is already set on ${where(previous)}; PgBouncer uses this later value.`,
-        { related: [relatedTo(previous, 'earlier value, without effect')] },
+        {
+          related: [relatedTo(previous, 'earlier value, without effect')],
+          fixes: [
+            previous.file === file
+              ? fix(`Remove the earlier ${name} line, which has no effect`, true, [
+                  deleteEntry(previous.file, previous.entry),
+                ])
+              : null,
+          ],
+        },
       );
     }
     pgbouncerSettings.set(name, at);
@@ -296,6 +331,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         : '';
     add(at.file, at.entry.key.span, 'deprecated', `'${known.name}' is deprecated.${advice}`, {
       tags: ['deprecated'],
+      fixes: [
+        replacement
+          ? fix(
+              `Rename to '${replacement.name}'`,
+              true,
+              [replace(at.file, at.entry.key.span, replacement.name)],
+              true,
+            )
+          : null,
+      ],
     });
   }
 
@@ -311,6 +356,27 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         : '';
     const quoted = /^(["']).*\1$/.test(value) && value.length >= 2;
     const quoteHint = quoted ? ' PgBouncer does not strip quotes: remove them.' : '';
+    const beforeComment = commentIndex >= 0 ? value.slice(0, commentIndex).replace(/[ \t]+$/, '') : null;
+    const setValueFix = (candidate: string | null | undefined, title: string, safe = true): Fix | null =>
+      candidate !== null && candidate !== undefined && candidate !== value && acceptedBy(known, candidate)
+        ? { ...fix(title, safe, [replace(file, entry.value.span, candidate)], true), verify: true }
+        : null;
+    /** Moves "; comment" out of the value onto a line of its own above. */
+    const moveCommentFix = (safe: boolean): Fix | null => {
+      if (beforeComment === null || !acceptedBy(known, beforeComment)) return null;
+      const text = file.parsed.text;
+      const lineStart = text.lastIndexOf('\n', entry.span.start - 1) + 1;
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const comment = value.slice(commentIndex).trim();
+      return fix('Move the comment to its own line', safe, [
+        { file: file.path, span: { start: lineStart, end: lineStart }, newText: `${comment}${eol}` },
+        replace(file, entry.value.span, beforeComment),
+      ]);
+    };
+    const repairFixes = (): (Fix | null)[] => [
+      moveCommentFix(true),
+      quoted ? setValueFix(value.slice(1, -1), 'Remove the quotes') : null,
+    ];
 
     switch (known.type) {
       case 'int':
@@ -332,7 +398,18 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           }
           if (!detail)
             detail = known.type === 'bool' ? ' Expected 0 (off) or 1 (on).' : ' Expected a whole number.';
-          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
+          const boolWord = /^(yes|true|on)$/i.test(value)
+            ? '1'
+            : /^(no|false|off)$/i.test(value)
+              ? '0'
+              : null;
+          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`, {
+            fixes: [
+              ...repairFixes(),
+              known.type === 'bool' ? setValueFix(boolWord, `Write ${boolWord}`) : null,
+              setValueFix(/^([+-]?\d+)\s*[a-zA-Z]+$/.exec(value)?.[1], 'Remove the unit'),
+            ],
+          });
           return;
         }
         if (reading.radix === 8 && reading.value !== 0 && known.unit !== 'octal mode') {
@@ -341,6 +418,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             span,
             'octal-number',
             `${value} has a leading zero, so PgBouncer reads it as octal: ${name} becomes ${reading.stored}.`,
+            {
+              fixes: [
+                setValueFix(String(reading.stored), `Write ${reading.stored} (the value PgBouncer uses now)`),
+                setValueFix(
+                  value.replace(/^([+-]?)0+(?=\d)/, '$1'),
+                  `Write ${value.replace(/^([+-]?)0+(?=\d)/, '$1')} (decimal)`,
+                  false,
+                ),
+              ],
+            },
           );
         }
         if (known.type === 'uint' && reading.value < 0) {
@@ -387,7 +474,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             detail = ` Times are plain numbers of seconds without a unit: write ${unitToSeconds(value) ?? withUnit[1]}.`;
           }
           if (!detail) detail = ' Expected a number of seconds, such as 30 or 0.5.';
-          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`);
+          const seconds = unitSeconds(value);
+          add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`, {
+            fixes: [
+              ...repairFixes(),
+              seconds !== null ? setValueFix(String(seconds), `Write ${seconds} (seconds)`) : null,
+            ],
+          });
           return;
         }
         if (reading.special) {
@@ -412,7 +505,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         return;
       }
       case 'enum': {
-        checkEnumValue(file, span, known, value, quoteHint || commentHint);
+        checkEnumValue(file, span, known, value, quoteHint || commentHint, {
+          repairs: repairFixes(),
+          setValue: (candidate, title, safe) => setValueFix(candidate, title, safe),
+        });
         return;
       }
       case 'string':
@@ -433,6 +529,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             { start: entry.value.span.start + commentIndex + 1, end: entry.value.span.end },
             'inline-comment',
             `'${value.slice(commentIndex).trim()}' looks like a comment, but PgBouncer has no inline comments: it is part of the value of ${name}. Put the comment on its own line.`,
+            // It changes the value PgBouncer uses, even if that is what was meant: offered, not automatic.
+            { fixes: [moveCommentFix(false)] },
           );
         } else if (quoted) {
           add(
@@ -440,7 +538,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             span,
             'ignored-text',
             `PgBouncer keeps the quotes: ${name} is ${value} including the quote characters. Remove them.`,
-            { severity: 'warning' },
+            { severity: 'warning', fixes: [setValueFix(value.slice(1, -1), 'Remove the quotes', false)] },
           );
         }
         if (known.type === 'path' && value !== '') checkPath(at, known, value);
@@ -504,6 +602,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     known: Setting,
     value: string,
     hint: string,
+    fixing?: {
+      repairs: (Fix | null)[];
+      setValue: (candidate: string, title: string, safe?: boolean) => Fix | null;
+    },
   ): boolean {
     const values = known.values ?? [];
     const match = values.find((v) => v.name.toLowerCase() === value.toLowerCase());
@@ -521,6 +623,14 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         span,
         'invalid-value',
         `Invalid value '${value}' for ${known.name}.${detail} Allowed: ${list}.`,
+        {
+          fixes: fixing
+            ? [
+                ...fixing.repairs,
+                suggestion ? fixing.setValue(suggestion, `Change to '${suggestion}'`, false) : null,
+              ]
+            : [],
+        },
       );
       return false;
     }
@@ -531,6 +641,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         span,
         'removed-value',
         `'${match.name}' for ${known.name} was removed in PgBouncer ${match.removedIn}; PgBouncer ${target.label} refuses it.${replacement}`,
+        {
+          fixes: [
+            match.replacement && fixing
+              ? fixing.setValue(match.replacement, `Change to '${match.replacement}'`)
+              : null,
+          ],
+        },
       );
       return false;
     }
@@ -605,7 +722,14 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           param.keySpan,
           downgrade ? 'autodb-connection-string' : 'unknown-parameter',
           `Unknown ${noun} '${param.key}'; PgBouncer ${downgrade ? 'will refuse connections that use this fallback entry' : 'refuses this entry'}.${hint}`,
-          sev,
+          {
+            ...sev,
+            fixes: [
+              suggestion
+                ? guess(`Rename to '${suggestion}'`, [replace(file, param.keySpan, suggestion)])
+                : null,
+            ],
+          },
         );
         continue;
       }
@@ -632,6 +756,11 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           `'${param.key}' is given twice; PgBouncer uses the last value.`,
           {
             related: [{ file: file.path, span: previous.keySpan, message: 'earlier value, without effect' }],
+            fixes: [
+              fix(`Remove the earlier ${param.key}, which has no effect`, true, [
+                removeParam(file, previous),
+              ]),
+            ],
           },
         );
       }
@@ -642,6 +771,22 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           param.droppedAfterQuote,
           'ignored-text',
           `PgBouncer drops the character right after a closing quote; put a space after the quoted value.`,
+          {
+            fixes: [
+              fix(
+                'Put a space after the quoted value',
+                false,
+                [
+                  {
+                    file: file.path,
+                    span: { start: param.droppedAfterQuote.start, end: param.droppedAfterQuote.start },
+                    newText: ' ',
+                  },
+                ],
+                true,
+              ),
+            ],
+          },
         );
       }
       checkConnValue(at, known, param, downgrade);
@@ -718,6 +863,25 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
   }
 
+  /** Moves a [pgbouncer] setting written in [databases] to the end of the [pgbouncer] section. */
+  function moveToMainFix(at: Located, mainSetting: Setting): Fix | null {
+    if (at.file !== model.root || !acceptedBy(mainSetting, at.entry.value.text)) return null;
+    if (!availableIn(mainSetting.addedIn, target) || mainSetting.platform) return null;
+    // Moving it next to an explicit value of the same setting would only make a duplicate.
+    const alreadySet = model.events.some(
+      (e) => e.kind === 'entry' && e.section === 'pgbouncer' && e.entry.key.text === mainSetting.name,
+    );
+    if (alreadySet) return null;
+    const insert = insertMainSetting(model, mainSetting.name, at.entry.value.text);
+    if (!insert) return null;
+    return fix(
+      `Move ${mainSetting.name} to [pgbouncer]`,
+      true,
+      [deleteEntry(at.file, at.entry), insert],
+      true,
+    );
+  }
+
   function checkDatabase(at: Located): void {
     const { entry, file } = at;
     const name = entry.key.text;
@@ -752,6 +916,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         entry.key.span,
         'misplaced-setting',
         `'${name}' is a [pgbouncer] setting, but it is in [databases], where PgBouncer reads it as a database named '${name}' and refuses the value. Move it to [pgbouncer].`,
+        { fixes: [moveToMainFix(at, mainSetting)] },
       );
       return;
     }
@@ -772,7 +937,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         entry.key.span,
         'duplicate-database',
         `Database '${name}' is already defined on ${where(previous)}; PgBouncer uses this later definition.`,
-        { related: [relatedTo(previous, 'earlier definition, without effect')] },
+        {
+          related: [relatedTo(previous, 'earlier definition, without effect')],
+          fixes: [
+            previous.file === file
+              ? fix(`Remove the earlier definition of '${name}', which has no effect`, true, [
+                  deleteEntry(previous.file, previous.entry),
+                ])
+              : null,
+          ],
+        },
       );
     }
     databases.set(name, at);
@@ -799,6 +973,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`,
         {
           related: [relatedTo(previous, 'earlier entry, without effect')],
+          fixes: [
+            previous.file === file
+              ? fix(`Remove the earlier entry for '${entry.key.text}', which has no effect`, true, [
+                  deleteEntry(previous.file, previous.entry),
+                ])
+              : null,
+          ],
         },
       );
     }
@@ -1024,26 +1205,56 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   }
 }
 
-function unitToSeconds(text: string): string | null {
+/** Whether PgBouncer would accept `value` for the setting (its type only; for repair fixes). */
+function acceptedBy(known: Setting, value: string): boolean {
+  switch (known.type) {
+    case 'int':
+    case 'bool':
+      return readCInt(value).ok;
+    case 'uint':
+      return readCUint(value).ok;
+    case 'time':
+      return readCTime(value).ok;
+    case 'enum':
+      return (known.values ?? []).some((v) => v.name.toLowerCase() === value.toLowerCase());
+    default:
+      return true;
+  }
+}
+
+/** "10s", "2min", "1h" as a number of seconds, or null. */
+function unitSeconds(text: string): number | null {
   const match =
     /^([+-]?(?:\d+\.?\d*|\.\d+))\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(
       text,
     );
   if (!match) return null;
-  const number = Number(match[1]);
   const unit = match[2].toLowerCase();
   const factor =
     unit === 'ms'
       ? 0.001
       : /^m(in|ins|inutes?)?$/.test(unit)
         ? 60
-        : /^h/.test(unit)
+        : unit.startsWith('h')
           ? 3600
-          : /^d/.test(unit)
+          : unit.startsWith('d')
             ? 86400
             : 1;
-  const seconds = number * factor;
-  return `${Number(seconds.toFixed(3))} (${describeSeconds(seconds)})`;
+  const seconds = Number(match[1]) * factor;
+  return seconds >= 0 ? Number(seconds.toFixed(3)) : null;
+}
+
+function unitToSeconds(text: string): string | null {
+  const seconds = unitSeconds(text);
+  return seconds === null ? null : `${seconds} (${describeSeconds(seconds)})`;
+}
+
+/** Deletes one connection-string parameter and the spaces after it. */
+function removeParam(file: LoadedFile, param: ConnParam): TextEdit {
+  const text = file.parsed.text;
+  let end = param.valueSpan.end;
+  while (text[end] === ' ') end++;
+  return { file: file.path, span: { start: param.keySpan.start, end }, newText: '' };
 }
 
 function dedupe(findings: (Finding & { origin: LoadedFile })[]): Finding[] {
