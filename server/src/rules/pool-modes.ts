@@ -1,0 +1,125 @@
+// Where pooling modes are chosen: the global pool_mode and the pool_mode= of [databases] and
+// [users] entries. A pool's mode is the user's, else the database's, else the global one
+// (server.c, probably_wrong_pool_pool_mode), so every choice below applies to some pools.
+// Helpers shared by the pooling and timeout rules of list-a.
+
+import type { Fix } from '../lint/edits';
+import { replace } from '../lint/edits';
+import type { LoadedFile } from '../model/config';
+import type { ConnectionEntry } from '../model/effective';
+import type { ConnParam } from '../parser/connstring';
+import type { Span } from '../parser/syntax';
+import { availableIn, setting } from '../schema/catalog';
+import type { SectionName } from '../schema/catalog';
+import { readAtoi } from '../validation/values';
+import type { RelatedInfo } from '../validation/checks';
+import type { RuleContext } from './rule';
+
+export type PoolMode = 'session' | 'transaction' | 'statement';
+
+const MODES: readonly string[] = ['session', 'transaction', 'statement'];
+
+export interface PoolModeChoice {
+  mode: PoolMode;
+  /** 'global' is [pgbouncer] pool_mode, explicit or default. */
+  scope: 'global' | 'database' | 'user';
+  /** The [databases] or [users] entry that sets it. */
+  entry?: ConnectionEntry;
+  /** Where the choice is written; null for the default global pool_mode. */
+  at: { file: LoadedFile; span: Span } | null;
+  /** How messages name it: 'pool_mode = transaction', 'pool_mode=transaction on database "app"'. */
+  label: string;
+}
+
+/** Where a finding about one parameter of a [databases] or [users] entry goes: its value. */
+export function paramAnchor(entry: ConnectionEntry, param: ConnParam): { file: LoadedFile; span: Span } {
+  return { file: entry.at.file, span: param.valueSpan };
+}
+
+/** A fix that rewrites the value of one parameter of a [databases] or [users] entry. */
+export function replaceParam(
+  context: RuleContext,
+  entry: ConnectionEntry,
+  param: ConnParam,
+  value: string,
+  title: string,
+): Fix | null {
+  if (entry.at.file !== context.root) return null;
+  return { title, safe: true, preferred: true, edits: [replace(entry.at.file, param.valueSpan, value)] };
+}
+
+/**
+ * The parameter `name` of a [databases] or [users] entry, with its value read as PgBouncer reads
+ * it (atoi), when the target version knows that parameter. Null when absent or unknown.
+ */
+export function intParam(
+  context: RuleContext,
+  section: SectionName,
+  entry: ConnectionEntry,
+  name: string,
+): { param: ConnParam; value: number } | null {
+  const known = setting(section, name);
+  if (!known || !availableIn(known.addedIn, context.target)) return null;
+  const param = entry.params.get(name);
+  if (!param) return null;
+  const reading = readAtoi(param.value);
+  return { param, value: reading.value };
+}
+
+/** Every pooling mode chosen in the configuration, the global one first. */
+export function poolModeChoices(context: RuleContext): PoolModeChoice[] {
+  const choices: PoolModeChoice[] = [];
+  const global = context.word('pool_mode');
+  if (MODES.includes(global)) {
+    const explicit = context.entry('pool_mode');
+    choices.push({
+      mode: global as PoolMode,
+      scope: 'global',
+      at: explicit ? { file: explicit.file, span: explicit.entry.value.span } : null,
+      label: explicit ? `pool_mode = ${global}` : `pool_mode (default ${global})`,
+    });
+  }
+  const perEntry = (entries: ConnectionEntry[], scope: 'database' | 'user'): void => {
+    for (const entry of entries) {
+      const param = entry.params.get('pool_mode');
+      if (!param) continue;
+      const mode = param.value.trim().toLowerCase();
+      if (!MODES.includes(mode)) continue;
+      choices.push({
+        mode: mode as PoolMode,
+        scope,
+        entry,
+        at: paramAnchor(entry, param),
+        label: `pool_mode=${mode} ${scope === 'database' ? 'on database' : 'for user'} "${entry.name}"`,
+      });
+    }
+  };
+  perEntry(context.databases, 'database');
+  perEntry(context.users, 'user');
+  return choices;
+}
+
+/** The choices of one mode. */
+export function choicesOf(context: RuleContext, mode: PoolMode): PoolModeChoice[] {
+  return poolModeChoices(context).filter((choice) => choice.mode === mode);
+}
+
+/** True when some pool can be in session mode (the global mode, or an entry's override). */
+export function sessionPoolingPossible(context: RuleContext): boolean {
+  return choicesOf(context, 'session').length > 0;
+}
+
+/** Related locations for the choices, to show next to a finding. */
+export function relatedChoices(choices: readonly PoolModeChoice[], message: string): RelatedInfo[] {
+  const related: RelatedInfo[] = [];
+  for (const choice of choices) {
+    if (choice.at) related.push({ file: choice.at.file.path, span: choice.at.span, message });
+  }
+  return related;
+}
+
+/** 'pool_mode = transaction', or 'pool_mode=transaction on database "app" and 2 more'. */
+export function describeChoices(choices: readonly PoolModeChoice[]): string {
+  const first = choices[0].label;
+  return choices.length === 1 ? first : `${first} and ${choices.length - 1} more`;
+}
