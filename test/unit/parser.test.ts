@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { compatibleFixes } from '../../server/src/lint/edits';
 import { parseConnString } from '../../server/src/parser/connstring';
 import { parse } from '../../server/src/parser/parser';
 import type { Entry, Item } from '../../server/src/parser/syntax';
@@ -163,4 +164,17 @@ test('connection strings: the character after a closing quote is dropped', () =>
     ['dbname', 'ost'],
   );
   assert.deepEqual(result.params[0].droppedAfterQuote, { start: 10, end: 11 });
+});
+
+test('fix-all applies the same insertion once even when two findings offer it', () => {
+  const insert = { file: 'f', span: { start: 3, end: 3 }, newText: 'x = 1\n' };
+  const fixes = [
+    { title: 'a', safe: true, edits: [insert] },
+    { title: 'b', safe: true, edits: [{ ...insert }] },
+    { title: 'c', safe: true, edits: [{ file: 'f', span: { start: 3, end: 3 }, newText: 'y = 2\n' }] },
+  ];
+  assert.deepEqual(
+    compatibleFixes(fixes).map((f) => f.title),
+    ['a', 'c'],
+  );
 });

@@ -102,14 +102,17 @@ export function applyEdits(text: string, edits: readonly { span: Span; newText: 
  * many fixes at once.
  */
 export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
-  const taken: Span[] = [];
+  const taken: TextEdit[] = [];
   const chosen: Fix[] = [];
-  // Insertions at the same place do not overlap: both apply, in order.
-  const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
+  // Insertions at the same place do not overlap: both apply, in order; the same insertion twice
+  // (two findings offering the same line) counts once.
+  const collides = (a: TextEdit, b: TextEdit): boolean =>
+    (a.span.start < b.span.end && b.span.start < a.span.end) ||
+    (a.span.start === b.span.start && a.span.end === b.span.end && a.newText === b.newText);
   for (const fix of fixes) {
-    if (fix.edits.some((edit) => taken.some((span) => overlaps(span, edit.span)))) continue;
+    if (fix.edits.some((edit) => taken.some((other) => collides(other, edit)))) continue;
     chosen.push(fix);
-    for (const edit of fix.edits) taken.push(edit.span);
+    taken.push(...fix.edits);
   }
   return chosen;
 }
