@@ -1,17 +1,61 @@
-// VS Code entry point: starts the bundled language server (dist/server.js) for pgbouncer.ini files.
+// VS Code entry point: starts the bundled language server (dist/server.js) for pgbouncer.ini files,
+// and the "PgBouncer: Audit Configuration" command (the server's pgbouncer/auditReport request).
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import {
   LanguageClient,
+  RequestType,
+  State,
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
+import { AUDIT_REPORT_REQUEST, LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
+import type { AuditReportParams, AuditReportResult } from '../../server/src/protocol';
+
+export const AUDIT_COMMAND = 'pgbouncer.auditConfiguration';
+
+const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
 
 let client: LanguageClient | undefined;
 
+/** Asks the server for the report of the active pgbouncer.ini and shows it beside it, with its preview. */
+async function auditConfiguration(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+    void vscode.window.showErrorMessage(
+      'PgBouncer: Audit Configuration works on a pgbouncer.ini: open one (language "PgBouncer config") and run it again.',
+    );
+    return;
+  }
+  const running = client;
+  if (running?.state === State.Starting) {
+    // Run right after the extension activated: wait for the server (start() returns the same promise).
+    await running.start().catch(() => undefined);
+  }
+  if (!running || !running.isRunning()) {
+    void vscode.window.showErrorMessage(
+      'PgBouncer: the language server is not running, so there is no audit report. The output channel "PgBouncer Config" says why.',
+    );
+    return;
+  }
+  let markdown: string;
+  try {
+    const uri = running.code2ProtocolConverter.asUri(editor.document.uri);
+    ({ markdown } = await running.sendRequest(auditReportRequest, { uri }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`PgBouncer: the audit report failed: ${reason}`);
+    return;
+  }
+  const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
+}
+
 export async function activate(context: ExtensionContext): Promise<void> {
+  context.subscriptions.push(vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration));
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // pgbouncer-lint: checks pgbouncer.ini files from the command line. Reads the arguments (cli/args.ts),
-// lints each FILE with the engine, and prints the findings as text, JSON or SARIF (cli/format-*.ts).
+// lints each FILE with the engine, and prints the findings as text, JSON or SARIF (cli/format-*.ts), or
+// with --report a Markdown audit report of each FILE (cli/format-report.ts).
 //
 // Exit status: 0 no error finding, 1 at least one error finding, 2 a usage error, an unreadable file or
 // an internal error (unreadable files are reported on stderr and the other files are still linted).
@@ -12,6 +13,7 @@ import type { CliOptions } from './cli/args';
 import { collectDiagnostics, STDIN_NAME } from './cli/diagnostics';
 import type { CliDiagnostic, LintedFile } from './cli/diagnostics';
 import { formatJson } from './cli/format-json';
+import { formatReport, joinReports, reportDate } from './cli/format-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, useColor } from './cli/format-text';
@@ -63,6 +65,8 @@ function run(argv: readonly string[]): number {
   }
 
   const linted: LintedFile[] = [];
+  const reports: string[] = [];
+  const date = options.report ? reportDate(process.env) : undefined;
   const unreadable: SarifToolNotification[] = [];
   let stdin: { text: string } | { error: string } | undefined;
   for (const file of options.files) {
@@ -81,9 +85,10 @@ function run(argv: readonly string[]): number {
       rules: options.rules,
       runDirectory,
     };
-    let result = lintText(read.text, lintOptions);
+    const lint = (text: string) => lintText(text, lintOptions);
+    let result = lint(read.text);
     if (options.fix) {
-      const fixed = fixText(read.text, result, (text) => lintText(text, lintOptions));
+      const fixed = fixText(read.text, result, lint);
       if (fixed.text !== read.text) {
         try {
           fs.writeFileSync(file, fixed.text);
@@ -97,12 +102,17 @@ function run(argv: readonly string[]): number {
       }
     }
     linted.push({ name, result });
+    if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
   }
 
   const all = collectDiagnostics(linted, cwd);
-  const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
-  const output = render(shown, options, { cwd, fileCount: linted.length, unreadable });
-  if (output !== '') process.stdout.write(output);
+  if (options.report) {
+    if (reports.length > 0) process.stdout.write(joinReports(reports));
+  } else {
+    const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
+    const output = render(shown, options, { cwd, fileCount: linted.length, unreadable });
+    if (output !== '') process.stdout.write(output);
+  }
 
   if (unreadable.length > 0) return EXIT_FAILURE;
   return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;

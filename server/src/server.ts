@@ -4,12 +4,17 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  LSPErrorCodes,
   ProposedFeatures,
+  RequestType,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { auditReport } from './features/auditReport';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import {
   diagnosticsOf,
@@ -19,7 +24,8 @@ import {
   tooLargeDiagnostics,
 } from './features/diagnostics';
 import type { LintResult } from './engine';
-import { SETTINGS_SECTION } from './protocol';
+import { AUDIT_REPORT_REQUEST, SETTINGS_SECTION } from './protocol';
+import type { AuditReportParams, AuditReportResult } from './protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, settingsProblems } from './settings';
 import type { Settings } from './settings';
 
@@ -120,6 +126,31 @@ connection.onCodeAction(async (params) => {
   const analysis = await analysisFor(document);
   if (!analysis?.result) return [];
   return codeActions(document.uri, documentPath(document.uri), analysis.result, params);
+});
+
+const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
+
+connection.onRequest(auditReportRequest, async (params): Promise<AuditReportResult> => {
+  // A document that changes while its settings are read is analysed again, at its new version.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const document = documents.get(params.uri);
+    if (!document) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `${params.uri} is not open in the language server.`);
+    }
+    const analysis = await analysisFor(document);
+    if (analysis && !analysis.result) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, 'This file is too large to analyse.');
+    }
+    if (analysis?.result) {
+      const settings = await settingsFor(document.uri);
+      return auditReport(document.uri, analysis.result, { settings, workspaceFolders });
+    }
+    if (documents.get(params.uri)?.version === document.version) break; // the analysis failed
+  }
+  throw new ResponseError(
+    LSPErrorCodes.RequestFailed,
+    'The analysis of this file failed; the language server log says why.',
+  );
 });
 
 connection.onDidChangeConfiguration((change) => {

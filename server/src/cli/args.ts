@@ -33,6 +33,8 @@ export interface CliOptions {
   quiet: boolean;
   /** Apply safe fixes to the files, then report what is left. */
   fix: boolean;
+  /** Print the Markdown audit report of each file instead of the findings. */
+  report: boolean;
   help: boolean;
   version: boolean;
   /** FILE arguments in the order given; '-' is standard input. */
@@ -152,6 +154,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'report',
+    type: 'boolean',
+    description:
+      'print a Markdown audit report of each file (scores, priorities, fixes) instead of the findings',
+    apply(options) {
+      options.report = true;
+    },
+  },
+  {
     name: 'quiet',
     type: 'boolean',
     description: 'report errors only, no warnings, information or hints',
@@ -184,6 +195,7 @@ export function defaultOptions(): CliOptions {
     rules: {},
     quiet: false,
     fix: false,
+    report: false,
     help: false,
     version: false,
     files: [],
@@ -253,6 +265,10 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
   for (const { spec, value } of given) spec.apply(options, value);
   if (options.files.length === 0) throw new UsageError('no FILE given');
   if (options.fix && options.files.includes('-')) throw new UsageError('--fix cannot rewrite standard input');
+  if (options.report && options.format !== 'text')
+    throw new UsageError(`--report prints Markdown; it cannot be combined with --format ${options.format}`);
+  if (options.report && options.quiet)
+    throw new UsageError('--report shows every finding; it cannot be combined with --quiet');
   return options;
 }
 

@@ -1,0 +1,241 @@
+// `pgbouncer-lint --report` end to end, through the built CLI (dist/cli.js, from `npm run build`):
+// exit codes, the sections, line links that point at the findings (compared with --format json), several
+// files, standard input, usage errors, and the recommended changes against what --fix writes.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { unifiedDiff } from '../../server/src/report/line-diff';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const EXAMPLE = 'examples/pgbouncer.ini';
+/** 2026-01-06 00:00:00 UTC. */
+const EPOCH = '1767657600';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): Run {
+  const {
+    FORCE_COLOR: _force,
+    NO_COLOR: _no,
+    NODE_OPTIONS: _node,
+    SOURCE_DATE_EPOCH: _epoch,
+    ...env
+  } = process.env;
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { ...env, SOURCE_DATE_EPOCH: EPOCH, ...options.env },
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonDiagnostic {
+  file: string;
+  line: number;
+  code: string;
+  severity: string;
+}
+
+function jsonDiagnostics(args: string[], cwd = ROOT): JsonDiagnostic[] {
+  const run = cli(['--format', 'json', ...args], { cwd });
+  assert.ok(run.status === 0 || run.status === 1, run.stderr);
+  return (JSON.parse(run.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics;
+}
+
+/** Every [label:LINE](<target#LLINE>) of a report. */
+function lineLinks(markdown: string): { label: string; line: number; target: string; targetLine: number }[] {
+  return [...markdown.matchAll(/\[([^\]]+):(\d+)\]\(<([^>#]+)#L(\d+)>\)/g)].map((m) => ({
+    label: m[1],
+    line: Number(m[2]),
+    target: m[3],
+    targetLine: Number(m[4]),
+  }));
+}
+
+let tmp: string;
+
+before(() => {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js does not exist: run `npm run build` first');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbouncer-report-'));
+  fs.mkdirSync(path.join(tmp, 'conf.d'));
+  // A name with a space (links encode it) that %includes a file with an error.
+  fs.writeFileSync(
+    path.join(tmp, 'main config.ini'),
+    '[databases]\napp = host=127.0.0.1 dbname=app\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\n%include conf.d/extra.ini\n',
+  );
+  fs.writeFileSync(path.join(tmp, 'conf.d', 'extra.ini'), ';; extra\nbogus_key = 1\n');
+  fs.writeFileSync(
+    path.join(tmp, 'warnings.ini'),
+    '[databases]\napp = host=127.0.0.1 dbname=app\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\n',
+  );
+  fs.writeFileSync(path.join(tmp, 'broken.ini'), '[pgbouncer]\nlisten_addr = 127.0.0.1\nbogus = 1\n');
+});
+
+after(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('--report prints the Markdown report of the example, with every section, exit code as usual', () => {
+  const run = cli(['--report', '--target-version', '1.21', EXAMPLE]);
+  const plain = cli(['--target-version', '1.21', EXAMPLE]);
+  assert.equal(run.status, plain.status, run.stderr);
+  assert.equal(run.stderr, '');
+  const markdown = run.stdout;
+  assert.match(markdown, /^# PgBouncer configuration audit: examples\/pgbouncer\.ini\n/);
+  assert.match(markdown, /\n- \*\*Target PgBouncer version:\*\* 1\.21\n/);
+  assert.match(markdown, /\n- \*\*Profile:\*\* production\n/);
+  assert.match(markdown, /\n- \*\*Date:\*\* 2026-01-06\n/);
+  assert.match(markdown, /\n\*\*Overall rating: \d+(\.\d)?\/10, [A-Z][a-z-]+/);
+  for (const heading of [
+    '## Scores',
+    '## Findings by priority',
+    '### Critical',
+    '### High',
+    '### Medium',
+    '### Low',
+  ])
+    assert.ok(markdown.includes(`\n${heading}`), `${heading} is missing`);
+  for (const area of [
+    'PgBouncer acceptance',
+    'Security',
+    'Authentication',
+    'Pool sizing',
+    'Timeouts',
+    'Observability',
+    'Configuration quality',
+    '**Overall rating**',
+  ])
+    assert.match(
+      markdown,
+      new RegExp(`\\n\\| ${area.replace(/\*/g, '\\*')} +\\| \\**\\d+(\\.\\d)?/10`),
+      area,
+    );
+  assert.match(markdown, /\*\*How the scores are computed\.\*\*/);
+  assert.match(markdown, /\*\*Not checked\.\*\*/);
+  // No text findings and no summary line.
+  assert.doesNotMatch(markdown, /^examples\/pgbouncer\.ini:\d+:\d+: /m);
+  assert.doesNotMatch(markdown, /\d+ errors?, \d+ warnings? in 1 file/);
+});
+
+test('--report: every line link points at a finding of that file and line, and every finding has one', () => {
+  const args = ['--target-version', '1.21', EXAMPLE];
+  const expected = new Set(jsonDiagnostics(args).map((d) => `${d.file}:${d.line}`));
+  const links = lineLinks(cli(['--report', ...args]).stdout);
+  assert.ok(links.length > 0, 'no line links');
+  for (const link of links) {
+    assert.equal(link.target, 'examples/pgbouncer.ini');
+    assert.equal(link.targetLine, link.line, `${link.label}:${link.line} links to line ${link.targetLine}`);
+    assert.ok(expected.has(`${link.label}:${link.line}`), `${link.label}:${link.line} is no finding`);
+  }
+  assert.deepEqual(new Set(links.map((link) => `${link.label}:${link.line}`)), expected);
+});
+
+test('--report: links are relative paths from the current directory, encoded, into included files too', () => {
+  const run = cli(['--report', 'main config.ini'], { cwd: tmp });
+  assert.equal(run.status, 1, 'the included file has an error');
+  const expected = new Set(jsonDiagnostics(['main config.ini'], tmp).map((d) => `${d.file}:${d.line}`));
+  assert.ok(expected.has(`${path.join('conf.d', 'extra.ini')}:2`), [...expected].join(', '));
+  const links = lineLinks(run.stdout);
+  for (const link of links) {
+    assert.equal(decodeURIComponent(link.target), link.label.split(path.sep).join('/'));
+    assert.equal(link.targetLine, link.line);
+    assert.ok(expected.has(`${link.label}:${link.line}`), `${link.label}:${link.line} is no finding`);
+    // Each target is a file the link names, relative to the current directory.
+    assert.ok(fs.existsSync(path.join(tmp, decodeURIComponent(link.target))), link.target);
+  }
+  assert.deepEqual(new Set(links.map((link) => `${link.label}:${link.line}`)), expected);
+  assert.ok(links.some((link) => link.target === 'main%20config.ini'));
+  assert.ok(links.some((link) => link.target === 'conf.d/extra.ini' && link.line === 2));
+});
+
+test('--report: exit code 1 and the refusal at the top when PgBouncer would not start', () => {
+  const run = cli(['--report', 'broken.ini'], { cwd: tmp });
+  assert.equal(run.status, 1);
+  const top = run.stdout.slice(0, run.stdout.indexOf('## Scores'));
+  assert.match(top, /> \*\*PgBouncer would refuse to start with this configuration\*\*/);
+  assert.match(top, /Not ready/);
+  assert.match(run.stdout, /### Critical \(1\)/);
+  assert.match(run.stdout, /\[broken\.ini:3\]\(<broken\.ini#L3>\): Unknown setting 'bogus'/);
+});
+
+test('--report: exit code 0 with warnings only; the recommended changes are what --fix writes', () => {
+  const run = cli(['--report', 'warnings.ini'], { cwd: tmp });
+  assert.equal(run.status, 0, run.stderr);
+  const block = /\n## Recommended changes\n[\s\S]*?\n(`{3,})diff\n([\s\S]*?)\n\1\n/.exec(run.stdout);
+  assert.ok(block, 'no diff block');
+  const original = fs.readFileSync(path.join(tmp, 'warnings.ini'), 'utf8');
+  const copy = path.join(tmp, 'warnings-fixed.ini');
+  fs.writeFileSync(copy, original);
+  assert.equal(cli(['--fix', 'warnings-fixed.ini'], { cwd: tmp }).status, 0);
+  const fixed = fs.readFileSync(copy, 'utf8');
+  assert.notEqual(fixed, original);
+  assert.equal(
+    block[2] + '\n',
+    unifiedDiff(original, fixed, { old: 'a/warnings.ini', new: 'b/warnings.ini' }),
+  );
+  assert.match(block[2], /\n-client_idle_timeout = 0\n\+client_idle_timeout = 900/);
+});
+
+test('--report: a file with nothing to fix has no recommended changes section', () => {
+  const run = cli(['--report', '--rule', '*=off', 'broken.ini'], { cwd: tmp });
+  assert.doesNotMatch(run.stdout, /## Recommended changes/);
+  assert.match(run.stdout, /## Needs a human decision/);
+  const clean = cli(['--report', '--rule', '*=off', 'warnings.ini'], { cwd: tmp });
+  assert.equal(clean.status, 0);
+  assert.doesNotMatch(clean.stdout, /## Recommended changes|## Needs a human decision/);
+  assert.match(clean.stdout, /\*\*Overall rating: 10\/10, Production-ready\.\*\*/);
+});
+
+test('--report: one report per FILE, separated by a horizontal rule; the same output every time', () => {
+  const args = ['--report', 'warnings.ini', 'broken.ini'];
+  const run = cli(args, { cwd: tmp });
+  assert.equal(run.status, 1);
+  const reports = run.stdout.split('\n\n---\n\n# PgBouncer configuration audit: ');
+  assert.equal(reports.length, 2);
+  assert.match(reports[0], /^# PgBouncer configuration audit: warnings\.ini\n/);
+  assert.match(reports[1], /^broken\.ini\n/);
+  assert.equal(cli(args, { cwd: tmp }).stdout, run.stdout);
+});
+
+test('--report: standard input has no links; an unreadable FILE is exit code 2, the others are reported', () => {
+  const stdin = cli(['--report', '-'], { cwd: tmp, input: '[pgbouncer]\nbogus = 1\n' });
+  assert.equal(stdin.status, 1);
+  assert.match(stdin.stdout, /^# PgBouncer configuration audit: \\<stdin\\>\n/);
+  assert.match(stdin.stdout, /\n- \\<stdin\\>:2: Unknown setting 'bogus'/);
+  assert.equal(lineLinks(stdin.stdout).length, 0);
+
+  const run = cli(['--report', 'missing.ini', 'warnings.ini'], { cwd: tmp });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /^pgbouncer-lint: cannot read 'missing\.ini': No such file or directory\n$/);
+  assert.match(run.stdout, /^# PgBouncer configuration audit: warnings\.ini\n/);
+  assert.doesNotMatch(run.stdout, /\n---\n\n#/);
+});
+
+test('--report with --format json or sarif, or with --quiet, is a usage error', () => {
+  for (const extra of [['--format', 'json'], ['--format=sarif'], ['--quiet']]) {
+    const run = cli(['--report', ...extra, 'warnings.ini'], { cwd: tmp });
+    assert.equal(run.status, 2, extra.join(' '));
+    assert.equal(run.stdout, '');
+    assert.match(
+      run.stderr,
+      /^pgbouncer-lint: --report .*cannot be combined with (--format (json|sarif)|--quiet) \(see 'pgbouncer-lint --help'\)\n$/,
+    );
+  }
+  assert.equal(cli(['--report', '--format', 'text', 'warnings.ini'], { cwd: tmp }).status, 0);
+  assert.match(cli(['--help']).stdout, /--report /);
+});
