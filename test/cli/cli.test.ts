@@ -53,6 +53,7 @@ function cli(
     encoding: 'utf8',
     env: { ...env, ...options.env },
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -160,7 +160,7 @@ export function ruleTags(check: CheckInfo & Partial<Pick<Description, 'category'
     tags.push(check.severity === 'error' ? 'correctness' : 'maintainability');
   }
   if (VERSION_RULES.has(check.id)) tags.push('compatibility');
-  return tags;
+  return [...new Set(tags)];
 }
 
 export function sarifRule(
