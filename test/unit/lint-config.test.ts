@@ -7,6 +7,7 @@ import Ajv from 'ajv';
 import { KNOWN_IDS, lintText } from '../../server/src/engine';
 import { checkRc } from '../../server/src/lint/config';
 import { rcSchema } from '../../server/src/lint/rc-schema';
+import { rulesMarkdown } from '../../server/src/lint/rules-doc';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMA_FILE = path.join(ROOT, 'schemas', 'pgbouncerlintrc.schema.json');
@@ -79,4 +80,13 @@ test('the nearest project file applies: its profile, target version and rule sev
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('docs/rules.md is up to date with the checks and rules (npx tsx scripts/write-docs.ts)', async () => {
+  const prettier = await import('prettier');
+  const expected = await prettier.format(rulesMarkdown(), {
+    parser: 'markdown',
+    ...(await prettier.resolveConfig(ROOT)),
+  });
+  assert.equal(fs.readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8'), expected);
 });

@@ -1,4 +1,4 @@
-// Timeouts, pooling mode and observability rules (server/src/rules/list-a.ts): profiles, fixes and
+// Timeouts, pooling mode and observability rules (the rules of this category in server/src/rules/index.ts): profiles, fixes and
 // edge cases the fixtures in test/fixtures/rules do not show.
 
 import assert from 'node:assert/strict';
@@ -8,7 +8,13 @@ import { lintText } from '../../server/src/engine';
 import type { LintOptions } from '../../server/src/engine';
 import { applyEdits } from '../../server/src/lint/edits';
 import type { FileSystem } from '../../server/src/model/config';
-import { RULES_A } from '../../server/src/rules/list-a';
+import { RULES } from '../../server/src/rules';
+
+const RULES_A = RULES.filter(
+  (rule) =>
+    ['Timeouts', 'Observability', 'Configuration quality'].includes(rule.category) &&
+    rule.id !== 'client-idle-timeout-disabled',
+);
 import type { Finding } from '../../server/src/validation/checks';
 
 const DIR = path.resolve('/virtual/rules-a');

@@ -1,4 +1,4 @@
-// Pool sizing rules (server/src/rules/list-c.ts) and their arithmetic (server/src/rules/pool-math.ts):
+// Pool sizing rules (the rules of this category in server/src/rules/index.ts) and their arithmetic (server/src/rules/pool-math.ts):
 // PgBouncer's pool model by version, profiles, lint options, fixes and the audited examples.
 
 import assert from 'node:assert/strict';
@@ -11,7 +11,9 @@ import { applyEdits } from '../../server/src/lint/edits';
 import { loadConfig } from '../../server/src/model/config';
 import type { FileSystem } from '../../server/src/model/config';
 import { effectiveConfig } from '../../server/src/model/effective';
-import { RULES_C } from '../../server/src/rules/list-c';
+import { RULES } from '../../server/src/rules';
+
+const RULES_C = RULES.filter((rule) => rule.category === 'Pool sizing');
 import {
   buildPoolModel,
   effectiveMin,

@@ -1,7 +1,7 @@
 // Where pooling modes are chosen: the global pool_mode and the pool_mode= of [databases] and
 // [users] entries. A pool's mode is the user's, else the database's, else the global one
 // (server.c, probably_wrong_pool_pool_mode), so every choice below applies to some pools.
-// Helpers shared by the pooling and timeout rules of list-a.
+// Helpers shared by the pooling and timeout rules.
 
 import type { Fix } from '../lint/edits';
 import { replace } from '../lint/edits';
