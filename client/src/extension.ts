@@ -11,7 +11,14 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { AUDIT_REPORT_REQUEST, LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
+import {
+  AUDIT_REPORT_REQUEST,
+  LANGUAGE_ID,
+  SETTINGS_SECTION,
+  USERLIST_LANGUAGE_ID,
+} from '../../server/src/protocol';
+import { registerLanguageTools } from './language';
+import { registerPools } from './pools';
 import type { AuditReportParams, AuditReportResult } from '../../server/src/protocol';
 
 export const AUDIT_COMMAND = 'pgbouncer.auditConfiguration';
@@ -56,6 +63,8 @@ async function auditConfiguration(): Promise<void> {
 
 export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration));
+  registerLanguageTools(context);
+  registerPools(context, () => client);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -69,6 +78,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
+      { scheme: 'file', language: USERLIST_LANGUAGE_ID },
+      { scheme: 'untitled', language: USERLIST_LANGUAGE_ID },
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannelName: 'PgBouncer Config',

@@ -3,6 +3,8 @@
 export type { Settings } from './settings';
 
 export const LANGUAGE_ID = 'pgbouncer-ini';
+/** userlist.txt, the auth_file. */
+export const USERLIST_LANGUAGE_ID = 'pgbouncer-userlist';
 export const SETTINGS_SECTION = 'pgbouncer';
 export const DIAGNOSTIC_SOURCE = 'pgbouncer';
 

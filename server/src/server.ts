@@ -16,6 +16,13 @@ import type { InitializeParams, InitializeResult } from 'vscode-languageserver/n
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { auditReport } from './features/auditReport';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import { completion } from './features/completion';
+import { formatDocument } from './features/formatting';
+import { hover } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { definition, prepareRename, references, rename } from './features/navigation';
+import { documentLinks, documentSymbols, foldingRanges } from './features/structure';
+import { USERLIST_LANGUAGE_ID, userlistDiagnostics } from './features/userlist';
 import {
   diagnosticsOf,
   documentPath,
@@ -46,6 +53,17 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      completionProvider: { triggerCharacters: ['[', '=', ' ', '/'], resolveProvider: false },
+      hoverProvider: true,
+      documentSymbolProvider: { label: 'PgBouncer' },
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      inlayHintProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
     },
     serverInfo: { name: 'pgbouncer-language-server', version: '0.1.0' },
   };
@@ -114,11 +132,80 @@ async function analysisFor(document: TextDocument): Promise<Analysis | null> {
 }
 
 async function validateDocument(document: TextDocument): Promise<void> {
+  if (document.languageId === USERLIST_LANGUAGE_ID) {
+    const settings = await settingsFor(document.uri);
+    void connection.sendDiagnostics({
+      uri: document.uri,
+      version: document.version,
+      diagnostics: userlistDiagnostics(document, settings),
+    });
+    return;
+  }
   const analysis = await analysisFor(document);
   if (!analysis) return;
   const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
+
+/** The open pgbouncer.ini and its analysis, or null (unknown document, other language, too large). */
+async function analysed(
+  uri: string,
+): Promise<{ document: TextDocument; result: LintResult; settings: Settings } | null> {
+  const document = documents.get(uri);
+  if (!document || document.languageId === USERLIST_LANGUAGE_ID) return null;
+  const analysis = await analysisFor(document);
+  if (!analysis?.result) return null;
+  return { document, result: analysis.result, settings: await settingsFor(uri) };
+}
+
+connection.onCompletion(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? completion(a.document, a.result, params, a.settings) : [];
+});
+connection.onHover(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? hover(a.document, a.result, params, a.settings) : null;
+});
+connection.onDocumentSymbol(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? documentSymbols(a.result) : [];
+});
+connection.onFoldingRanges(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? foldingRanges(a.result) : [];
+});
+connection.onDocumentLinks(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? documentLinks(a.result) : [];
+});
+connection.onDefinition(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? definition(params.textDocument.uri, a.result, params.position) : null;
+});
+connection.onReferences(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? references(params.textDocument.uri, a.result, params) : [];
+});
+connection.onPrepareRename(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? prepareRename(a.result, params.position) : null;
+});
+connection.onRenameRequest(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? rename(params.textDocument.uri, a.result, params.position, params.newName) : null;
+});
+connection.languages.inlayHint.on(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? inlayHints(a.result, params.range, a.settings) : [];
+});
+connection.onDocumentFormatting(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? formatDocument(a.result, params.options, a.settings) : [];
+});
+connection.onDocumentRangeFormatting(async (params) => {
+  const a = await analysed(params.textDocument.uri);
+  return a ? formatDocument(a.result, params.options, a.settings, params.range) : [];
+});
 
 connection.onCodeAction(async (params) => {
   const document = documents.get(params.textDocument.uri);

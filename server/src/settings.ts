@@ -20,6 +20,10 @@ export interface Settings {
   postgresMaxConnections: number;
   /** Open-files limit PgBouncer runs with (ulimit -n). */
   fileDescriptorLimit: number;
+  /** Inlay hints: durations, effective values, effective pool sizes. */
+  inlayHints: { enabled: boolean };
+  /** Formatting: align the values of consecutive settings, and the parameters of connection strings. */
+  format: { alignValues: boolean; alignParameters: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -29,6 +33,8 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   postgresMaxConnections: DEFAULT_RULE_OPTIONS.postgresMaxConnections,
   fileDescriptorLimit: DEFAULT_RULE_OPTIONS.fileDescriptorLimit,
+  inlayHints: { enabled: true },
+  format: { alignValues: false, alignParameters: false },
 };
 
 /** Minor versions offered in the settings UI, newest first. */
@@ -39,19 +45,29 @@ export const TARGET_VERSION_CHOICES: string[] = [
   .concat('unreleased');
 
 export interface SettingSpec {
-  type: 'string' | 'object' | 'integer';
+  type: 'string' | 'object' | 'integer' | 'boolean' | 'number' | 'array';
   default: unknown;
   description: string;
   enum?: string[];
   minimum?: number;
+  maximum?: number;
   additionalProperties?: { type: 'string'; enum: string[] };
-  scope: 'resource' | 'machine-overridable' | 'window';
+  items?: object;
+  markdownDescription?: string;
+  scope: 'resource' | 'machine-overridable' | 'window' | 'application';
 }
+
+/** Settings of the server, by their full name: pgbouncer.<path>. */
+type SettingName =
+  | `pgbouncer.${Exclude<keyof Settings, 'inlayHints' | 'format'>}`
+  | 'pgbouncer.inlayHints.enabled'
+  | 'pgbouncer.format.alignValues'
+  | 'pgbouncer.format.alignParameters';
 
 const PROJECT_FILE_NOTE =
   ' A .pgbouncerlintrc.json next to the configuration (or in a folder above it) takes precedence.';
 
-export const SETTINGS_SPEC: Record<`pgbouncer.${keyof Settings}`, SettingSpec> = {
+export const SETTINGS_SPEC: Record<SettingName, SettingSpec> = {
   'pgbouncer.targetVersion': {
     type: 'string',
     default: DEFAULT_SETTINGS.targetVersion,
@@ -104,9 +120,33 @@ export const SETTINGS_SPEC: Record<`pgbouncer.${keyof Settings}`, SettingSpec> =
       PROJECT_FILE_NOTE,
     scope: 'resource',
   },
+  'pgbouncer.inlayHints.enabled': {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.inlayHints.enabled,
+    description:
+      'Show inlay hints: durations after time values, the effective value where a later line overrides a setting, and the effective pool size of each database.',
+    scope: 'resource',
+  },
+  'pgbouncer.format.alignValues': {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.format.alignValues,
+    description: "Formatting aligns the '=' of consecutive settings in a block.",
+    scope: 'resource',
+  },
+  'pgbouncer.format.alignParameters': {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.format.alignParameters,
+    description: 'Formatting aligns the connection-string parameters of consecutive [databases] entries.',
+    scope: 'resource',
+  },
 };
 
 type RawSettings = Partial<Record<keyof Settings, unknown>>;
+type RawObject = Record<string, unknown> | undefined;
+
+function flag(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
 
 function asObject(raw: unknown): RawSettings {
   return (raw && typeof raw === 'object' ? raw : {}) as RawSettings;
@@ -177,5 +217,15 @@ export function normalizeSettings(raw: unknown): Settings {
     rules,
     postgresMaxConnections: positive(input.postgresMaxConnections, DEFAULT_SETTINGS.postgresMaxConnections),
     fileDescriptorLimit: positive(input.fileDescriptorLimit, DEFAULT_SETTINGS.fileDescriptorLimit),
+    inlayHints: {
+      enabled: flag((input.inlayHints as RawObject)?.enabled, DEFAULT_SETTINGS.inlayHints.enabled),
+    },
+    format: {
+      alignValues: flag((input.format as RawObject)?.alignValues, DEFAULT_SETTINGS.format.alignValues),
+      alignParameters: flag(
+        (input.format as RawObject)?.alignParameters,
+        DEFAULT_SETTINGS.format.alignParameters,
+      ),
+    },
   };
 }

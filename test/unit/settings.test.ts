@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { EXTENSION_SETTINGS_SPEC } from '../../server/src/client-settings';
 import {
   DEFAULT_SETTINGS,
   normalizeSettings,
@@ -14,14 +15,16 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 
   contributes: { configuration: { properties: Record<string, unknown> } };
 };
 
-test("package.json contributes exactly the server's settings, with the same types, defaults and choices", () => {
-  assert.deepEqual(manifest.contributes.configuration.properties, SETTINGS_SPEC);
+test('package.json contributes exactly the settings of the spec, with the same types, defaults and choices', () => {
+  assert.deepEqual(manifest.contributes.configuration.properties, EXTENSION_SETTINGS_SPEC);
 });
 
 test('every setting has a default in DEFAULT_SETTINGS', () => {
-  for (const key of Object.keys(SETTINGS_SPEC)) {
-    const name = key.replace(/^pgbouncer\./, '') as keyof typeof DEFAULT_SETTINGS;
-    assert.equal(SETTINGS_SPEC[key as keyof typeof SETTINGS_SPEC].default, DEFAULT_SETTINGS[name]);
+  for (const [key, spec] of Object.entries(SETTINGS_SPEC)) {
+    let value: unknown = DEFAULT_SETTINGS;
+    for (const part of key.replace(/^pgbouncer\./, '').split('.'))
+      value = (value as Record<string, unknown>)[part];
+    assert.deepEqual(spec.default, value, key);
   }
 });
 
@@ -44,6 +47,8 @@ test('settings from the client are normalised: junk falls back to defaults', () 
       rules: { 'syslog-disabled': 'off' },
       postgresMaxConnections: 500,
       fileDescriptorLimit: DEFAULT_SETTINGS.fileDescriptorLimit,
+      inlayHints: { enabled: true },
+      format: { alignValues: false, alignParameters: false },
     },
   );
 });
