@@ -1,0 +1,512 @@
+// A client for PgBouncer's admin console (the "pgbouncer" database), in plain TypeScript (no vscode).
+//
+// The console speaks only the simple query protocol: every statement goes to pg as a bare string
+// (no parameters, no named statements, no row limits), so pg sends a single 'Q' message. One
+// connection per instance is kept open and reused; when it fails, the next query reconnects, but not
+// before a backoff delay that doubles with each failure (a retry clears it). Every connect and every
+// query has a timeout: when it expires the socket is destroyed, so nothing hangs.
+//
+// Errors are AdminErrors with a readable kind (PgBouncer down, wrong password, not allowed, TLS, timeout,
+// a refused command). Messages never contain the password: they are written here, not copied from
+// connection settings, and PgBouncer's own text is passed on only from its ErrorResponse.
+
+import { Client } from 'pg';
+import type { ClientConfig, QueryResult } from 'pg';
+import type { ConnectionOptions } from 'node:tls';
+
+import type { PoolSslMode } from '../../../server/src/client-settings';
+
+/** libpq's sslmode values (without allow): disable, prefer, require, verify-ca, verify-full. */
+export type SslMode = PoolSslMode;
+
+/** One PgBouncer to watch: where its admin console is and whom to log in as. No password here. */
+export interface InstanceSettings {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  /** The admin console's database name: "pgbouncer". */
+  database: string;
+  sslmode: SslMode;
+}
+
+export type AdminErrorKind =
+  /** Nothing answers at host:port, or the connection broke. */
+  | 'down'
+  /** PgBouncer refused the password (or does not know the user). */
+  | 'auth'
+  /** PgBouncer asked for a password and none is stored. */
+  | 'password-needed'
+  /** The user logged in but is neither in admin_users nor in stats_users. */
+  | 'not-allowed'
+  /** TLS: required by PgBouncer, not offered by it, or its certificate was refused. */
+  | 'tls'
+  /** No answer within the timeout. */
+  | 'timeout'
+  /** PgBouncer answered the command with an error (e.g. "admin access needed"). */
+  | 'refused'
+  /** Anything else. */
+  | 'failed';
+
+export class AdminError extends Error {
+  override readonly name = 'AdminError';
+  constructor(
+    readonly kind: AdminErrorKind,
+    message: string,
+    /** PgBouncer's own error text, when it sent one. */
+    readonly serverMessage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown by a password source that has nothing to give. */
+export class PasswordNeededError extends Error {
+  override readonly name = 'PasswordNeededError';
+  constructor() {
+    super('no password stored');
+  }
+}
+
+export type PasswordSource = () => PromiseLike<string | undefined> | string | undefined;
+
+export interface AdminClientOptions {
+  /** Timeout of every query, and of connecting (default 5000 ms). */
+  timeoutMs?: number;
+  /** First reconnect delay after a failure (default 1000 ms); doubles up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  /** Longest reconnect delay (default 30000 ms). */
+  maxBackoffMs?: number;
+  /** application_name shown in SHOW CLIENTS (default "vscode-pgbouncer"). */
+  applicationName?: string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'failed' | 'closed';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** The last failure while status is 'failed'. */
+  error?: AdminError;
+  /** When the next connect may happen (ms since the epoch), while status is 'failed'. */
+  retryAt?: number;
+  /** Consecutive failed connects. */
+  failures: number;
+}
+
+export type Row = Record<string, unknown>;
+
+/** The SHOW commands the view uses. */
+export type ShowCommand = 'POOLS' | 'STATS' | 'DATABASES' | 'CLIENTS' | 'SERVERS' | 'CONFIG' | 'VERSION';
+
+/** Admin commands; the ones with a database take it as their argument. */
+export type AdminCommand = 'PAUSE' | 'RESUME' | 'RECONNECT' | 'RELOAD' | 'KILL' | 'DISABLE' | 'ENABLE';
+
+/** Commands that need a database (KILL, DISABLE, ENABLE) or that take one optionally. */
+export const COMMAND_TARGET: Record<AdminCommand, 'database' | 'optional' | 'none'> = {
+  PAUSE: 'optional',
+  RESUME: 'optional',
+  RECONNECT: 'optional',
+  RELOAD: 'none',
+  KILL: 'database',
+  DISABLE: 'database',
+  ENABLE: 'database',
+};
+
+export type Rights = 'admin' | 'stats';
+
+/** An identifier argument for the admin console: always double-quoted, "" inside. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The statement for an admin command (target: a database name). */
+export function commandText(command: AdminCommand, target?: string): string {
+  const takes = COMMAND_TARGET[command];
+  if (takes === 'database' && !target) throw new Error(`${command} needs a database`);
+  if (takes === 'none' || !target) return command;
+  return `${command} ${quoteIdentifier(target)}`;
+}
+
+/** Turns what pg threw into an AdminError with a readable kind and message. */
+export function classifyError(error: unknown, instance: InstanceSettings): AdminError {
+  if (error instanceof AdminError) return error;
+  if (error instanceof PasswordNeededError) {
+    return new AdminError(
+      'password-needed',
+      `PgBouncer asks user ${instance.user} for a password, and none is stored for ${where(instance)}.`,
+    );
+  }
+  const e = error as { message?: string; code?: string; severity?: string } | undefined;
+  const message = e?.message ?? String(error);
+  const code = e?.code ?? '';
+  const fromServer = typeof e?.severity === 'string'; // an ErrorResponse: PgBouncer's own words
+  if (fromServer) {
+    if (message === 'not allowed') {
+      return new AdminError(
+        'not-allowed',
+        `User ${instance.user} logged in, but is neither in admin_users nor in stats_users of ${where(instance)} (PgBouncer: "not allowed").`,
+        message,
+      );
+    }
+    if (/SSL required/i.test(message)) {
+      return new AdminError(
+        'tls',
+        `${where(instance)} requires TLS (client_tls_sslmode), but the instance's sslmode is ${instance.sslmode} (PgBouncer: "${message}"). Set sslmode to require or verify-full.`,
+        message,
+      );
+    }
+    if (/authentication failed|password/i.test(message) && e?.severity === 'FATAL') {
+      return new AdminError(
+        'auth',
+        `${where(instance)} refused the login of ${instance.user}: wrong password, or the user is not in its auth_file (PgBouncer: "${message}").`,
+        message,
+      );
+    }
+    if (e?.severity === 'FATAL') {
+      return new AdminError('refused', `${where(instance)} refused the connection: ${message}`, message);
+    }
+    return new AdminError('refused', `PgBouncer: ${message}`, message);
+  }
+  if (/does not support SSL/i.test(message)) {
+    return new AdminError(
+      'tls',
+      `${where(instance)} does not offer TLS, but the instance's sslmode is ${instance.sslmode}. Set sslmode to disable or prefer, or enable client TLS in PgBouncer.`,
+    );
+  }
+  if (
+    /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code) ||
+    /certificate/i.test(message)
+  ) {
+    return new AdminError(
+      'tls',
+      `The TLS certificate of ${where(instance)} was not accepted (${message}). With sslmode ${instance.sslmode} it must be valid for the host and signed by a trusted authority.`,
+    );
+  }
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(
+      code,
+    ) ||
+    /Connection terminated|ECONNREFUSED|ENOENT|socket hang up/i.test(message)
+  ) {
+    const why =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `the host name ${instance.host} does not resolve`
+        : code === 'ECONNREFUSED' || /ENOENT/.test(message)
+          ? 'nothing accepts connections there'
+          : 'the connection broke';
+    return new AdminError(
+      'down',
+      `PgBouncer at ${where(instance)} is not reachable: ${why} (${code || message}).`,
+    );
+  }
+  if (/timeout/i.test(message)) {
+    return new AdminError('timeout', `${where(instance)} did not answer in time.`);
+  }
+  return new AdminError('failed', `${where(instance)}: ${message}`);
+}
+
+function where(instance: InstanceSettings): string {
+  return `${instance.name} (${instance.host}:${instance.port})`;
+}
+
+function sslOptions(mode: SslMode): false | ConnectionOptions {
+  switch (mode) {
+    case 'disable':
+      return false;
+    case 'prefer':
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      // the chain is checked, the host name is not (as libpq's verify-ca)
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+  }
+}
+
+interface PgConnectionInternals {
+  connection?: { stream?: { destroy(error?: Error): void } };
+}
+
+/** Ends a pg client at once, whatever state it is in (end() could wait for a frozen server). */
+function destroy(client: Client): void {
+  try {
+    (client as unknown as PgConnectionInternals).connection?.stream?.destroy();
+  } catch {
+    // already closed
+  }
+}
+
+/**
+ * One PgBouncer's admin console over one reused connection. Queries run one at a time, in order.
+ * Never throws anything but AdminError from its public methods.
+ */
+export class AdminClient {
+  private client: Client | null = null;
+  private connecting: Promise<Client> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(state: ConnectionState) => void>();
+  private current: ConnectionState = { status: 'idle', failures: 0 };
+  private rightsCache: Rights | null = null;
+  private closed = false;
+  readonly timeoutMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly instance: InstanceSettings,
+    private readonly password: PasswordSource,
+    private readonly options: AdminClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.initialBackoffMs = options.initialBackoffMs ?? 1000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Called on every state change; returns the unsubscribe function. */
+  onStateChange(listener: (state: ConnectionState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Lets the next query connect at once (after a new password, or the user's "retry"). */
+  retryNow(): void {
+    if (this.current.status === 'failed') this.setState({ ...this.current, retryAt: this.now() });
+  }
+
+  /** Runs one statement with the simple query protocol and returns its rows. */
+  query(sql: string): Promise<Row[]> {
+    const run = this.queue.then(() => this.runQuery(sql));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  show(what: ShowCommand): Promise<Row[]> {
+    return this.query(`SHOW ${what}`);
+  }
+
+  /** Runs an admin command; PgBouncer's refusal ("admin access needed", ...) is an AdminError 'refused'. */
+  async command(command: AdminCommand, target?: string): Promise<void> {
+    try {
+      await this.query(commandText(command, target));
+    } catch (error) {
+      const adminError = error as AdminError;
+      if (adminError.kind === 'timeout' && (command === 'PAUSE' || command === 'KILL')) {
+        // PAUSE (and KILL, which pauses first) waits until the pool's server connections are released.
+        throw new AdminError(
+          'timeout',
+          `${command} did not finish within ${this.timeoutMs / 1000} s: PgBouncer waits until the server connections are released (a transaction is still open). The database stays paused until RESUME.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Whether the user may run admin commands or only SHOW: admin_users and stats_users from SHOW CONFIG
+   * (stats users may read it); a user in neither list (the pgbouncer process's own OS user over the
+   * Unix socket) is tested with a command only admins may run and that changes nothing.
+   */
+  async rights(configRows?: Row[]): Promise<Rights> {
+    if (this.rightsCache) return this.rightsCache;
+    const rows = configRows ?? (await this.show('CONFIG'));
+    const list = (key: string): string[] =>
+      String(rows.find((row) => row.key === key)?.value ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+    let rights: Rights;
+    if (list('admin_users').includes(this.instance.user)) rights = 'admin';
+    else if (list('stats_users').includes(this.instance.user)) rights = 'stats';
+    else rights = await this.probeRights();
+    if (this.client) this.rightsCache = rights; // valid for this connection
+    return rights;
+  }
+
+  private async probeRights(): Promise<Rights> {
+    try {
+      await this.query('SET vscode_pgbouncer_rights_probe = 0'); // no such setting: admins get "SET failed"
+      return 'admin';
+    } catch (error) {
+      if ((error as AdminError).serverMessage === 'admin access needed') return 'stats';
+      if ((error as AdminError).kind === 'refused') return 'admin';
+      throw error;
+    }
+  }
+
+  /** Closes the connection; the client can not be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    this.setState({ status: 'closed', failures: this.current.failures });
+    if (client) {
+      const ended = client.end().catch(() => undefined);
+      const timer = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([ended, timer]);
+      destroy(client);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    for (const listener of this.listeners) {
+      try {
+        listener(state);
+      } catch {
+        // a listener's problem is not the connection's
+      }
+    }
+  }
+
+  private async runQuery(sql: string): Promise<Row[]> {
+    const client = await this.connection();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new AdminError(
+            'timeout',
+            `${where(this.instance)} did not answer "${sql}" within ${this.timeoutMs / 1000} s.`,
+          ),
+        );
+      }, this.timeoutMs);
+    });
+    const running = client.query(sql) as Promise<QueryResult<Row>>;
+    running.catch(() => undefined); // may reject after the timeout won
+    try {
+      const result = await Promise.race([running, timeout]);
+      return result.rows;
+    } catch (error) {
+      const adminError = classifyError(error, this.instance);
+      // The connection is still good after a refused command; anything else ends it.
+      if (adminError.kind !== 'refused' || (error as { severity?: string }).severity === 'FATAL') {
+        this.drop(client, adminError);
+      }
+      throw adminError;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Forgets a broken connection; the next query reconnects (after the backoff). */
+  private drop(client: Client, error: AdminError): void {
+    destroy(client);
+    if (this.client !== client) return;
+    this.client = null;
+    this.rightsCache = null;
+    if (this.closed) return;
+    const failures = this.current.failures + 1;
+    this.setState({ status: 'failed', error, failures, retryAt: this.now() + this.backoff(failures) });
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.max(0, failures - 1));
+  }
+
+  private connection(): Promise<Client> {
+    if (this.closed)
+      return Promise.reject(new AdminError('failed', `${where(this.instance)}: the client is closed.`));
+    if (this.client) return Promise.resolve(this.client);
+    const state = this.current;
+    if (state.status === 'failed' && state.error && (state.retryAt ?? 0) > this.now()) {
+      return Promise.reject(state.error);
+    }
+    this.connecting ??= this.connect().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Client> {
+    this.setState({ status: 'connecting', failures: this.current.failures });
+    const mode = this.instance.sslmode;
+    try {
+      let client: Client;
+      try {
+        client = await this.open(sslOptions(mode));
+      } catch (error) {
+        // prefer: TLS when PgBouncer offers it, else plain (as libpq)
+        if (mode === 'prefer' && /does not support SSL/i.test((error as Error).message ?? '')) {
+          client = await this.open(false);
+        } else throw error;
+      }
+      if (this.closed) {
+        destroy(client);
+        throw new AdminError('failed', `${where(this.instance)}: the client is closed.`);
+      }
+      this.client = client;
+      this.setState({ status: 'connected', failures: 0 });
+      return client;
+    } catch (error) {
+      const adminError = classifyError(error, this.instance);
+      if (!this.closed) {
+        const failures = this.current.failures + 1;
+        this.setState({
+          status: 'failed',
+          error: adminError,
+          failures,
+          retryAt: this.now() + this.backoff(failures),
+        });
+      }
+      throw adminError;
+    }
+  }
+
+  private async open(ssl: false | ConnectionOptions): Promise<Client> {
+    const config: ClientConfig = {
+      host: this.instance.host,
+      port: this.instance.port,
+      user: this.instance.user,
+      database: this.instance.database,
+      ssl,
+      password: async () => {
+        const password = await this.password();
+        if (password === undefined) throw new PasswordNeededError();
+        return password;
+      },
+      application_name: this.options.applicationName ?? 'vscode-pgbouncer',
+      keepAlive: true,
+    };
+    const client = new Client(config);
+    // A connection that breaks while idle (PgBouncer restarted) is noticed here, not as a crash.
+    client.on('error', (error) => this.drop(client, classifyError(error, this.instance)));
+    client.on('end', () => {
+      if (this.client === client) {
+        this.drop(
+          client,
+          new AdminError('down', `PgBouncer at ${where(this.instance)} closed the connection.`),
+        );
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        destroy(client);
+        reject(
+          new AdminError(
+            'timeout',
+            `${where(this.instance)} accepted no login within ${this.timeoutMs / 1000} s (the host may drop packets, or PgBouncer is stuck).`,
+          ),
+        );
+      }, this.timeoutMs);
+    });
+    const connecting = client.connect();
+    connecting.catch(() => undefined);
+    try {
+      await Promise.race([connecting, timeout]);
+      return client;
+    } catch (error) {
+      destroy(client);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
