@@ -1,0 +1,259 @@
+// The admin-console client against a real PgBouncer 1.18 (no PostgreSQL needed: the console is
+// PgBouncer's own): one reused connection, and every failure state as a readable AdminError, quickly,
+// with no hang, no unhandled rejection and no password in any message.
+//
+//   node --import tsx --test test/pools/admin-client.test.ts
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AdminClient, AdminError, commandText, quoteIdentifier } from '../../client/src/pools/admin-client';
+import type { AdminClientOptions, InstanceSettings } from '../../client/src/pools/admin-client';
+import { freePort, instanceFor, stackUnavailable, startStack, waitFor } from '../support/stack';
+import type { PgBouncerProcess, Stack } from '../support/stack';
+
+const skip = stackUnavailable({ postgres: false });
+const FAST: AdminClientOptions = { timeoutMs: 1500, initialBackoffMs: 50, maxBackoffMs: 200 };
+
+const unhandled: unknown[] = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
+
+describe('admin console client', { skip }, () => {
+  let stack: Stack;
+  let tlsBouncer: PgBouncerProcess;
+  const clients: AdminClient[] = [];
+  const messages: string[] = [];
+
+  const open = (instance: InstanceSettings, password: string | undefined, options = FAST): AdminClient => {
+    const client = new AdminClient(instance, () => password, options);
+    clients.push(client);
+    return client;
+  };
+
+  /** The AdminError a call ends with (fails the test if it resolves or throws anything else). */
+  const failure = async (work: Promise<unknown>): Promise<AdminError> => {
+    try {
+      await work;
+    } catch (error) {
+      assert.ok(error instanceof AdminError, `expected an AdminError, got ${String(error)}`);
+      messages.push(error.message);
+      return error;
+    }
+    assert.fail('expected the call to fail');
+  };
+
+  before(async () => {
+    stack = await startStack({ postgres: false });
+    tlsBouncer = await stack.startPgBouncer({ requireTls: true });
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await stack?.stop();
+  });
+
+  test('keeps one connection open and reuses it for every query (simple query protocol)', async () => {
+    const client = open(instanceFor(stack.pgbouncer, stack.users.admin), stack.users.admin.password);
+    for (let i = 0; i < 5; i++) {
+      const pools = await client.show('POOLS');
+      assert.ok(Array.isArray(pools));
+    }
+    const version = await client.show('VERSION');
+    assert.match(String(version[0].version), /^PgBouncer 1\.\d+/);
+    const mine = (await client.show('CLIENTS')).filter((row) => row.application_name === 'vscode-pgbouncer');
+    assert.equal(mine.length, 1, 'one admin-console connection, reused');
+    assert.equal(client.state.status, 'connected');
+  });
+
+  test('a command PgBouncer refuses keeps the connection usable', async () => {
+    const client = open(instanceFor(stack.pgbouncer, stack.users.admin), stack.users.admin.password);
+    await client.show('VERSION');
+    const error = await failure(client.query('SHOW NOSUCHTHING'));
+    assert.equal(error.kind, 'refused');
+    assert.match(error.serverMessage ?? '', /invalid command/);
+    assert.equal(client.state.status, 'connected');
+    assert.ok((await client.show('VERSION')).length === 1);
+  });
+
+  test('database names are passed quoted, so any name is one argument', () => {
+    assert.equal(quoteIdentifier('app db'), '"app db"');
+    assert.equal(quoteIdentifier('we"ird'), '"we""ird"');
+    assert.equal(commandText('PAUSE'), 'PAUSE');
+    assert.equal(commandText('KILL', 'appdb'), 'KILL "appdb"');
+    assert.equal(commandText('RELOAD', 'ignored'), 'RELOAD');
+    assert.throws(() => commandText('DISABLE'), /needs a database/);
+  });
+
+  test('PgBouncer down: "down" at once, with the address, and later calls wait for the backoff', async () => {
+    const port = await freePort(); // nothing listens there
+    const client = open(
+      instanceFor(stack.pgbouncer, stack.users.admin, { port, name: 'gone' }),
+      stack.users.admin.password,
+      { timeoutMs: 1500, initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+    );
+    const started = Date.now();
+    const error = await failure(client.show('POOLS'));
+    assert.equal(error.kind, 'down');
+    assert.match(error.message, new RegExp(`gone \\(127\\.0\\.0\\.1:${port}\\) is not reachable`));
+    assert.equal(client.state.status, 'failed');
+    assert.ok(client.state.retryAt! > Date.now() + 50_000, 'next connect only after the backoff');
+    // inside the backoff the same error comes back without a new connect
+    const again = await failure(client.show('POOLS'));
+    assert.equal(again, error);
+    assert.ok(Date.now() - started < 1000, 'no waiting for a refused connection');
+  });
+
+  test('wrong password: "auth" with PgBouncer\'s words', async () => {
+    const client = open(instanceFor(stack.pgbouncer, stack.users.admin), 'not-the-password');
+    const error = await failure(client.show('POOLS'));
+    assert.equal(error.kind, 'auth');
+    assert.match(error.message, /refused the login of pgb_admin: wrong password/);
+    assert.match(error.message, /SASL authentication failed/);
+  });
+
+  test('no password stored: "password-needed", asked only when PgBouncer wants one', async () => {
+    let asked = 0;
+    const client = new AdminClient(
+      instanceFor(stack.pgbouncer, stack.users.admin),
+      () => {
+        asked++;
+        return undefined;
+      },
+      FAST,
+    );
+    clients.push(client);
+    const error = await failure(client.show('POOLS'));
+    assert.equal(error.kind, 'password-needed');
+    assert.match(error.message, /asks user pgb_admin for a password, and none is stored/);
+    assert.equal(asked, 1);
+  });
+
+  test('a user in neither admin_users nor stats_users: "not-allowed"', async () => {
+    const client = open(instanceFor(stack.pgbouncer, stack.users.outsider), stack.users.outsider.password);
+    const error = await failure(client.show('POOLS'));
+    assert.equal(error.kind, 'not-allowed');
+    assert.equal(error.serverMessage, 'not allowed');
+    assert.match(error.message, /neither in admin_users nor in stats_users/);
+  });
+
+  test('PgBouncer requires TLS, the instance says sslmode disable: "tls" naming the fix', async () => {
+    const plain = open(
+      instanceFor(tlsBouncer, stack.users.admin, { sslmode: 'disable' }),
+      stack.users.admin.password,
+    );
+    const error = await failure(plain.show('POOLS'));
+    assert.equal(error.kind, 'tls');
+    assert.equal(error.serverMessage, 'SSL required');
+    assert.match(error.message, /requires TLS .*sslmode is disable/);
+
+    for (const sslmode of ['require', 'prefer'] as const) {
+      const client = open(
+        instanceFor(tlsBouncer, stack.users.admin, { sslmode }),
+        stack.users.admin.password,
+      );
+      const tls = (await client.show('CLIENTS')).find((row) => row.application_name === 'vscode-pgbouncer');
+      assert.match(String(tls?.tls), /TLS/, `sslmode ${sslmode} connects with TLS`);
+    }
+    const verify = open(
+      instanceFor(tlsBouncer, stack.users.admin, { sslmode: 'verify-full' }),
+      stack.users.admin.password,
+    );
+    const untrusted = await failure(verify.show('POOLS'));
+    assert.equal(untrusted.kind, 'tls');
+    assert.match(untrusted.message, /certificate .* was not accepted/);
+  });
+
+  test('sslmode require against a PgBouncer without TLS: "tls"', async () => {
+    const client = open(
+      instanceFor(stack.pgbouncer, stack.users.admin, { sslmode: 'require' }),
+      stack.users.admin.password,
+    );
+    const error = await failure(client.show('POOLS'));
+    assert.equal(error.kind, 'tls');
+    assert.match(error.message, /does not offer TLS/);
+  });
+
+  test('a PgBouncer that does not answer: "timeout" for the login and for a query, then recovery', async () => {
+    const bouncer = await stack.startPgBouncer();
+    const options = { timeoutMs: 400, initialBackoffMs: 10, maxBackoffMs: 10 };
+    const connected = open(instanceFor(bouncer, stack.users.admin), stack.users.admin.password, options);
+    await connected.show('VERSION');
+    const fresh = open(instanceFor(bouncer, stack.users.admin), stack.users.admin.password, options);
+    bouncer.freeze(); // SIGSTOP: the kernel still accepts connections, PgBouncer answers nothing
+    try {
+      const started = Date.now();
+      const [queryError, loginError] = await Promise.all([
+        failure(connected.show('POOLS')),
+        failure(fresh.show('POOLS')),
+      ]);
+      const elapsed = Date.now() - started;
+      assert.equal(queryError.kind, 'timeout');
+      assert.match(queryError.message, /did not answer "SHOW POOLS" within 0\.4 s/);
+      assert.equal(loginError.kind, 'timeout');
+      assert.match(loginError.message, /accepted no login within 0\.4 s/);
+      assert.ok(elapsed < 2000, `both gave up after the timeout (${elapsed} ms)`);
+      assert.equal(connected.state.status, 'failed', 'the stuck connection is dropped');
+    } finally {
+      bouncer.thaw();
+    }
+    await waitFor('the client to reconnect after the freeze', async () => {
+      try {
+        return (await connected.show('VERSION')).length === 1;
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(connected.state.status, 'connected');
+    await bouncer.stop();
+  });
+
+  test('a PgBouncer restart: "down" while it is gone, then the same client reconnects by itself', async () => {
+    const bouncer = await stack.startPgBouncer();
+    const client = open(instanceFor(bouncer, stack.users.admin), stack.users.admin.password, FAST);
+    const states: string[] = [];
+    client.onStateChange((state) => states.push(state.status));
+    await client.show('VERSION');
+    await bouncer.stop();
+    const down = await waitFor('the down state', async () => {
+      try {
+        await client.show('VERSION');
+        return null;
+      } catch (error) {
+        messages.push((error as Error).message);
+        return (error as AdminError).kind === 'down' ? (error as AdminError) : null;
+      }
+    });
+    assert.match(down.message, /not reachable|closed the connection|broke/);
+    await bouncer.start();
+    await waitFor('the client to come back', async () => {
+      try {
+        return (await client.show('VERSION')).length === 1;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(states.slice(0, 2), ['connecting', 'connected']);
+    assert.equal(states.at(-1), 'connected');
+    assert.ok(states.includes('failed'));
+    await bouncer.stop();
+  });
+
+  test('stats user and admin user: rights detected from the console itself', async () => {
+    const admin = open(instanceFor(stack.pgbouncer, stack.users.admin), stack.users.admin.password);
+    const stats = open(instanceFor(stack.pgbouncer, stack.users.stats), stack.users.stats.password);
+    assert.equal(await admin.rights(), 'admin');
+    assert.equal(await stats.rights(), 'stats');
+    const refused = await failure(stats.command('RELOAD'));
+    assert.equal(refused.kind, 'refused');
+    assert.equal(refused.serverMessage, 'admin access needed');
+    assert.equal(stats.state.status, 'connected', 'a refused command does not end the connection');
+  });
+
+  test('no message carries a password, and nothing was left unhandled', () => {
+    assert.ok(messages.length >= 10, `collected ${messages.length} messages`);
+    const passwords = Object.values(stack.users).map((user) => user.password);
+    for (const message of messages) {
+      for (const password of passwords) assert.ok(!message.includes(password), `password in: ${message}`);
+    }
+    assert.deepEqual(unhandled, []);
+  });
+});

@@ -1,0 +1,232 @@
+// The refresh loop behind the view, against real PgBouncers (an HA pair): every instance refreshed
+// over its own connection, never two refreshes at once, none while the view is hidden, each failure
+// state drawn as a readable item with a retry action, and recovery by itself after a restart.
+//
+//   node --import tsx --test test/pools/monitor.test.ts
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { AdminClient, InstanceSettings } from '../../client/src/pools/admin-client';
+import { DEFAULT_THRESHOLDS, instanceItem, rootItems, statusSummary } from '../../client/src/pools/model';
+import type { ViewItem } from '../../client/src/pools/model';
+import { PoolMonitor } from '../../client/src/pools/monitor';
+import { instanceFor, stackUnavailable, startStack, waitFor } from '../support/stack';
+import type { Credentials, PgBouncerProcess, Stack } from '../support/stack';
+
+const skip = stackUnavailable({ postgres: false });
+
+const unhandled: unknown[] = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
+
+/** Counts the statements a client runs, and how many run at the same time at most. */
+function countQueries(client: AdminClient): { total: () => number; maxParallel: () => number } {
+  let total = 0;
+  let running = 0;
+  let maxParallel = 0;
+  const original = client.query.bind(client);
+  client.query = async (sql: string) => {
+    total++;
+    running++;
+    maxParallel = Math.max(maxParallel, running);
+    try {
+      return await original(sql);
+    } finally {
+      running--;
+    }
+  };
+  return { total: () => total, maxParallel: () => maxParallel };
+}
+
+describe('pool monitor', { skip }, () => {
+  let stack: Stack;
+  let standby: PgBouncerProcess;
+  const monitors: PoolMonitor[] = [];
+
+  const monitorFor = (
+    password: (instance: InstanceSettings) => string | undefined,
+    intervalMs = 60_000,
+  ): PoolMonitor => {
+    const monitor = new PoolMonitor({
+      password: (instance) => () => password(instance),
+      intervalMs,
+      client: { timeoutMs: 1500, initialBackoffMs: 50, maxBackoffMs: 200 },
+    });
+    monitors.push(monitor);
+    return monitor;
+  };
+  /** The right password of the instance's user. */
+  const passwords = (instance: InstanceSettings): string | undefined =>
+    Object.values(stack.users).find((credentials: Credentials) => credentials.user === instance.user)
+      ?.password;
+
+  before(async () => {
+    stack = await startStack({ postgres: false });
+    standby = await stack.startPgBouncer();
+  });
+
+  after(async () => {
+    await Promise.all(monitors.map((monitor) => monitor.dispose()));
+    await stack?.stop();
+  });
+
+  test('an HA pair: both instances refreshed, one connection each, in the order of the settings', async () => {
+    const monitor = monitorFor(passwords);
+    monitor.setInstances([
+      instanceFor(stack.pgbouncer, stack.users.admin, { name: 'primary' }),
+      instanceFor(standby, stack.users.stats, { name: 'standby' }),
+    ]);
+    await monitor.refresh();
+    const [primary, second] = monitor.states();
+    assert.equal(primary.instance.name, 'primary');
+    assert.equal(second.instance.name, 'standby');
+    assert.equal(primary.snapshot?.rights, 'admin');
+    assert.equal(second.snapshot?.rights, 'stats');
+    for (const state of monitor.states()) {
+      const mine = state.snapshot!.clients.filter((row) => row.applicationName === 'vscode-pgbouncer');
+      assert.equal(mine.length, 1, `${state.instance.name}: one connection`);
+    }
+    const roots = rootItems(monitor.states(), DEFAULT_THRESHOLDS, Date.now());
+    assert.deepEqual(
+      roots.map((item) => [item.label, item.contextValue]),
+      [
+        ['primary', 'pgbouncer.instance admin'],
+        ['standby', 'pgbouncer.instance'],
+      ],
+    );
+    assert.deepEqual(
+      roots[0].children!.map((item) => item.label),
+      ['Pools', 'Databases', 'Clients', 'Servers', 'Stats', 'Config'],
+    );
+    // A settings change that keeps an instance keeps its connection; a changed one gets a new client.
+    const kept = monitor.client('primary');
+    monitor.setInstances([
+      instanceFor(stack.pgbouncer, stack.users.admin, { name: 'primary' }),
+      instanceFor(standby, stack.users.admin, { name: 'standby' }),
+    ]);
+    assert.equal(monitor.client('primary'), kept);
+    await monitor.refresh();
+    assert.equal(monitor.state('standby')?.snapshot?.rights, 'admin');
+  });
+
+  test('refreshes never overlap: calls during a refresh share one follow-up refresh', async () => {
+    const monitor = monitorFor(passwords);
+    monitor.setInstances([instanceFor(stack.pgbouncer, stack.users.admin)]);
+    await monitor.refresh();
+    const counter = countQueries(monitor.client('primary')!);
+    await Promise.all([monitor.refresh(), monitor.refresh(), monitor.refresh(), monitor.refresh()]);
+    const perRefresh = 7; // SHOW VERSION, CONFIG, DATABASES, POOLS, STATS, CLIENTS, SERVERS
+    assert.equal(counter.maxParallel(), 1);
+    assert.equal(counter.total(), 2 * perRefresh, 'the running refresh, then one more');
+  });
+
+  test('automatic refresh while visible, none while hidden', async () => {
+    const monitor = monitorFor(passwords, 40);
+    monitor.setInstances([instanceFor(stack.pgbouncer, stack.users.admin)]);
+    const times = new Set<number>();
+    monitor.onDidChange(() => {
+      const at = monitor.state('primary')?.refreshedAt;
+      if (at) times.add(at);
+    });
+    monitor.setActive(true);
+    await waitFor('three automatic refreshes', () => times.size >= 3);
+    monitor.setActive(false);
+    await monitor.refresh(); // waits for a running refresh; a manual refresh works while hidden
+    const count = times.size;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // more than 7 intervals
+    assert.equal(times.size, count, 'no refresh while hidden');
+  });
+
+  test('each failure state is a readable item with a retry action', async () => {
+    const tlsBouncer = await stack.startPgBouncer({ requireTls: true });
+    const monitor = monitorFor((instance) =>
+      instance.name === 'wrong-password'
+        ? stack.users.stats.password
+        : instance.name === 'no-password'
+          ? undefined
+          : passwords(instance),
+    );
+    monitor.setInstances([
+      instanceFor(stack.pgbouncer, stack.users.admin, { name: 'wrong-password' }),
+      instanceFor(stack.pgbouncer, stack.users.outsider, { name: 'outsider' }),
+      instanceFor(tlsBouncer, stack.users.admin, { name: 'tls', sslmode: 'disable' }),
+      instanceFor(stack.pgbouncer, stack.users.admin, { name: 'no-password' }),
+    ]);
+    await monitor.refresh();
+    const items = new Map<string, ViewItem>();
+    for (const state of monitor.states()) {
+      items.set(state.instance.name, instanceItem(state, DEFAULT_THRESHOLDS, Date.now()));
+    }
+    const expectations: Record<string, [RegExp, RegExp, boolean]> = {
+      'wrong-password': [/^Wrong password$/, /refused the login of pgb_admin/, true],
+      outsider: [
+        /^User is neither admin nor stats user$/,
+        /neither in admin_users nor in stats_users/,
+        false,
+      ],
+      tls: [/^TLS problem$/, /requires TLS .*sslmode is disable/, false],
+      'no-password': [/^Password needed$/, /none is stored/, true],
+    };
+    for (const [name, [title, reason, askPassword]] of Object.entries(expectations)) {
+      const item = items.get(name)!;
+      assert.equal(item.health, 'critical', name);
+      const error = item.children![0];
+      assert.equal(error.kind, 'error', name);
+      assert.match(error.label, title, name);
+      assert.match(error.tooltip!.replace(/\\(.)/g, '$1'), reason, name);
+      assert.match(error.tooltip!, /Click to retry now/);
+      const flags = error.contextValue.split(' ');
+      assert.ok(flags.includes('retry'), `${name} offers retry`);
+      assert.equal(flags.includes('password'), askPassword, `${name} offers to enter a password`);
+    }
+    const summary = statusSummary(monitor.states(), DEFAULT_THRESHOLDS);
+    assert.equal(summary?.health, 'critical');
+    assert.match(summary!.text, /^\$\(error\) PgBouncer: wrong-password wrong password \(\+3\)$/);
+    await tlsBouncer.stop();
+  });
+
+  test('a PgBouncer restart: the view shows it down, then recovers by itself', async () => {
+    const bouncer = await stack.startPgBouncer();
+    const monitor = monitorFor(passwords, 50);
+    monitor.setInstances([instanceFor(bouncer, stack.users.admin)]);
+    monitor.setActive(true);
+    await waitFor('the first snapshot', () => monitor.state('primary')?.snapshot);
+    await bouncer.stop();
+    const down = await waitFor('the down state', () => {
+      const state = monitor.state('primary')!;
+      return state.error?.kind === 'down' ? state : null;
+    });
+    const item = instanceItem(down, DEFAULT_THRESHOLDS, Date.now());
+    assert.equal(item.children![0].label, 'PgBouncer is not reachable');
+    assert.match(item.description!, /not reachable/);
+    await bouncer.start();
+    const back = await waitFor('recovery without any retry', () => {
+      const state = monitor.state('primary')!;
+      return !state.error && state.snapshot && state.snapshot.takenAt > (down.refreshedAt ?? 0)
+        ? state
+        : null;
+    });
+    assert.deepEqual(
+      instanceItem(back, DEFAULT_THRESHOLDS, Date.now()).children!.map((c) => c.label),
+      ['Pools', 'Databases', 'Clients', 'Servers', 'Stats', 'Config'],
+    );
+    monitor.setActive(false);
+    await bouncer.stop();
+  });
+
+  test('dispose closes every connection; nothing was left unhandled', async () => {
+    const monitor = monitorFor(passwords);
+    monitor.setInstances([instanceFor(stack.pgbouncer, stack.users.admin, { name: 'closing' })]);
+    await monitor.refresh();
+    const watcher = monitorFor(passwords);
+    watcher.setInstances([instanceFor(stack.pgbouncer, stack.users.stats, { name: 'watcher' })]);
+    const admins = async (): Promise<number> => {
+      await watcher.refresh();
+      return watcher.state('watcher')!.snapshot!.clients.filter((row) => row.user === stack.users.admin.user)
+        .length;
+    };
+    const before = await admins();
+    await monitor.dispose();
+    await waitFor('the admin connection to go', async () => (await admins()) === before - 1);
+    assert.deepEqual(unhandled, []);
+  });
+});
