@@ -1,10 +1,25 @@
-// userlist.txt (auth_file): diagnostics for its "user" "secret" lines.
+// userlist.txt (auth_file): diagnostics for its "user" "secret" lines, and for the users that a
+// pgbouncer.ini next to it expects in it.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Settings } from '../settings';
+import { lintUserlist } from '../userlist/lint';
+import { documentPath, isTooLarge, toDiagnostic, tooLargeDiagnostics } from './diagnostics';
 
 export { USERLIST_LANGUAGE_ID } from '../protocol';
 
-export function userlistDiagnostics(_document: TextDocument, _settings: Settings): Diagnostic[] {
-  return [];
+export function userlistDiagnostics(document: TextDocument, settings: Settings): Diagnostic[] {
+  if (isTooLarge(document)) return tooLargeDiagnostics();
+  const filePath = documentPath(document.uri);
+  const result = lintUserlist(document.getText(), {
+    filePath,
+    targetVersion: settings.targetVersion,
+    runDirectory: settings.runDirectory,
+    rules: settings.rules,
+    // An unsaved document has no folder of its own to find a pgbouncer.ini in.
+    crossCheck: document.uri.startsWith('file:'),
+  });
+  return result.findings.map((finding) =>
+    toDiagnostic(finding, result.parsed.lineIndex, (file) => result.lineIndexOf(file)),
+  );
 }
