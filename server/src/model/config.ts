@@ -7,6 +7,12 @@ import { parse } from '../parser/parser';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../parser/syntax';
 
 export const MAX_INCLUDE_DEPTH = 10;
+/**
+ * Most files read through %include in one load (a file included twice counts twice). Files that
+ * include each other several times multiply: ten files each including the next five times are
+ * millions of inclusions. Beyond this the linter stops following %include.
+ */
+export const MAX_INCLUSIONS = 1000;
 
 export interface FileSystem {
   /** The file's text, or an error message (e.g. "No such file or directory"). */
@@ -41,7 +47,12 @@ export type IncludeProblem =
   | { kind: 'too-deep' }
   | { kind: 'empty-path' }
   /** PgBouncer reads a directory as an empty file. */
-  | { kind: 'directory' };
+  | { kind: 'directory' }
+  /**
+   * Not read by the linter: PgBouncer has already stopped at an include nested too deep
+   * (reason 'stopped'), or more than MAX_INCLUSIONS files were included (reason 'too-many').
+   */
+  | { kind: 'not-followed'; reason: 'stopped' | 'too-many' };
 
 export interface ConfigModel {
   root: LoadedFile;
@@ -73,6 +84,9 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   const events: ConfigEvent[] = [];
   const parseCache = new Map<string, ParsedFile>();
   let section: string | null = null;
+  let inclusions = 0;
+  /** PgBouncer refuses the configuration at the first include nested too deep and reads no further. */
+  let stopped = false;
 
   const walk = (file: LoadedFile): void => {
     for (const item of file.parsed.items) {
@@ -91,10 +105,15 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
           const resolvedPath = item.path === '' ? '' : resolvePath(item.path, runDirectory);
           let problem: IncludeProblem | null = null;
           let included: LoadedFile | null = null;
-          if (file.depth >= MAX_INCLUDE_DEPTH) {
+          if (stopped) {
+            problem = { kind: 'not-followed', reason: 'stopped' };
+          } else if (file.depth >= MAX_INCLUDE_DEPTH) {
             problem = { kind: 'too-deep' };
+            stopped = true;
           } else if (item.path === '') {
             problem = { kind: 'empty-path' };
+          } else if (inclusions >= MAX_INCLUSIONS) {
+            problem = { kind: 'not-followed', reason: 'too-many' };
           } else {
             let parsed = parseCache.get(resolvedPath);
             if (!parsed && options.fileSystem.stat(resolvedPath) === 'directory') {
@@ -106,6 +125,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
               else parseCache.set(resolvedPath, (parsed = parse(read.text)));
             }
             if (parsed) {
+              inclusions++;
               included = {
                 path: resolvedPath,
                 parsed,

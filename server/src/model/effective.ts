@@ -1,7 +1,7 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { parseConnString } from '../parser/connstring';
+import { connStringOf } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
@@ -18,7 +18,7 @@ export interface ConnectionEntry {
   at: Located;
   connString: ConnString;
   /** Parameters by name; the last one wins, as in PgBouncer. */
-  params: Map<string, ConnParam>;
+  params: ReadonlyMap<string, ConnParam>;
 }
 
 export interface HeaderAt {
@@ -40,11 +40,64 @@ export interface EffectiveConfig {
   value(name: string): string;
 }
 
+/**
+ * The parameters of one connection string by name, the last one winning. A connection string has
+ * a handful of parameters, so a search of the list beats building a Map for each of thousands of
+ * entries; a Map is built only if someone iterates.
+ */
+export class ParamMap implements ReadonlyMap<string, ConnParam> {
+  private map: Map<string, ConnParam> | null = null;
+
+  constructor(private readonly list: readonly ConnParam[]) {}
+
+  get(name: string): ConnParam | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i].key === name) return this.list[i];
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  private asMap(): Map<string, ConnParam> {
+    if (!this.map) {
+      this.map = new Map();
+      for (const param of this.list) this.map.set(param.key, param);
+    }
+    return this.map;
+  }
+
+  get size(): number {
+    return this.asMap().size;
+  }
+
+  forEach(
+    callback: (value: ConnParam, key: string, map: ReadonlyMap<string, ConnParam>) => void,
+    thisArg?: unknown,
+  ): void {
+    this.asMap().forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+
+  entries(): MapIterator<[string, ConnParam]> {
+    return this.asMap().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.asMap().keys();
+  }
+
+  values(): MapIterator<ConnParam> {
+    return this.asMap().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ConnParam]> {
+    return this.asMap()[Symbol.iterator]();
+  }
+}
+
 function connectionEntry(at: Located): ConnectionEntry {
-  const connString = parseConnString(at.entry.value.text, at.entry.value.span.start);
-  const params = new Map<string, ConnParam>();
-  for (const param of connString.params) params.set(param.key, param);
-  return { name: at.entry.key.text, at, connString, params };
+  const connString = connStringOf(at.file.parsed, at.entry);
+  return { name: at.entry.key.text, at, connString, params: new ParamMap(connString.params) };
 }
 
 export function effectiveConfig(model: ConfigModel, target: Version): EffectiveConfig {
@@ -63,7 +116,8 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
       } else if (event.header.name === 'databases') databasesHeader ??= at;
       else if (event.header.name === 'users') usersHeader ??= at;
     } else if (event.kind === 'entry') {
-      const at = { file: event.file, entry: event.entry };
+      // The event has the entry and its file: it serves as the entry's location, without a copy.
+      const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
       else if (event.section === 'databases') databases.set(event.entry.key.text, connectionEntry(at));
       else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));

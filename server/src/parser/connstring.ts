@@ -3,7 +3,8 @@
 // character), blanks allowed around '=', values optionally in single quotes with '' as an
 // escaped quote. One character right after a closing quote is always consumed.
 
-import type { Span } from './syntax';
+import { allSettings } from '../schema/catalog';
+import type { Entry, ParsedFile, Span } from './syntax';
 
 export interface ConnParam {
   key: string;
@@ -33,80 +34,97 @@ export interface ConnString {
 }
 
 const SPACE = 32;
+const EQUALS = 61;
+const QUOTE = 39;
+
+/**
+ * Parameter names, so that thousands of entries share one string per name. Seeded with the
+ * catalog's names, which are the same strings as the literals rules look parameters up by
+ * (identical strings compare at once).
+ */
+const keyNames = new Map<string, string>(allSettings().map((s) => [s.name, s.name]));
+
+function keyName(text: string, start: number, end: number): string {
+  const key = text.slice(start, end);
+  const shared = keyNames.get(key);
+  if (shared !== undefined) return shared;
+  if (keyNames.size < 1000 && key.length <= 64) keyNames.set(key, key);
+  return key;
+}
+
+function failure(params: ConnParam[], code: ConnStringErrorCode, span: Span, message: string): ConnString {
+  return { params, error: { code, span, message } };
+}
 
 /** Parses `text` (the entry's value), whose first character is at `base` in the file. */
 export function parseConnString(text: string, base: number): ConnString {
   const params: ConnParam[] = [];
   const n = text.length;
   let p = 0;
-  const skipSpaces = (): void => {
-    while (p < n && text.charCodeAt(p) === SPACE) p++;
-  };
-  const at = (start: number, end: number): Span => ({ start: base + start, end: base + end });
 
   for (;;) {
-    skipSpaces();
+    while (p < n && text.charCodeAt(p) === SPACE) p++;
     if (p >= n) break;
     const keyStart = p;
-    while (p < n && text.charCodeAt(p) !== 61 /* = */ && text.charCodeAt(p) !== SPACE) p++;
+    for (let c = text.charCodeAt(p); c !== EQUALS && c !== SPACE; c = text.charCodeAt(p)) {
+      if (++p >= n) break;
+    }
     const keyEnd = p;
-    skipSpaces();
-    if (p >= n || text.charCodeAt(p) !== 61) {
-      return {
+    while (p < n && text.charCodeAt(p) === SPACE) p++;
+    if (p >= n || text.charCodeAt(p) !== EQUALS) {
+      return failure(
         params,
-        error: {
-          code: 'missing-equals',
-          span: at(keyStart, keyEnd),
-          message: `Connection parameter '${text.slice(keyStart, keyEnd)}' has no '=' and value.`,
-        },
-      };
+        'missing-equals',
+        { start: base + keyStart, end: base + keyEnd },
+        `Connection parameter '${text.slice(keyStart, keyEnd)}' has no '=' and value.`,
+      );
     }
     if (keyStart === keyEnd) {
-      return {
+      return failure(
         params,
-        error: { code: 'empty-key', span: at(p, p + 1), message: "'=' without a parameter name before it." },
-      };
+        'empty-key',
+        { start: base + p, end: base + p + 1 },
+        "'=' without a parameter name before it.",
+      );
     }
     const equalsOffset = p;
     p++;
-    skipSpaces();
+    while (p < n && text.charCodeAt(p) === SPACE) p++;
     const valueStart = p;
     let value: string;
     let quoted = false;
     let droppedAfterQuote: Span | undefined;
     let valueEnd: number;
-    if (p < n && text.charCodeAt(p) === 39 /* ' */) {
+    if (p < n && text.charCodeAt(p) === QUOTE) {
       quoted = true;
       p++;
       let unquoted = '';
+      let from = p;
       for (;;) {
-        if (p >= n) {
-          return {
+        const close = text.indexOf("'", p);
+        if (close === -1) {
+          return failure(
             params,
-            error: {
-              code: 'unterminated-quote',
-              span: at(valueStart, n),
-              message: `The quoted value of '${text.slice(keyStart, keyEnd)}' has no closing quote.`,
-            },
-          };
+            'unterminated-quote',
+            { start: base + valueStart, end: base + n },
+            `The quoted value of '${text.slice(keyStart, keyEnd)}' has no closing quote.`,
+          );
         }
-        const c = text.charCodeAt(p);
-        if (c === 39) {
-          if (text.charCodeAt(p + 1) === 39) {
-            unquoted += "'";
-            p += 2;
-            continue;
-          }
-          break;
+        if (text.charCodeAt(close + 1) === QUOTE) {
+          // '' is an escaped quote
+          unquoted += text.slice(from, close + 1);
+          p = from = close + 2;
+          continue;
         }
-        unquoted += text[p];
-        p++;
+        unquoted += text.slice(from, close);
+        p = close;
+        break;
       }
       p++; // closing quote
       valueEnd = p;
       value = unquoted;
       if (p < n) {
-        if (text.charCodeAt(p) !== SPACE) droppedAfterQuote = at(p, p + 1);
+        if (text.charCodeAt(p) !== SPACE) droppedAfterQuote = { start: base + p, end: base + p + 1 };
         p++;
       }
     } else {
@@ -116,25 +134,38 @@ export function parseConnString(text: string, base: number): ConnString {
       if (p < n) p++;
     }
     if (value.length === 0) {
-      return {
+      return failure(
         params,
-        error: {
-          code: 'empty-value',
-          span: at(keyStart, Math.max(valueEnd, equalsOffset + 1)),
-          message: `Connection parameter '${text.slice(keyStart, keyEnd)}' has an empty value.`,
-        },
-      };
+        'empty-value',
+        { start: base + keyStart, end: base + Math.max(valueEnd, equalsOffset + 1) },
+        `Connection parameter '${text.slice(keyStart, keyEnd)}' has an empty value.`,
+      );
     }
     const param: ConnParam = {
-      key: text.slice(keyStart, keyEnd),
-      keySpan: at(keyStart, keyEnd),
+      key: keyName(text, keyStart, keyEnd),
+      keySpan: { start: base + keyStart, end: base + keyEnd },
       equalsOffset: base + equalsOffset,
       value,
-      valueSpan: at(valueStart, valueEnd),
+      valueSpan: { start: base + valueStart, end: base + valueEnd },
       quoted,
     };
     if (droppedAfterQuote) param.droppedAfterQuote = droppedAfterQuote;
     params.push(param);
   }
   return { params, error: null };
+}
+
+/** Connection strings already read, per parsed file and entry: validation and the effective configuration share them. */
+const parsedValues = new WeakMap<ParsedFile, Map<Entry, ConnString>>();
+
+/** The connection string of a [databases], [users] or [peers] entry of `file`, read once. */
+export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
+  let cache = parsedValues.get(file);
+  if (!cache) parsedValues.set(file, (cache = new Map()));
+  let connString = cache.get(entry);
+  if (!connString) {
+    connString = parseConnString(entry.value.text, entry.value.span.start);
+    cache.set(entry, connString);
+  }
+  return connString;
 }

@@ -137,7 +137,12 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    // An offset between the \r and the \n of a line break belongs to the end of the line.
+    const inBreak =
+      clamped > this.lineStarts[low] &&
+      this.text.charCodeAt(clamped) === 10 &&
+      this.text.charCodeAt(clamped - 1) === 13;
+    return { line: low, character: clamped - this.lineStarts[low] - (inBreak ? 1 : 0) };
   }
 
   offsetAt(position: Position): number {

@@ -104,6 +104,18 @@ function available(section: SectionName, name: string, context: RuleContext): bo
   return known !== undefined && availableIn(known.addedIn, context.target);
 }
 
+/** The parameter names of a pool model, available in the target or not, looked up once per model. */
+function availability(context: RuleContext): (section: SectionName, name: string) => boolean {
+  const known = new Map<SectionName, Map<string, boolean>>();
+  return (section, name) => {
+    let inSection = known.get(section);
+    if (!inSection) known.set(section, (inSection = new Map()));
+    let value = inSection.get(name);
+    if (value === undefined) inSection.set(name, (value = available(section, name, context)));
+    return value;
+  };
+}
+
 function globalValue(context: RuleContext, name: string, overrides: Overrides): Valued | null {
   const source: Source = { level: 'global', name, canonical: name };
   const override = overrides.get(sourceKey(source));
@@ -114,7 +126,7 @@ function globalValue(context: RuleContext, name: string, overrides: Overrides): 
 
 /** A numeric parameter of a database or user entry (atoi, as PgBouncer reads them); the last spelling written wins. */
 function paramValue(
-  context: RuleContext,
+  isAvailable: (section: SectionName, name: string) => boolean,
   entry: ConnectionEntry,
   level: 'database' | 'user',
   names: readonly string[],
@@ -122,15 +134,20 @@ function paramValue(
 ): Valued | null {
   const section: SectionName = level === 'database' ? 'databases' : 'users';
   const canonical = names[names.length - 1];
+  // entry.params keeps the last parameter of each name; of several spellings, the last written wins.
   let found: ConnParam | undefined;
-  for (const param of entry.connString.params) {
-    if (names.includes(param.key) && available(section, param.key, context)) found = param;
+  for (const name of names) {
+    const param = entry.params.get(name);
+    if (param && isAvailable(section, name) && (!found || param.keySpan.start > found.keySpan.start)) {
+      found = param;
+    }
   }
+  if (!found && overrides.size === 0) return null;
   const source: Source = { level, name: found?.key ?? canonical, canonical, owner: entry };
   if (found) source.param = found;
-  const override = overrides.get(sourceKey(source));
+  const override = overrides.size === 0 ? undefined : overrides.get(sourceKey(source));
   if (override !== undefined) {
-    if (!found && !names.some((name) => available(section, name, context))) return null;
+    if (!found && !names.some((name) => isAvailable(section, name))) return null;
     return { value: override, source };
   }
   return found ? { value: readAtoi(found.value).value, source } : null;
@@ -143,8 +160,33 @@ function usable(entry: ConnectionEntry): boolean {
 
 const USER_POOL_PARAMS = ['pool_size', 'reserve_pool_size', 'max_user_connections'];
 
+/** The first value that is set (0 or more): the more specific level wins. */
+function pick(first: Valued | null, second: Valued | null): Valued | null {
+  if (first !== null && first.value >= 0) return first;
+  return second !== null && second.value >= 0 ? second : null;
+}
+
+/** The first cap in force (above 0). */
+function pickCap(first: Valued | null, second: Valued | null): Valued | null {
+  if (first !== null && first.value > 0) return first;
+  return second !== null && second.value > 0 ? second : null;
+}
+
+const NO_OVERRIDES: Overrides = new Map();
+
+/** The model of the written configuration, built once per context: every pool sizing rule reads it. */
+const builtModels = new WeakMap<RuleContext, PoolModel | null>();
+
 /** The pools of a configuration, or null when a setting they depend on cannot be read. */
-export function buildPoolModel(context: RuleContext, overrides: Overrides = new Map()): PoolModel | null {
+export function buildPoolModel(context: RuleContext, overrides: Overrides = NO_OVERRIDES): PoolModel | null {
+  if (overrides.size > 0) return computePoolModel(context, overrides);
+  let model = builtModels.get(context);
+  if (model === undefined) builtModels.set(context, (model = computePoolModel(context, NO_OVERRIDES)));
+  return model;
+}
+
+function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel | null {
+  const isAvailable = availability(context);
   const defaultPoolSize = globalValue(context, 'default_pool_size', overrides);
   const globalReserve = globalValue(context, 'reserve_pool_size', overrides);
   const globalMin = globalValue(context, 'min_pool_size', overrides);
@@ -175,32 +217,32 @@ export function buildPoolModel(context: RuleContext, overrides: Overrides = new 
   );
   for (const database of context.databases) {
     if (!usable(database)) continue;
-    const dbSize = paramValue(context, database, 'database', ['pool_size'], overrides);
+    const dbSize = paramValue(isAvailable, database, 'database', ['pool_size'], overrides);
     const dbReserve = paramValue(
-      context,
+      isAvailable,
       database,
       'database',
       ['reserve_pool', 'reserve_pool_size'],
       overrides,
     );
-    const dbMin = paramValue(context, database, 'database', ['min_pool_size'], overrides);
-    const dbCap = paramValue(context, database, 'database', ['max_db_connections'], overrides);
+    const dbMin = paramValue(isAvailable, database, 'database', ['min_pool_size'], overrides);
+    const dbCap = paramValue(isAvailable, database, 'database', ['max_db_connections'], overrides);
     const make = (user: string | null, forced: boolean, counted: boolean): Pool => {
       const entry = user === null ? undefined : users.get(user);
-      const userSize = entry ? paramValue(context, entry, 'user', ['pool_size'], overrides) : null;
-      const userReserve = entry ? paramValue(context, entry, 'user', ['reserve_pool_size'], overrides) : null;
-      const userCap = entry ? paramValue(context, entry, 'user', ['max_user_connections'], overrides) : null;
-      const pick = (...candidates: (Valued | null)[]): Valued | null =>
-        candidates.find((candidate) => candidate !== null && candidate.value >= 0) ?? null;
-      const pickCap = (...candidates: (Valued | null)[]): Valued | null =>
-        candidates.find((candidate) => candidate !== null && candidate.value > 0) ?? null;
+      const userSize = entry ? paramValue(isAvailable, entry, 'user', ['pool_size'], overrides) : null;
+      const userReserve = entry
+        ? paramValue(isAvailable, entry, 'user', ['reserve_pool_size'], overrides)
+        : null;
+      const userCap = entry
+        ? paramValue(isAvailable, entry, 'user', ['max_user_connections'], overrides)
+        : null;
       return {
         database,
         user,
         forced,
         size: pick(userSize, dbSize) ?? defaultPoolSize,
         reserve: pick(userReserve, dbReserve) ?? globalReserve,
-        min: pick(dbMin) ?? globalMin,
+        min: pick(dbMin, null) ?? globalMin,
         dbCap: pickCap(dbCap, globalDbCap),
         userCap: pickCap(userCap, globalUserCap),
         counted,
@@ -215,9 +257,7 @@ export function buildPoolModel(context: RuleContext, overrides: Overrides = new 
     for (const user of users.values()) {
       // A forced user is the server-side identity of its databases, not a client login.
       if (forcedUsers.has(user.name)) continue;
-      const own = user.connString.params.some(
-        (param) => USER_POOL_PARAMS.includes(param.key) && available('users', param.key, context),
-      );
+      const own = USER_POOL_PARAMS.some((name) => user.params.has(name) && isAvailable('users', name));
       if (own) pools.push(make(user.name, false, false));
     }
   }
@@ -320,23 +360,32 @@ export function totalOf(loads: readonly DatabaseLoad[]): number {
   return total;
 }
 
-function serverOf(entry: ConnectionEntry): { key: string; label: string } {
+const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
+
+function serverOf(entry: ConnectionEntry): { host: string; port: number } {
   const host = entry.params.get('host')?.value ?? '';
   const portParam = entry.params.get('port');
-  const port = portParam
-    ? readAtoi(portParam.value).value
-    : Number(setting('databases', 'port')?.default ?? 5432);
-  if (host === '') return { key: `:${port}`, label: `the local Unix socket (port ${port})` };
-  return { key: `${host.toLowerCase()}:${port}`, label: `${host}:${port}` };
+  return { host, port: portParam ? readAtoi(portParam.value).value : DEFAULT_PORT };
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
 export function serverGroups(model: PoolModel): ServerGroup[] {
   const groups = new Map<string, ServerGroup>();
+  // By host, then port: no "host:port" string is built for each of thousands of databases.
+  const byHost = new Map<string, Map<number, ServerGroup>>();
   for (const load of databaseLoads(model)) {
-    const server = serverOf(load.entry);
-    let group = groups.get(server.key);
-    if (!group) groups.set(server.key, (group = { ...server, databases: [], total: 0 }));
+    const { host, port } = serverOf(load.entry);
+    const hostKey = host.toLowerCase();
+    let byPort = byHost.get(hostKey);
+    if (!byPort) byHost.set(hostKey, (byPort = new Map()));
+    let group = byPort.get(port);
+    if (!group) {
+      const key = `${hostKey}:${port}`;
+      const label = host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`;
+      group = groups.get(key);
+      if (!group) groups.set(key, (group = { key, label, databases: [], total: 0 }));
+      byPort.set(port, group);
+    }
     group.databases.push(load);
   }
   for (const group of groups.values()) group.total = totalOf(group.databases);

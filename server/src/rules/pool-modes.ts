@@ -109,10 +109,14 @@ export function sessionPoolingPossible(context: RuleContext): boolean {
   return choicesOf(context, 'session').length > 0;
 }
 
+/** Most related locations a finding lists (a configuration may choose a mode in thousands of entries). */
+const MAX_RELATED_CHOICES = 20;
+
 /** Related locations for the choices, to show next to a finding. */
 export function relatedChoices(choices: readonly PoolModeChoice[], message: string): RelatedInfo[] {
   const related: RelatedInfo[] = [];
   for (const choice of choices) {
+    if (related.length >= MAX_RELATED_CHOICES) break;
     if (choice.at) related.push({ file: choice.at.file.path, span: choice.at.span, message });
   }
   return related;

@@ -17,6 +17,16 @@ function breakdown(load: DatabaseLoad): string {
   return `'${load.entry.name}' ${amount(load.limit)}${capped}`;
 }
 
+/** Databases named one by one in a message; a longer list ends in "and N more". */
+const MAX_LISTED = 10;
+/** Related locations per finding: the first databases after the one the finding is on. */
+const MAX_RELATED = 20;
+
+function breakdowns(loads: readonly DatabaseLoad[]): string {
+  const listed = loads.slice(0, MAX_LISTED).map(breakdown).join(', ');
+  return loads.length > MAX_LISTED ? `${listed} and ${loads.length - MAX_LISTED} more` : listed;
+}
+
 function message(group: ServerGroup, maxConnections: number, available: number): string {
   const many = group.databases.length > 1;
   const what = many
@@ -24,7 +34,7 @@ function message(group: ServerGroup, maxConnections: number, available: number):
     : `Database '${group.databases[0].entry.name}' on ${group.label}`;
   const postgres = `PostgreSQL's max_connections = ${maxConnections} leaves ${available} after ${SUPERUSER_RESERVED_CONNECTIONS} superuser-reserved connections`;
   const total = Number.isFinite(group.total)
-    ? `${what} may open up to ${group.total} server connections${many ? ` (${group.databases.map(breakdown).join(', ')})` : ''}, but ${postgres}.`
+    ? `${what} may open up to ${group.total} server connections${many ? ` (${breakdowns(group.databases)})` : ''}, but ${postgres}.`
     : `${what} may open any number of server connections (a pool size of 0 means no limit, and no max_db_connections caps it), but ${postgres}.`;
   const perUser = group.databases.some((load) => load.forcedUser === null)
     ? ' This counts one user per database without user=; every further user of such a database adds a pool of its own.'
@@ -53,7 +63,8 @@ export const poolsExceedPostgresMaxConnections: Rule = {
     const available = postgresAvailable(context.options);
     const findings: RuleFinding[] = [];
     for (const group of serverProblems(model, context.options)) {
-      const [first, ...others] = group.databases;
+      const first = group.databases[0];
+      const others = group.databases.slice(1, 1 + MAX_RELATED);
       const related: RelatedInfo[] = others.map((load) => ({
         file: load.entry.at.file.path,
         span: load.entry.at.entry.key.span,

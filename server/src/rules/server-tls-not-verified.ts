@@ -17,6 +17,10 @@ function isLocalHost(host: string): boolean {
 function remoteHosts(entry: ConnectionEntry): string[] {
   const host = entry.params.get('host');
   if (!host) return [];
+  if (!host.value.includes(',')) {
+    const item = host.value.trim();
+    return item === '' || isLocalHost(item) ? [] : [item];
+  }
   return host.value
     .split(',')
     .map((item) => item.trim())

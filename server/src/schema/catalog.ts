@@ -117,20 +117,37 @@ function compareParts(a: number[], b: number[]): number {
   return 0;
 }
 
+/** Version strings of the catalog as numbers, split once (they are asked about for every entry). */
+const versionParts = new Map<string, number[]>();
+
+function partsOf(version: string): number[] {
+  let parts = versionParts.get(version);
+  if (!parts) {
+    parts = version.split('.').map(Number);
+    if (versionParts.size < 10_000) versionParts.set(version, parts);
+  }
+  return parts;
+}
+
 /** True when something added in `addedIn` exists in the target version. */
 export function availableIn(addedIn: string, target: Version): boolean {
   if (addedIn === UNRELEASED) return target.unreleased;
   if (target.unreleased) return true;
-  const added = addedIn.split('.').map(Number);
+  const added = partsOf(addedIn);
   // A target of 1.18 means the newest 1.18.x: compare only as many components as it has.
-  return compareParts(added.slice(0, target.parts.length), target.parts) <= 0;
+  for (let i = 0; i < target.parts.length; i++) {
+    const x = added[i] ?? 0;
+    const y = target.parts[i];
+    if (x !== y) return x < y;
+  }
+  return true;
 }
 
 /** True when something removed in `removedIn` is already gone in the target version. */
 export function removedBy(removedIn: string | undefined, target: Version): boolean {
   if (!removedIn) return false;
   if (target.unreleased) return true;
-  const removed = removedIn.split('.').map(Number);
+  const removed = partsOf(removedIn);
   // Gone only if even the oldest release the target can mean is at or past the removal.
   return compareParts(target.parts, removed) >= 0;
 }

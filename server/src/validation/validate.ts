@@ -4,11 +4,11 @@
 
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { Fix, TextEdit } from '../lint/edits';
-import { parseConnString } from '../parser/connstring';
+import { connStringOf } from '../parser/connstring';
 import type { ConnParam } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
-import { resolvePath } from '../model/config';
+import { MAX_INCLUSIONS, resolvePath } from '../model/config';
 import {
   GRAMMAR,
   availableIn,
@@ -127,6 +127,17 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             'include-is-directory',
             `${event.resolvedPath} is a directory: PgBouncer reads it as an empty file, so this includes nothing.`,
           );
+        } else if (problem.kind === 'not-followed') {
+          // After a too-deep include PgBouncer reads nothing more: that error says it all.
+          if (problem.reason === 'too-many') {
+            add(
+              event.file,
+              include.span,
+              'include-too-deep',
+              `More than ${MAX_INCLUSIONS} files are included (a file included twice counts twice); the linter does not follow further %include lines.`,
+              { severity: 'warning' },
+            );
+          }
         } else if (problem.kind === 'empty-path') {
           add(event.file, include.span, 'include-not-found', '%include has no file name.');
         } else {
@@ -199,7 +210,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
       case 'entry': {
         const { entry, file } = event;
-        const at: Located = { file, entry };
+        // The event has the entry and its file: it serves as the entry's location, without a copy.
+        const at: Located = event;
         if (event.section === null) {
           add(
             file,
@@ -318,7 +330,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     checkMainValue(at, known);
   }
 
-  function reportDeprecatedSetting(at: Located, known: Setting): void {
+  function reportDeprecatedSetting(at: Located, known: Setting, keySpan: Span = at.entry.key.span): void {
     if (!known.deprecated || !availableIn(known.deprecated.since, target)) return;
     const replacement = known.deprecated.replacement
       ? setting(known.section, known.deprecated.replacement)
@@ -329,16 +341,11 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       : known.deprecated.note
         ? ` ${known.deprecated.note}`
         : '';
-    add(at.file, at.entry.key.span, 'deprecated', `'${known.name}' is deprecated.${advice}`, {
+    add(at.file, keySpan, 'deprecated', `'${known.name}' is deprecated.${advice}`, {
       tags: ['deprecated'],
       fixes: [
         replacement
-          ? fix(
-              `Rename to '${replacement.name}'`,
-              true,
-              [replace(at.file, at.entry.key.span, replacement.name)],
-              true,
-            )
+          ? fix(`Rename to '${replacement.name}'`, true, [replace(at.file, keySpan, replacement.name)], true)
           : null,
       ],
     });
@@ -743,10 +750,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         );
         continue;
       }
-      reportDeprecatedSetting(
-        { file, entry: { ...at.entry, key: { ...at.entry.key, span: param.keySpan } } },
-        known,
-      );
+      if (known.deprecated) reportDeprecatedSetting(at, known, param.keySpan);
       const previous = seen.get(param.key);
       if (previous) {
         add(
@@ -905,7 +909,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       return;
     }
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
-    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    const connString = connStringOf(file.parsed, entry);
     const mainSetting = setting('pgbouncer', name);
     const looksMisplaced =
       mainSetting !== undefined &&
@@ -954,7 +958,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
   function checkUser(at: Located): void {
     const { entry, file } = at;
-    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    const connString = connStringOf(file.parsed, entry);
     if (connString.error) {
       add(
         file,
@@ -998,7 +1002,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
       return;
     }
-    const connString = parseConnString(entry.value.text, entry.value.span.start);
+    const connString = connStringOf(file.parsed, entry);
     if (connString.error) {
       add(
         file,

@@ -151,7 +151,13 @@ export function readAtoi(text: string): { value: number; consumed: number; digit
   const start = i;
   while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
   if (i === start) return { value: 0, consumed: 0, digits: false };
-  const magnitude = Number(BigInt.asIntN(32, BigInt(text.slice(start, i))));
+  let magnitude = 0;
+  if (i - start <= 9) {
+    // Below 2^31: no wrap-around, no BigInt needed.
+    for (let j = start; j < i; j++) magnitude = magnitude * 10 + (text.charCodeAt(j) - 48);
+  } else {
+    magnitude = Number(BigInt.asIntN(32, BigInt(text.slice(start, i))));
+  }
   return { value: negative ? -magnitude : magnitude, consumed: i, digits: true };
 }
 
