@@ -9,13 +9,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AdminClient } from '../../client/src/pools/admin-client';
-import {
-  normalizeSettingValue,
-  reloadPreview,
-  reloadPreviewMarkdown,
-  toSnapshot,
-} from '../../client/src/pools/model';
+import { normalizeSettingValue, reloadPreview, reloadPreviewMarkdown } from '../../client/src/pools/model';
 import type { ReloadPreview, Snapshot } from '../../client/src/pools/model';
+import { readRunningConfig } from '../../client/src/pools/monitor';
+
+type Running = Pick<Snapshot, 'version' | 'config' | 'databases'>;
 import { instanceFor, stackUnavailable, startStack } from '../support/stack';
 import type { Stack } from '../support/stack';
 
@@ -25,20 +23,7 @@ describe('reload-safety preview on a real SHOW CONFIG', { skip }, () => {
   let stack: Stack;
   let client: AdminClient;
 
-  const running = async (): Promise<Snapshot> =>
-    toSnapshot(
-      {
-        version: await client.show('VERSION'),
-        config: await client.show('CONFIG'),
-        databases: await client.show('DATABASES'),
-        pools: [],
-        stats: [],
-        clients: [],
-        servers: [],
-      },
-      Date.now(),
-      'admin',
-    );
+  const running = (): Promise<Running> => readRunningConfig(client);
 
   const preview = async (text: string, filePath = stack.pgbouncer.configPath): Promise<ReloadPreview> => {
     const snapshot = await running();
@@ -52,7 +37,7 @@ describe('reload-safety preview on a real SHOW CONFIG', { skip }, () => {
     });
   };
 
-  const configValue = (snapshot: Snapshot, key: string): string =>
+  const configValue = (snapshot: Running, key: string): string =>
     snapshot.config.find((row) => row.key === key)?.value ?? '<missing>';
 
   /** Writes the text where PgBouncer reads its config, and RELOADs. */

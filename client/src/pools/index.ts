@@ -16,10 +16,9 @@ import {
   reloadPreview,
   reloadPreviewMarkdown,
   statusSummary,
-  toSnapshot,
 } from './model';
 import type { ViewItem } from './model';
-import { PoolMonitor } from './monitor';
+import { PoolMonitor, readRunningConfig } from './monitor';
 import { instancesFromSettings, passwordKey, poolSettings } from './settings';
 import type { PoolSettings } from './settings';
 import { PoolTreeProvider, RETRY_COMMAND, VIEW_ID } from './tree';
@@ -288,19 +287,7 @@ export function registerPools(
     const client = monitor.client(instance.name);
     if (!client) return null;
     try {
-      const snapshot = toSnapshot(
-        {
-          version: await client.show('VERSION'),
-          config: await client.show('CONFIG'),
-          databases: await client.show('DATABASES'),
-          pools: [],
-          stats: [],
-          clients: [],
-          servers: [],
-        },
-        Date.now(),
-        'stats',
-      );
+      const running = await readRunningConfig(client);
       const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
       const runDirectorySetting = vscode.workspace
         .getConfiguration(SECTION, document.uri)
@@ -309,9 +296,9 @@ export function registerPools(
         instance: instance.name,
         text: document.getText(),
         filePath: document.uri.fsPath,
-        config: snapshot.config,
-        databases: snapshot.databases,
-        version: snapshot.version,
+        config: running.config,
+        databases: running.databases,
+        version: running.version,
         runDirectory: resolveRunDirectory(runDirectorySetting, document.uri.fsPath, folders),
       });
     } catch (error) {

@@ -285,20 +285,24 @@ export function poolStatus(
   };
 }
 
+/** Orders pools worst first: health, then use, then waiting clients, then by name. */
+function compareStatus(a: PoolStatus, b: PoolStatus): number {
+  return (
+    HEALTH_RANK[b.health] - HEALTH_RANK[a.health] ||
+    (b.usePercent ?? -1) - (a.usePercent ?? -1) ||
+    b.pool.clWaiting - a.pool.clWaiting ||
+    a.pool.database.localeCompare(b.pool.database) ||
+    a.pool.user.localeCompare(b.pool.user)
+  );
+}
+
 /** Every pool of the snapshot (the admin console's own pool left out), worst first. */
 export function poolStatuses(snapshot: Snapshot, thresholds: Thresholds): PoolStatus[] {
   const databases = new Map(snapshot.databases.map((row) => [row.name, row]));
   return snapshot.pools
     .filter((pool) => pool.database !== ADMIN_DATABASE)
     .map((pool) => poolStatus(pool, databases.get(pool.database), thresholds))
-    .sort(
-      (a, b) =>
-        HEALTH_RANK[b.health] - HEALTH_RANK[a.health] ||
-        (b.usePercent ?? -1) - (a.usePercent ?? -1) ||
-        b.pool.clWaiting - a.pool.clWaiting ||
-        a.pool.database.localeCompare(b.pool.database) ||
-        a.pool.user.localeCompare(b.pool.user),
-    );
+    .sort(compareStatus);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -822,50 +826,43 @@ export interface StatusSummary {
 /** The worst pool across instances (an instance that fails is worse than any pool). */
 export function statusSummary(states: InstanceState[], thresholds: Thresholds): StatusSummary | null {
   if (states.length === 0) return null;
-  const failing = states.filter((state) => state.error);
   const lines: string[] = [];
+  const failing: InstanceState[] = [];
+  let worst: { status: PoolStatus; instance: string } | undefined;
   for (const state of states) {
-    if (state.error) lines.push(`${state.instance.name}: ${errorTitle(state.error).toLowerCase()}`);
-    else if (!state.snapshot) lines.push(`${state.instance.name}: connecting`);
-    else {
-      const worst = poolStatuses(state.snapshot, thresholds)[0];
-      lines.push(
-        worst
-          ? `${state.instance.name}: worst pool ${worst.pool.database}/${worst.pool.user} (${worst.health}) ${poolNumbers(worst)}`
-          : `${state.instance.name}: no pools in use`,
-      );
+    const name = state.instance.name;
+    if (state.error) {
+      failing.push(state);
+      lines.push(`${name}: ${errorTitle(state.error).toLowerCase()}`);
+      continue;
     }
+    if (!state.snapshot) {
+      lines.push(`${name}: connecting`);
+      continue;
+    }
+    const status = poolStatuses(state.snapshot, thresholds)[0];
+    if (!status) {
+      lines.push(`${name}: no pools in use`);
+      continue;
+    }
+    lines.push(
+      `${name}: worst pool ${status.pool.database}/${status.pool.user} (${status.health}) ${poolNumbers(status)}`,
+    );
+    if (!worst || compareStatus(status, worst.status) < 0) worst = { status, instance: name };
   }
+  const tooltip = lines.join('\n');
   const first = failing[0];
   if (first?.error) {
+    const more = failing.length > 1 ? ` (+${failing.length - 1})` : '';
     return {
-      text: `$(error) PgBouncer: ${first.instance.name} ${errorTitle(first.error).toLowerCase()}${
-        failing.length > 1 ? ` (+${failing.length - 1})` : ''
-      }`,
-      tooltip: lines.join('\n'),
+      text: `$(error) PgBouncer: ${first.instance.name} ${errorTitle(first.error).toLowerCase()}${more}`,
+      tooltip,
       health: 'critical',
     };
   }
-  let worst: { status: PoolStatus; instance: string } | undefined;
-  for (const state of states) {
-    if (!state.snapshot) continue;
-    const status = poolStatuses(state.snapshot, thresholds)[0];
-    if (!status) continue;
-    if (
-      !worst ||
-      HEALTH_RANK[status.health] > HEALTH_RANK[worst.status.health] ||
-      (status.health === worst.status.health && (status.usePercent ?? -1) > (worst.status.usePercent ?? -1))
-    ) {
-      worst = { status, instance: state.instance.name };
-    }
-  }
   if (!worst) {
     const connecting = states.some((state) => !state.snapshot);
-    return {
-      text: connecting ? '$(sync~spin) PgBouncer' : '$(pass) PgBouncer',
-      tooltip: lines.join('\n'),
-      health: 'ok',
-    };
+    return { text: connecting ? '$(sync~spin) PgBouncer' : '$(pass) PgBouncer', tooltip, health: 'ok' };
   }
   const { status } = worst;
   const icon =
@@ -875,7 +872,7 @@ export function statusSummary(states: InstanceState[], thresholds: Thresholds): 
   const prefix = states.length > 1 ? `${worst.instance} ` : '';
   return {
     text: `${icon} PgBouncer: ${prefix}${status.pool.database}${use}${waiting}`,
-    tooltip: lines.join('\n'),
+    tooltip,
     health: status.health,
   };
 }

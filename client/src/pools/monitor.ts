@@ -48,6 +48,26 @@ export async function readSnapshot(client: AdminClient, takenAt: () => number): 
   return toSnapshot(shows, at, rights);
 }
 
+/** What the reload preview compares with: SHOW VERSION, SHOW CONFIG and SHOW DATABASES. */
+export async function readRunningConfig(
+  client: AdminClient,
+): Promise<Pick<Snapshot, 'version' | 'config' | 'databases'>> {
+  const { version, config, databases } = toSnapshot(
+    {
+      version: await client.show('VERSION'),
+      config: await client.show('CONFIG'),
+      databases: await client.show('DATABASES'),
+      pools: [],
+      stats: [],
+      clients: [],
+      servers: [],
+    },
+    0,
+    'stats', // not used
+  );
+  return { version, config, databases };
+}
+
 export class PoolMonitor {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
