@@ -597,7 +597,7 @@ function poolsGroup(parentId: string, instance: string, statuses: PoolStatus[], 
     database: status.pool.database,
   }));
   const waiting = statuses.reduce((sum, status) => sum + status.pool.clWaiting, 0);
-  return group(
+  const poolsItem = group(
     parentId,
     instance,
     'Pools',
@@ -606,6 +606,7 @@ function poolsGroup(parentId: string, instance: string, statuses: PoolStatus[], 
     children,
     health,
   );
+  return { ...poolsItem, expanded: true }; // the numbers people come for: open from the start
 }
 
 function databasesGroup(parentId: string, instance: string, snapshot: Snapshot, admin: boolean): ViewItem {
