@@ -29,7 +29,7 @@ step 'format: prettier --check .'
 npx prettier --check .
 
 shopt -s nullglob
-files=(test/unit/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts)
+files=(test/unit/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts)
 shopt -u nullglob
 if [ "${#files[@]}" -eq 0 ]; then
     echo 'no test files found under test/{unit,cli,lsp,oracle}/*.test.ts' >&2
