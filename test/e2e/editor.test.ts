@@ -6,73 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { needsVsCode, ROOT, UI_TIMEOUT, VsCodeSession } from './harness';
+import { DUPLICATE_LINE, EMPTY_LINE, QUICK_FIX_TITLE, WORKSPACE } from './workspace';
 
-const USERLIST =
-  '"pgbouncer_admin" "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy"\n"monitoring" "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy"\n';
-
-/** A configuration PgBouncer refuses: "# ten minutes" is part of the value, PgBouncer has no inline comments. */
-const BROKEN = `[databases]
-appdb = host=127.0.0.1 port=5432 dbname=app pool_size=20
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = 6432
-auth_type = scram-sha-256
-auth_file = userlist.txt
-admin_users = pgbouncer_admin
-stats_users = monitoring
-pool_mode = session
-max_client_conn = 200
-client_idle_timeout = 900
-query_timeout = 120
-syslog = 1
-server_idle_timeout = 600 # ten minutes
-`;
-
-/** Clean but for max_client_conn set twice: a warning whose quick fix removes the earlier line. */
-const DUPLICATE = `[databases]
-appdb = host=127.0.0.1 port=5432 dbname=app pool_size=20
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = 6432
-auth_type = scram-sha-256
-auth_file = userlist.txt
-admin_users = pgbouncer_admin
-stats_users = monitoring
-pool_mode = session
-max_client_conn = 200
-client_idle_timeout = 900
-query_timeout = 120
-syslog = 1
-max_client_conn = 300
-`;
-const DUPLICATE_LINE = 16;
-const QUICK_FIX_TITLE = 'Remove the earlier max_client_conn line';
 /** The light bulb beside the line, or in the gutter (the codicon class sits on the widget itself). */
 const LIGHT_BULB =
   '.lightBulbWidget[class*="codicon-"]:visible, [class*="codicon-light-bulb"]:visible, [class*="codicon-lightbulb"]:visible';
-
-/** For completion, hover and the outline; line 16 is empty, inside [pgbouncer]. */
-const EDIT = `[databases]
-appdb = host=127.0.0.1 port=5432 dbname=app pool_size=20
-reports = host=127.0.0.1 port=5432 dbname=reports pool_size=5
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = 6432
-auth_type = scram-sha-256
-auth_file = userlist.txt
-admin_users = pgbouncer_admin
-stats_users = monitoring
-pool_mode = session
-max_client_conn = 200
-client_idle_timeout = 900
-query_timeout = 120
-
-syslog = 1
-`;
-const EMPTY_LINE = 16;
 
 /** What the scenarios use of node:test's TestContext (its type is not exported by @types/node 20.9). */
 interface TestContext {
@@ -123,14 +61,7 @@ before(async () => {
   if (opts.skip) return;
   session = await VsCodeSession.start({
     name: 'editor',
-    files: {
-      'pgbouncer.ini': BROKEN,
-      'userlist.txt': USERLIST,
-      'duplicate/pgbouncer.ini': DUPLICATE,
-      'duplicate/userlist.txt': USERLIST,
-      'edit/pgbouncer.ini': EDIT,
-      'edit/userlist.txt': USERLIST,
-    },
+    files: WORKSPACE,
     settings: { 'outline.collapseItems': 'alwaysExpand', 'breadcrumbs.enabled': true },
   });
   console.log(`code-server session: ${JSON.stringify(session.timings)}`);

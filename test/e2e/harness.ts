@@ -345,12 +345,23 @@ export class VsCodeSession {
   /** Runs a command by its title from the command palette (F1). */
   async runCommand(title: string): Promise<void> {
     const { page } = this;
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: UI_TIMEOUT });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
-    await row.first().waitFor({ timeout: UI_TIMEOUT });
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // The palette lists what is enabled when it opens: a command whose `when` clause the extension
+    // makes true while it activates may be missing at first. Reopen it until the command is there.
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (;;) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: UI_TIMEOUT });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     await page.keyboard.press('Enter');
   }
 
