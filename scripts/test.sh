@@ -15,6 +15,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step 'system dependencies'
 bash scripts/ensure-system-deps.sh
+bash scripts/install-e2e-deps.sh # code-server, chromium, neovim, unzip: packaging, end-to-end and Neovim tests
 
 step 'build'
 npm run build
@@ -29,7 +30,7 @@ step 'format: prettier --check .'
 npx prettier --check .
 
 shopt -s nullglob
-files=(test/unit/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts)
+files=(test/unit/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts test/package/*.test.ts test/e2e/*.test.ts test/neovim/*.test.ts)
 shopt -u nullglob
 if [ "${#files[@]}" -eq 0 ]; then
     echo 'no test files found under test/{unit,cli,lsp,oracle}/*.test.ts' >&2
