@@ -76,7 +76,7 @@ after(async () => {
 test('a broken pgbouncer.ini: an error squiggle and its Problems entry', opts, (t) =>
   scenario(t, 'diagnostics', async (s) => {
     const { page } = s;
-    await s.openFile('pgbouncer.ini');
+    await s.openFile('broken/pgbouncer.ini');
     await page
       .locator('#status\\.editor\\.mode', { hasText: 'PgBouncer config' })
       .waitFor({ timeout: UI_TIMEOUT });
@@ -233,17 +233,25 @@ test('the outline lists the sections and their entries', opts, (t) =>
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
     // room for the outline: fold the file tree while the screenshot is taken
-    const folders = page.locator('.pane:has(.explorer-folders-view) > .pane-header').first();
+    // (a handle: once folded, the pane no longer holds .explorer-folders-view)
+    const folders = await page
+      .locator('.pane:has(.explorer-folders-view) > .pane-header')
+      .first()
+      .elementHandle();
+    assert.ok(folders, 'the file tree has a pane header');
     await folders.click();
+    await page.locator('.explorer-folders-view').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    await s.settled(pane);
     await s.screenshot('outline');
     await folders.click();
+    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_TIMEOUT });
   }),
 );
 
 test('"PgBouncer: Audit Configuration" opens the Markdown report', opts, (t) =>
   scenario(t, 'audit', async (s) => {
     const { page } = s;
-    await s.openFile('pgbouncer.ini');
+    await s.openFile('broken/pgbouncer.ini');
     await s.runCommand('PgBouncer: Audit Configuration');
     // the report, as an untitled Markdown document titled by its first line, and its preview beside it
     await page
@@ -262,6 +270,7 @@ test('"PgBouncer: Audit Configuration" opens the Markdown report', opts, (t) =>
       .locator('blockquote', { hasText: 'would refuse to start' })
       .waitFor({ timeout: UI_TIMEOUT });
     await preview.locator('h2', { hasText: 'Scores' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.mouse.move(700, 800); // off the title bar, whose tooltip would cover the tabs
     await s.screenshot('audit-report');
   }),
 );

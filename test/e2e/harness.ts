@@ -296,19 +296,22 @@ export class VsCodeSession {
   /** Opens a workspace file through Quick Open and waits for its editor. */
   async openFile(relative: string): Promise<void> {
     const { page } = this;
-    await page
-      .locator('.monaco-workbench')
-      .click({ position: { x: 700, y: 5 } })
-      .catch(() => undefined);
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: UI_TIMEOUT });
     await input.fill(relative);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) });
-    await row.first().waitFor({ timeout: UI_TIMEOUT });
-    await page.keyboard.press('Enter');
+    // the row of this very file: its folder shows in the row's description
+    const folder = path.dirname(relative);
+    const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) });
+    const row = (folder === '.' ? rows : rows.filter({ hasText: folder })).first();
+    // (the list re-renders while results arrive: click() waits for a stable, visible row)
+    await row.click({ timeout: UI_TIMEOUT });
+    await input.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    // the breadcrumbs start with the file's path relative to the workspace folder
     await page
-      .locator('.tabs-container .tab.active', { hasText: path.basename(relative) })
+      .locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item')
+      .first()
+      .filter({ hasText: relative.split('/')[0] })
       .waitFor({ timeout: UI_TIMEOUT });
     await this.editor().locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
   }
@@ -371,6 +374,18 @@ export class VsCodeSession {
     await header.waitFor({ timeout: UI_TIMEOUT });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     return this.page.locator(`.pane:has(.pane-header:has-text("${title}"))`).first();
+  }
+
+  /** Waits until an element stops moving or resizing (panes animate when another one folds). */
+  async settled(locator: Locator): Promise<void> {
+    let last = '';
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const box = JSON.stringify(await locator.boundingBox());
+      if (box === last) return;
+      last = box;
+      await sleep(150);
+    }
   }
 
   /** Dismisses notification toasts (they would cover the bottom right of screenshots). */

@@ -137,6 +137,11 @@ test(
         await page.mouse.move(sidebar.x + 620, y, { steps: 5 });
         await page.mouse.up();
         await page.mouse.move(20, sidebar.y + sidebar.height - 200); // off the sash, which stays lit while hovered
+        await page
+          .locator('.monaco-sash.hover, .monaco-sash.active')
+          .first()
+          .waitFor({ state: 'detached', timeout: 5000 })
+          .catch(() => undefined);
       }
       await s.screenshot('pool-status');
       passed = true;

@@ -64,10 +64,10 @@ syslog = 1
 `;
 export const EMPTY_LINE = 16;
 
-/** Every file of the workspace: relative path -> content. */
+/** Every file of the workspace: relative path -> content. Each in its own folder, so Quick Open tells them apart. */
 export const WORKSPACE: Record<string, string> = {
-  'pgbouncer.ini': BROKEN,
-  'userlist.txt': USERLIST,
+  'broken/pgbouncer.ini': BROKEN,
+  'broken/userlist.txt': USERLIST,
   'duplicate/pgbouncer.ini': DUPLICATE,
   'duplicate/userlist.txt': USERLIST,
   'edit/pgbouncer.ini': EDIT,

@@ -2,7 +2,7 @@
 // the extension host of a VS Code that @vscode/test-electron downloaded (see ../run.ts). VS Code calls
 // run(); a rejected promise fails the run. No test framework: node:assert and a list of scenarios.
 //
-// The workspace (broken pgbouncer.ini, duplicate/pgbouncer.ini, edit/pgbouncer.ini) is written by run.ts,
+// The workspace (broken/pgbouncer.ini, duplicate/pgbouncer.ini, edit/pgbouncer.ini) is written by run.ts,
 // with the same contents as test/e2e/editor.test.ts.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -54,7 +54,7 @@ const scenarios: [string, () => Promise<void>][] = [
   [
     'a broken pgbouncer.ini gets an error diagnostic',
     async () => {
-      const editor = await open('pgbouncer.ini');
+      const editor = await open('broken/pgbouncer.ini');
       const error = await waitFor('the inline-comment error', () =>
         vscode.languages
           .getDiagnostics(editor.document.uri)
@@ -153,7 +153,7 @@ const scenarios: [string, () => Promise<void>][] = [
   [
     '"PgBouncer: Audit Configuration" opens the Markdown report',
     async () => {
-      await open('pgbouncer.ini');
+      await open('broken/pgbouncer.ini');
       await vscode.commands.executeCommand('pgbouncer.auditConfiguration');
       const report = await waitFor('the report', () =>
         vscode.window.visibleTextEditors.find(
