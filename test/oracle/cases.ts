@@ -1255,3 +1255,77 @@ export function casesPerSetting(): Map<string, OracleCase[]> {
 }
 
 export default CASES;
+
+// ---------------------------------------------------------------------------------------------
+// Found by the differential test (test/oracle/differential.test.ts): each disagreement it found,
+// kept as a case, and run by that test before the generated configurations. They are not in CASES:
+// PgBouncer's refusal here ("put_in_order: found existing elem") is not among the refusal reasons
+// oracle.test.ts recognises (CONFIG_REASONS); once it is, they can join CASES as they are.
+//
+// PgBouncer 1.18 keeps user names in 128-byte buffers (127 bytes and a NUL) in one sorted list fed
+// by [users] keys and [databases] auth_user=; it looks a name up uncut, so a longer name is never
+// found and is added again, and PgBouncer stops when its cut name is already in the list.
+
+const LONG_USER = 'w'.repeat(200);
+export const DIFFERENTIAL_CASES: OracleCase[] = [
+  {
+    name: 'differential: [users] name of 200 bytes twice (cut to 127, added twice)',
+    config: `${MAIN}[users]\n${LONG_USER} = pool_mode=session\n${LONG_USER} = pool_mode=transaction\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: [users] names of 128 bytes twice',
+    config: `${MAIN}[users]\n${'w'.repeat(128)} = pool_mode=session\n${'w'.repeat(128)} = pool_mode=session\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: [users] names of 127 bytes twice (fit, the later entry wins)',
+    config: `${MAIN}[users]\n${'w'.repeat(127)} = pool_mode=session\n${'w'.repeat(127)} = pool_mode=session\n`,
+    expect: 'accept',
+  },
+  {
+    name: 'differential: [users] two long names with the same first 127 bytes',
+    config: `${MAIN}[users]\n${'w'.repeat(127)}a = pool_mode=session\n${'w'.repeat(127)}b = pool_mode=session\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: [users] 127-byte name, then a 200-byte name starting with it',
+    config: `${MAIN}[users]\n${'w'.repeat(127)} = pool_mode=session\n${LONG_USER} = pool_mode=session\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: [users] 200-byte name, then its first 127 bytes (found, not added)',
+    config: `${MAIN}[users]\n${LONG_USER} = pool_mode=session\n${'w'.repeat(127)} = pool_mode=session\n`,
+    expect: 'accept',
+  },
+  {
+    name: 'differential: [users] one name of 200 bytes (cut, starts)',
+    config: `${MAIN}[users]\n${LONG_USER} = pool_mode=session\n`,
+    expect: 'accept',
+  },
+  {
+    name: 'differential: auth_user= of 200 bytes in two [databases] entries',
+    config: `${DB}a = auth_user=${LONG_USER}\nb = auth_user=${LONG_USER}\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: [users] name of 200 bytes and the same auth_user= in [databases]',
+    config: `${MAIN}[users]\n${LONG_USER} = pool_mode=session\n[databases]\na = auth_user=${LONG_USER}\n`,
+    expect: 'reject',
+  },
+  {
+    name: 'differential: auth_user= of 200 bytes in the fallback * entry and in another (* adds no user)',
+    config: `${DB}* = auth_user=${LONG_USER}\nb = auth_user=${LONG_USER}\n`,
+    expect: 'accept',
+  },
+  {
+    name: 'differential: forced user= of 200 bytes in two [databases] entries (another list)',
+    config: `${DB}a = user=${LONG_USER}\nb = user=${LONG_USER}\n`,
+    expect: 'accept',
+  },
+  {
+    name: 'differential: global auth_user of 200 bytes and the same auth_user= in [databases]',
+    config: `${MAIN}auth_user = ${LONG_USER}\n[databases]\na = auth_user=${LONG_USER}\n`,
+    expect: 'accept',
+  },
+];

@@ -46,6 +46,9 @@ interface Extra {
 
 const INLINE_COMMENT = /[ \t][;#]/;
 
+/** PgBouncer 1.18 stores user names in a buffer of 128 bytes (MAX_USERNAME): 127 and a NUL. */
+const MAX_USER_NAME_BYTES = 127;
+
 export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
   const { target } = options;
   const findings: (Finding & { origin: LoadedFile })[] = [];
@@ -103,6 +106,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   const users = new Map<string, Located>();
   const peers = new Map<string, Located>();
   const namesCache = new Map<SectionName, string[]>();
+  /** Users PgBouncer creates while loading, by their stored (cut) name as bytes; see addGlobalUser. */
+  const globalUsers = new Map<string, { file: LoadedFile; span: Span }>();
 
   for (const event of model.events) {
     switch (event.kind) {
@@ -934,6 +939,12 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
     }
     checkConnParams(at, 'databases', connString.params, isFallback);
+    if (!isFallback) {
+      // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback '*').
+      let authUser: ConnParam | undefined;
+      for (const param of connString.params) if (param.key === 'auth_user') authUser = param;
+      if (authUser) addGlobalUser(authUser.value, { file, span: authUser.valueSpan });
+    }
     const previous = databases.get(name);
     if (previous) {
       add(
@@ -956,6 +967,40 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     databases.set(name, at);
   }
 
+  /**
+   * PgBouncer keeps the users of [users] keys and of [databases] auth_user= in one sorted list
+   * (add_user in objects.c), with names cut to MAX_USER_NAME_BYTES. It looks a name up uncut, so a
+   * longer name is never found and is added again: when its cut name is already in the list,
+   * PgBouncer stops with "put_in_order: found existing elem" (measured on 1.18).
+   */
+  function addGlobalUser(name: string, where: { file: LoadedFile; span: Span }): void {
+    const bytes = Buffer.from(name, 'utf8');
+    if (bytes.length <= MAX_USER_NAME_BYTES) {
+      const key = bytes.toString('latin1');
+      if (!globalUsers.has(key)) globalUsers.set(key, where);
+      return;
+    }
+    const cut = bytes.subarray(0, MAX_USER_NAME_BYTES).toString('latin1');
+    const earlier = globalUsers.get(cut);
+    if (!earlier) {
+      globalUsers.set(cut, where);
+      return;
+    }
+    const line = earlier.file.parsed.lineIndex.positionAt(earlier.span.start).line + 1;
+    const place = earlier.file === where.file ? `line ${line}` : `${earlier.file.path}:${line}`;
+    add(
+      where.file,
+      where.span,
+      'name-too-long',
+      `The user name is ${bytes.length} bytes long; PgBouncer keeps only the first ${MAX_USER_NAME_BYTES}, which are those of the user on ${place}, and then refuses to start ("found existing elem").`,
+      {
+        related: [
+          { file: earlier.file.path, span: earlier.span, message: 'the user whose name it collides with' },
+        ],
+      },
+    );
+  }
+
   function checkUser(at: Located): void {
     const { entry, file } = at;
     const connString = connStringOf(file.parsed, entry);
@@ -968,6 +1013,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
     }
     checkConnParams(at, 'users', connString.params, false);
+    addGlobalUser(entry.key.text, { file, span: entry.key.span });
     const previous = users.get(entry.key.text);
     if (previous) {
       add(
