@@ -62,7 +62,7 @@ install_code_server() {
     rm -f "$CS_MARK"
     echo "installing code-server $CODE_SERVER_VERSION from npm into $CS_DIR (log: $log) ..."
     (
-        cd "$CS_DIR"
+        cd "$CS_DIR" || exit 1
         [ -f package.json ] || echo '{"private":true}' >package.json
         tmp="$CS_DIR/.tmp"
         rm -rf "$tmp"
@@ -70,10 +70,11 @@ install_code_server() {
         # @vscode/ripgrep looks in os.tmpdir()/vscode-ripgrep-cache-<version>/<asset> before downloading.
         cache="$tmp/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION"
         mkdir -p "$cache"
-        tar -czf "$cache/$RIPGREP_ASSET" -C "$(dirname "$(command -v rg)")" rg
+        tar -czf "$cache/$RIPGREP_ASSET" -C "$(dirname "$(command -v rg)")" rg || exit 1
         # argon2 and kerberos cannot download their prebuilt binaries and compile from source instead.
+        # (errexit does not apply in a subshell on the left of ||: every step says how it failed)
         TMPDIR="$tmp" npm_config_yes=true npm install "code-server@$CODE_SERVER_VERSION" \
-            --unsafe-perm --no-audit --no-fund --foreground-scripts
+            --unsafe-perm --no-audit --no-fund --foreground-scripts || exit 1
         rm -rf "$tmp"
     ) >"$log" 2>&1 || {
         echo "installing code-server failed; last lines of $log:" >&2
