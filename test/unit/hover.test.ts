@@ -265,3 +265,9 @@ describe('hover: sections, connection strings and %include', () => {
     assert.equal(md('|'), null);
   });
 });
+
+test('angle brackets in descriptions survive Markdown rendering', () => {
+  const text = md('[pgbouncer]\nlisten_p|ort = 6432\n');
+  assert.ok(text);
+  assert.doesNotMatch(text, /<[a-z]+>/, 'a raw <word> would be read as an HTML tag and vanish');
+});

@@ -10,6 +10,11 @@ import type { EnumValue, SectionInfo, Setting, SettingType, Version } from '../s
 import type { Finding } from '../validation/checks';
 import { describeSeconds, readAtoi, readCInt, readCTime, readCUint } from '../validation/values';
 
+/** Catalog prose inside Markdown: angle brackets such as "<port>" would be taken for HTML and vanish. */
+function prose(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Inline code that survives backticks in the text; an empty value is spelled out. */
 export function code(text: string): string {
   if (text === '') return '*(empty)*';
@@ -129,7 +134,11 @@ export function settingMarkdown(s: Setting, target: Version): string {
     }
     facts.push(`Applying: ${applied}`);
   }
-  const parts = [`**${s.name}** · ${sectionLabel(s)}`, s.description, facts.map((f) => `- ${f}`).join('\n')];
+  const parts = [
+    `**${s.name}** · ${sectionLabel(s)}`,
+    prose(s.description),
+    facts.map((f) => `- ${f}`).join('\n'),
+  ];
   const values = s.values ?? [];
   if (values.length > 0) parts.push(`Values:\n${values.map((v) => `- ${valueLine(v, target)}`).join('\n')}`);
   if (s.docUrl) parts.push(`[PgBouncer documentation](${s.docUrl})`);
@@ -144,7 +153,7 @@ function valueLine(v: EnumValue, target: Version): string {
   if (v.deprecated) notes.push('deprecated');
   if (v.buildOption) notes.push('only in builds that include it');
   const note = notes.length > 0 ? ` *(${notes.join('; ')})*` : '';
-  return `${code(v.name)}${v.description ? `: ${v.description}` : ''}${note}`;
+  return `${code(v.name)}${v.description ? `: ${prose(v.description)}` : ''}${note}`;
 }
 
 /** Markdown for an enum value on its own, for completion items. */
@@ -159,7 +168,7 @@ export function enumValueMarkdown(s: Setting, v: EnumValue, target: Version): st
 }
 
 export function sectionMarkdown(info: SectionInfo, target: Version): string {
-  const parts = [`**[${info.name}]** section`, info.description];
+  const parts = [`**[${info.name}]** section`, prose(info.description)];
   parts.push(
     availableIn(info.addedIn, target)
       ? `Added in ${info.addedIn}`
