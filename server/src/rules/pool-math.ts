@@ -159,6 +159,13 @@ function usable(entry: ConnectionEntry): boolean {
 }
 
 const USER_POOL_PARAMS = ['pool_size', 'reserve_pool_size', 'max_user_connections'];
+// The names each number is read from, most specific spelling last.
+const POOL_SIZE = ['pool_size'];
+const DATABASE_RESERVE = ['reserve_pool', 'reserve_pool_size'];
+const USER_RESERVE = ['reserve_pool_size'];
+const MIN_POOL_SIZE = ['min_pool_size'];
+const MAX_DB_CONNECTIONS = ['max_db_connections'];
+const MAX_USER_CONNECTIONS = ['max_user_connections'];
 
 /** The first value that is set (0 or more): the more specific level wins. */
 function pick(first: Valued | null, second: Valued | null): Valued | null {
@@ -217,25 +224,15 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
   );
   for (const database of context.databases) {
     if (!usable(database)) continue;
-    const dbSize = paramValue(isAvailable, database, 'database', ['pool_size'], overrides);
-    const dbReserve = paramValue(
-      isAvailable,
-      database,
-      'database',
-      ['reserve_pool', 'reserve_pool_size'],
-      overrides,
-    );
-    const dbMin = paramValue(isAvailable, database, 'database', ['min_pool_size'], overrides);
-    const dbCap = paramValue(isAvailable, database, 'database', ['max_db_connections'], overrides);
+    const dbSize = paramValue(isAvailable, database, 'database', POOL_SIZE, overrides);
+    const dbReserve = paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides);
+    const dbMin = paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides);
+    const dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
     const make = (user: string | null, forced: boolean, counted: boolean): Pool => {
       const entry = user === null ? undefined : users.get(user);
-      const userSize = entry ? paramValue(isAvailable, entry, 'user', ['pool_size'], overrides) : null;
-      const userReserve = entry
-        ? paramValue(isAvailable, entry, 'user', ['reserve_pool_size'], overrides)
-        : null;
-      const userCap = entry
-        ? paramValue(isAvailable, entry, 'user', ['max_user_connections'], overrides)
-        : null;
+      const userSize = entry ? paramValue(isAvailable, entry, 'user', POOL_SIZE, overrides) : null;
+      const userReserve = entry ? paramValue(isAvailable, entry, 'user', USER_RESERVE, overrides) : null;
+      const userCap = entry ? paramValue(isAvailable, entry, 'user', MAX_USER_CONNECTIONS, overrides) : null;
       return {
         database,
         user,
@@ -326,7 +323,16 @@ export interface ServerGroup {
   total: number;
 }
 
-function databaseLoads(model: PoolModel): DatabaseLoad[] {
+/** Loads of each model, computed once: the server groups and the file estimate both need them. */
+const loadsByModel = new WeakMap<PoolModel, readonly DatabaseLoad[]>();
+
+function databaseLoads(model: PoolModel): readonly DatabaseLoad[] {
+  let loads = loadsByModel.get(model);
+  if (!loads) loadsByModel.set(model, (loads = computeDatabaseLoads(model)));
+  return loads;
+}
+
+function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
   const loads: DatabaseLoad[] = [];
   for (const pool of model.pools) {
     if (!pool.counted || pool.database.name === FALLBACK_DATABASE) continue;

@@ -66,8 +66,17 @@ export function intParam(
   return { param, value: reading.value };
 }
 
+/** The choices of each context, found once: several rules ask (a copy is handed out each time). */
+const choicesByContext = new WeakMap<RuleContext, readonly PoolModeChoice[]>();
+
 /** Every pooling mode chosen in the configuration, the global one first. */
 export function poolModeChoices(context: RuleContext): PoolModeChoice[] {
+  let choices = choicesByContext.get(context);
+  if (!choices) choicesByContext.set(context, (choices = findPoolModeChoices(context)));
+  return [...choices];
+}
+
+function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
   const choices: PoolModeChoice[] = [];
   const global = context.word('pool_mode');
   if (MODES.includes(global)) {

@@ -10,8 +10,17 @@ import type { Rule } from './rule';
  * a Unix socket.
  */
 function isLocalHost(host: string): boolean {
-  return host.startsWith('/') || host.startsWith('@') || isLoopbackAddress(host);
+  let local = localHosts.get(host);
+  if (local === undefined) {
+    local = host.startsWith('/') || host.startsWith('@') || isLoopbackAddress(host);
+    // Thousands of databases name a handful of hosts: each is classified once.
+    if (localHosts.size >= 10_000) localHosts.clear();
+    localHosts.set(host, local);
+  }
+  return local;
 }
+
+const localHosts = new Map<string, boolean>();
 
 /** The remote hosts of a database entry; no host= means the Unix socket. */
 function remoteHosts(entry: ConnectionEntry): string[] {
@@ -42,9 +51,11 @@ export const serverTlsNotVerified: Rule = {
   check(context) {
     const mode = context.word('server_tls_sslmode');
     if (!OPTIONAL_TLS_MODES.has(mode)) return [];
-    const remote = context.databases
-      .map((entry) => ({ entry, hosts: remoteHosts(entry) }))
-      .filter((item) => item.hosts.length > 0);
+    const remote: { entry: ConnectionEntry; hosts: string[] }[] = [];
+    for (const entry of context.config.databases.values()) {
+      const hosts = remoteHosts(entry);
+      if (hosts.length > 0) remote.push({ entry, hosts });
+    }
     if (remote.length === 0) return [];
     const first = remote[0];
     const others = remote.length - 1;

@@ -715,11 +715,11 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     params: ConnParam[],
     downgrade: boolean,
   ): void {
-    const seen = new Map<string, ConnParam>();
     const { file } = at;
     const sev: Extra = downgrade ? { severity: 'warning' } : {};
     const noun = section === 'users' ? 'user parameter' : 'connection parameter';
-    for (const param of params) {
+    for (let index = 0; index < params.length; index++) {
+      const param = params[index];
       const known = setting(section, param.key);
       if (!known) {
         const suggestion = closestName(param.key, namesIn(section));
@@ -756,7 +756,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         continue;
       }
       if (known.deprecated) reportDeprecatedSetting(at, known, param.keySpan);
-      const previous = seen.get(param.key);
+      // The earlier parameter of the same name, if any (connection strings are short: a scan will do).
+      let previous: ConnParam | undefined;
+      for (let j = index - 1; j >= 0 && !previous; j--) if (params[j].key === param.key) previous = params[j];
       if (previous) {
         add(
           file,
@@ -773,7 +775,6 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           },
         );
       }
-      seen.set(param.key, param);
       if (param.droppedAfterQuote) {
         add(
           file,
@@ -903,7 +904,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
       return;
     }
-    const bytes = Buffer.byteLength(name, 'utf8');
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: short names need no count.
+    const bytes =
+      name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : Buffer.byteLength(name, 'utf8');
     if (bytes > GRAMMAR.maxDatabaseNameBytes) {
       add(
         file,
