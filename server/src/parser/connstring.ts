@@ -52,6 +52,33 @@ function keyName(text: string, start: number, end: number): string {
   return key;
 }
 
+/**
+ * A parameter keeps its offsets as numbers and makes its spans when asked: a configuration with
+ * thousands of entries has tens of thousands of parameters, most of whose spans nobody reads.
+ */
+class Param implements ConnParam {
+  declare droppedAfterQuote?: Span;
+
+  constructor(
+    readonly key: string,
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
+    readonly equalsOffset: number,
+    readonly value: string,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+    readonly quoted: boolean,
+  ) {}
+
+  get keySpan(): Span {
+    return { start: this.keyStart, end: this.keyEnd };
+  }
+
+  get valueSpan(): Span {
+    return { start: this.valueStart, end: this.valueEnd };
+  }
+}
+
 function failure(params: ConnParam[], code: ConnStringErrorCode, span: Span, message: string): ConnString {
   return { params, error: { code, span, message } };
 }
@@ -141,18 +168,21 @@ export function parseConnString(text: string, base: number): ConnString {
         `Connection parameter '${text.slice(keyStart, keyEnd)}' has an empty value.`,
       );
     }
-    const param: ConnParam = {
-      key: keyName(text, keyStart, keyEnd),
-      keySpan: { start: base + keyStart, end: base + keyEnd },
-      equalsOffset: base + equalsOffset,
+    const param = new Param(
+      keyName(text, keyStart, keyEnd),
+      base + keyStart,
+      base + keyEnd,
+      base + equalsOffset,
       value,
-      valueSpan: { start: base + valueStart, end: base + valueEnd },
+      base + valueStart,
+      base + valueEnd,
       quoted,
-    };
+    );
     if (droppedAfterQuote) param.droppedAfterQuote = droppedAfterQuote;
     params.push(param);
   }
-  return { params, error: null };
+  // An array grown by push keeps room for 17 items; thousands of entries keep their few at their size.
+  return { params: params.slice(), error: null };
 }
 
 /** Connection strings already read, per parsed file and entry: validation and the effective configuration share them. */
