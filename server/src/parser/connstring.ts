@@ -4,6 +4,7 @@
 // escaped quote. One character right after a closing quote is always consumed.
 
 import { allSettings } from '../schema/catalog';
+import { EntryNode } from './parser';
 import type { Entry, ParsedFile, Span } from './syntax';
 
 export interface ConnParam {
@@ -185,11 +186,16 @@ export function parseConnString(text: string, base: number): ConnString {
   return { params: params.slice(), error: null };
 }
 
-/** Connection strings already read, per parsed file and entry: validation and the effective configuration share them. */
+/** Connection strings of entries that did not come from the parser (parsed once per file). */
 const parsedValues = new WeakMap<ParsedFile, Map<Entry, ConnString>>();
 
 /** The connection string of a [databases], [users] or [peers] entry of `file`, read once. */
 export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
+  if (entry instanceof EntryNode) {
+    // Validation and the effective configuration both ask: the entry keeps it.
+    entry.connString ??= parseConnString(entry.value.text, entry.value.start);
+    return entry.connString;
+  }
   let cache = parsedValues.get(file);
   if (!cache) parsedValues.set(file, (cache = new Map()));
   let connString = cache.get(entry);

@@ -4,6 +4,7 @@
 // where an item starts; a value runs to the end of its line. Where PgBouncer stops at a
 // syntax error we record it and resume on the next line, so later lines still get checked.
 
+import type { ConnString } from './connstring';
 import { LineIndex } from './syntax';
 import type { Entry, Item, Key, ParsedFile, Span, SyntaxError, SyntaxErrorCode, Value } from './syntax';
 
@@ -60,8 +61,10 @@ class ValueNode implements Value {
   }
 }
 
-class EntryNode implements Entry {
+export class EntryNode implements Entry {
   readonly kind = 'entry';
+  /** The value read as a connection string, once asked for (see connStringOf). */
+  connString: ConnString | undefined = undefined;
 
   constructor(
     readonly key: KeyNode,
