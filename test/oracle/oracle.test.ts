@@ -46,6 +46,7 @@ const CONFIG_REASONS = [
   /too long db name/,
   /invalid port/,
   /invalid pool mode/,
+  /found existing elem/,
 ];
 
 let binaryError: Error | null = null;

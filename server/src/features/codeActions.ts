@@ -17,15 +17,6 @@ import type { Finding } from '../validation/checks';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pgbouncer`;
 
-function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
-}
-
 function toLspEdits(fix: Fix, filePath: string, lineIndex: LineIndex): LspTextEdit[] | null {
   if (fix.edits.some((edit) => edit.file !== filePath)) return null;
   return fix.edits.map((edit) => ({ range: lineIndex.rangeOf(edit.span), newText: edit.newText }));
@@ -83,11 +74,19 @@ export function codeActions(
   const own = result.findings.filter((finding) => finding.file === uriPath);
 
   if (wants(params, CodeActionKind.QuickFix)) {
+    // One lookup table per request: a client may send thousands of diagnostics at once.
+    const byKey = new Map<string, Finding>();
+    const keyOf = (code: unknown, range: Diagnostic['range']): string =>
+      `${String(code)}:${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
+    if (params.context.diagnostics.length > 0) {
+      for (const f of own) {
+        const key = keyOf(f.code, lineIndex.rangeOf(f.span));
+        if (!byKey.has(key)) byKey.set(key, f);
+      }
+    }
     for (const diagnostic of params.context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      const finding = own.find(
-        (f) => f.code === diagnostic.code && sameRange(lineIndex.rangeOf(f.span), diagnostic.range),
-      );
+      const finding = byKey.get(keyOf(diagnostic.code, diagnostic.range));
       if (!finding) continue;
       for (const fix of finding.fixes ?? []) {
         const edits = toLspEdits(fix, uriPath, lineIndex);

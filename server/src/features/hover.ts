@@ -239,6 +239,12 @@ function includeHover(index: PositionIndex, include: Include, offset: number): H
     lines.push(
       `Includes are nested more than ${MAX_INCLUDE_DEPTH} levels deep here: PgBouncer does not read it.`,
     );
+  } else if (problem.kind === 'not-followed') {
+    lines.push(
+      problem.reason === 'stopped'
+        ? 'PgBouncer has already stopped at an include nested too deep above, so this one is not read.'
+        : 'There are more than 1,000 inclusions in this configuration; this one is not followed.',
+    );
   } else lines.push('No file name is given.');
   return answer(index, include.pathSpan, [lines.join('\n\n')]);
 }
