@@ -314,25 +314,31 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     reportDeprecatedSetting(at, known);
     const previous = pgbouncerSettings.get(name);
     if (previous) {
-      add(
-        file,
-        entry.key.span,
-        'duplicate-setting',
-        `'${name}' is already set on ${where(previous)}; PgBouncer uses this later value.`,
-        {
-          related: [relatedTo(previous, 'earlier value, without effect')],
-          fixes: [
-            previous.file === file
-              ? fix(`Remove the earlier ${name} line, which has no effect`, true, [
-                  deleteEntry(previous.file, previous.entry),
-                ])
-              : null,
-          ],
-        },
-      );
+      reportDuplicate(at, previous, 'duplicate-setting', {
+        message: `'${name}' is already set on ${where(previous)}; PgBouncer uses this later value.`,
+        earlier: 'earlier value, without effect',
+        fixTitle: `Remove the earlier ${name} line, which has no effect`,
+      });
     }
     pgbouncerSettings.set(name, at);
     checkMainValue(at, known);
+  }
+
+  /** A key given again: the later one wins; the earlier line can go (when it is in the same file). */
+  function reportDuplicate(
+    at: Located,
+    previous: Located,
+    code: string,
+    text: { message: string; earlier: string; fixTitle: string },
+  ): void {
+    add(at.file, at.entry.key.span, code, text.message, {
+      related: [relatedTo(previous, text.earlier)],
+      fixes: [
+        previous.file === at.file
+          ? fix(text.fixTitle, true, [deleteEntry(previous.file, previous.entry)])
+          : null,
+      ],
+    });
   }
 
   function reportDeprecatedSetting(at: Located, known: Setting, keySpan: Span = at.entry.key.span): void {
@@ -950,22 +956,11 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
     const previous = databases.get(name);
     if (previous) {
-      add(
-        file,
-        entry.key.span,
-        'duplicate-database',
-        `Database '${name}' is already defined on ${where(previous)}; PgBouncer uses this later definition.`,
-        {
-          related: [relatedTo(previous, 'earlier definition, without effect')],
-          fixes: [
-            previous.file === file
-              ? fix(`Remove the earlier definition of '${name}', which has no effect`, true, [
-                  deleteEntry(previous.file, previous.entry),
-                ])
-              : null,
-          ],
-        },
-      );
+      reportDuplicate(at, previous, 'duplicate-database', {
+        message: `Database '${name}' is already defined on ${where(previous)}; PgBouncer uses this later definition.`,
+        earlier: 'earlier definition, without effect',
+        fixTitle: `Remove the earlier definition of '${name}', which has no effect`,
+      });
     }
     databases.set(name, at);
   }
@@ -1019,22 +1014,11 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     addGlobalUser(entry.key.text, { file, span: entry.key.span });
     const previous = users.get(entry.key.text);
     if (previous) {
-      add(
-        file,
-        entry.key.span,
-        'duplicate-user',
-        `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`,
-        {
-          related: [relatedTo(previous, 'earlier entry, without effect')],
-          fixes: [
-            previous.file === file
-              ? fix(`Remove the earlier entry for '${entry.key.text}', which has no effect`, true, [
-                  deleteEntry(previous.file, previous.entry),
-                ])
-              : null,
-          ],
-        },
-      );
+      reportDuplicate(at, previous, 'duplicate-user', {
+        message: `User '${entry.key.text}' is already listed on ${where(previous)}; PgBouncer uses this later entry.`,
+        earlier: 'earlier entry, without effect',
+        fixTitle: `Remove the earlier entry for '${entry.key.text}', which has no effect`,
+      });
     }
     users.set(entry.key.text, at);
   }
