@@ -25,11 +25,10 @@
 // there). Checks run at most `ORACLE_CONCURRENCY` at a time (default 3).
 
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, installExitHook, liveChildren, liveDirs } from './processes';
 
 export type Verdict = 'accept' | 'reject';
 
@@ -200,19 +199,6 @@ function sandbox(text: string, overrides: string[], baseDir: string): { text: st
 // ---------------------------------------------------------------------------------------------
 // Free ports
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Running the binary
 
@@ -234,36 +220,6 @@ function runAsUser(): { uid: number; gid: number } | null {
 
 // Whatever is still running or on disk when the test process exits (e.g. killed by a test
 // timeout) is cleaned up synchronously here.
-const liveChildren = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const cleanUp = (): void => {
-    for (const child of liveChildren) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    liveChildren.clear();
-    for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-    liveDirs.clear();
-  };
-  process.on('exit', cleanUp);
-  // 'exit' does not run when a signal ends the process: clean up, then die of the same signal.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
-      cleanUp();
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    if (process.listenerCount(signal) === 0) process.on(signal, onSignal);
-  }
-}
 
 const PROCESS_UP = / LOG process up:/;
 const RETRYABLE = /Address already in use|unix socket is in use/;

@@ -23,12 +23,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import type { InstanceSettings } from '../../client/src/pools/admin-client';
 import { findPgBouncer } from './pgbouncer-oracle';
+import { freePort, installExitHook, liveChildren, liveDirs } from './processes';
+
+export { freePort };
 
 const RUN_AS = process.env.PGB_USER || 'postgres';
 const INSTALL_HINT =
@@ -154,53 +156,8 @@ function runAsUser(): { uid: number; gid: number } | null | undefined {
 // ---------------------------------------------------------------------------------------------
 // Cleanup when the test process ends without stop() (a crash, a test-runner timeout)
 
-const liveChildren = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const cleanUp = (): void => {
-    for (const child of liveChildren) {
-      try {
-        if (child.signalCode === 'SIGSTOP' || child.exitCode === null) child.kill('SIGCONT');
-        // postgres: SIGQUIT is its immediate shutdown (it takes its backends with it)
-        child.kill(child.spawnfile.endsWith('postgres') ? 'SIGQUIT' : 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    liveChildren.clear();
-    for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-    liveDirs.clear();
-  };
-  process.on('exit', cleanUp);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
-      cleanUp();
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    if (process.listenerCount(signal) === 0) process.on(signal, onSignal);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function secret(): string {
   return randomBytes(12).toString('base64url');
