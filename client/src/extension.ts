@@ -85,7 +85,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
     outputChannelName: 'PgBouncer Config',
   };
   client = new LanguageClient('pgbouncer', 'PgBouncer Config', serverOptions, clientOptions);
-  await client.start();
+  // Activation returns at once: VS Code waits for activate() before it runs anything of the
+  // extension, and the server's start (a process and its handshake) need not hold that up.
+  const starting = client;
+  starting.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`PgBouncer Config: the language server did not start: ${reason}`);
+  });
 }
 
 export async function deactivate(): Promise<void> {
