@@ -10,11 +10,19 @@
 // a refused command). Messages never contain the password: they are written here, not copied from
 // connection settings, and PgBouncer's own text is passed on only from its ErrorResponse.
 
-import { Client } from 'pg';
-import type { ClientConfig, QueryResult } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 
 import type { PoolSslMode } from '../../../server/src/client-settings';
+
+/**
+ * pg (and the network modules it pulls in) is loaded on the first connection, not when the
+ * extension activates: most sessions never open the pool view.
+ */
+function loadPg(): typeof import('pg') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  return require('pg') as typeof import('pg');
+}
 
 /** libpq's sslmode values (without allow): disable, prefer, require, verify-ca, verify-full. */
 export type SslMode = PoolSslMode;
@@ -474,7 +482,7 @@ export class AdminClient {
       application_name: this.options.applicationName ?? 'vscode-pgbouncer',
       keepAlive: true,
     };
-    const client = new Client(config);
+    const client = new (loadPg().Client)(config);
     // A connection that breaks while idle (PgBouncer restarted) is noticed here, not as a crash.
     client.on('error', (error) => this.drop(client, classifyError(error, this.instance)));
     client.on('end', () => {
