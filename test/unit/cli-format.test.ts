@@ -28,9 +28,9 @@ import {
 } from '../../server/src/cli/format-sarif';
 import { formatText, printable, summaryLine, useColor } from '../../server/src/cli/format-text';
 import { lintText } from '../../server/src/engine';
-import type { FileSystem } from '../../server/src/model/config';
 import { NEWEST_RELEASE } from '../../server/src/schema/catalog';
 import { CHECKS } from '../../server/src/validation/checks';
+import { memoryFileSystem } from '../support/memory-fs';
 
 const CWD = path.resolve('/project');
 const ESC = '\x1b';
@@ -182,14 +182,6 @@ test('args: the help names every option', () => {
 
 // ---------------------------------------------------------------------------------------------------
 // Findings to CLI diagnostics
-
-function memoryFileSystem(files: Record<string, string>): FileSystem {
-  return {
-    readFile: (filePath) =>
-      filePath in files ? { text: files[filePath] } : { error: 'No such file or directory' },
-    stat: (filePath) => (filePath in files ? 'file' : null),
-  };
-}
 
 test('diagnostics: main file as given, included files relative to the current directory, sorted', () => {
   const fileSystem = memoryFileSystem({

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { lintText } from '../../server/src/engine';
 import type { LintOptions } from '../../server/src/engine';
 import { applyEdits } from '../../server/src/lint/edits';
-import type { FileSystem } from '../../server/src/model/config';
 import { RULES } from '../../server/src/rules';
 
 const RULES_A = RULES.filter(
@@ -16,18 +15,11 @@ const RULES_A = RULES.filter(
     rule.id !== 'client-idle-timeout-disabled',
 );
 import type { Finding } from '../../server/src/validation/checks';
+import { memoryFileSystem } from '../support/memory-fs';
 
 const DIR = path.resolve('/virtual/rules-a');
 const FILE = path.join(DIR, 'pgbouncer.ini');
 const HEAD = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
-
-function memoryFileSystem(files: Record<string, string>): FileSystem {
-  return {
-    readFile: (filePath) =>
-      filePath in files ? { text: files[filePath] } : { error: 'No such file or directory' },
-    stat: (filePath) => (filePath in files ? 'file' : filePath === DIR ? 'directory' : null),
-  };
-}
 
 function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
   return lintText(text, {
@@ -35,7 +27,7 @@ function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
     runDirectory: DIR,
     useProjectFile: false,
     targetVersion: '1.18',
-    fileSystem: memoryFileSystem({}),
+    fileSystem: memoryFileSystem({}, [DIR]),
     ...options,
   }).findings;
 }
@@ -203,7 +195,7 @@ test('prepared-statements-disabled follows the default of the target version', (
 
 test('settings made in an included file get findings there but no fix that would edit that file', () => {
   const child = path.join(DIR, 'timeouts.ini');
-  const fileSystem = memoryFileSystem({ [child]: 'query_wait_timeout = 0\nserver_lifetime = 0\n' });
+  const fileSystem = memoryFileSystem({ [child]: 'query_wait_timeout = 0\nserver_lifetime = 0\n' }, [DIR]);
   const findings = lint(`${HEAD}%include timeouts.ini\n`, { fileSystem });
   for (const code of ['query-wait-timeout-disabled', 'server-lifetime-range']) {
     const finding = one(findings, code);

@@ -9,7 +9,6 @@ import { lintText } from '../../server/src/engine';
 import type { LintOptions } from '../../server/src/engine';
 import { applyEdits } from '../../server/src/lint/edits';
 import { loadConfig } from '../../server/src/model/config';
-import type { FileSystem } from '../../server/src/model/config';
 import { effectiveConfig } from '../../server/src/model/effective';
 import { RULES } from '../../server/src/rules';
 
@@ -28,6 +27,7 @@ import { DEFAULT_RULE_OPTIONS, RuleContext } from '../../server/src/rules/rule';
 import type { RuleOptions } from '../../server/src/rules/rule';
 import { resolveTargetVersion } from '../../server/src/schema/catalog';
 import type { Finding } from '../../server/src/validation/checks';
+import { memoryFileSystem } from '../support/memory-fs';
 
 const DIR = path.resolve('/virtual/rules-c');
 const FILE = path.join(DIR, 'pgbouncer.ini');
@@ -35,21 +35,13 @@ const HEAD = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
 const OURS = new Set(RULES_C.map((rule) => rule.id));
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
-function memoryFileSystem(files: Record<string, string>): FileSystem {
-  return {
-    readFile: (filePath) =>
-      filePath in files ? { text: files[filePath] } : { error: 'No such file or directory' },
-    stat: (filePath) => (filePath in files ? 'file' : filePath === DIR ? 'directory' : null),
-  };
-}
-
 function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
   return lintText(text, {
     filePath: FILE,
     runDirectory: DIR,
     useProjectFile: false,
     targetVersion: '1.18',
-    fileSystem: memoryFileSystem({}),
+    fileSystem: memoryFileSystem({}, [DIR]),
     ...options,
   }).findings;
 }
@@ -65,7 +57,7 @@ function only(findings: Finding[], code: string): Finding[] {
 function model(text: string, target = '1.18', options: Partial<RuleOptions> = {}): PoolModel {
   const version = resolveTargetVersion(target);
   assert.ok(version);
-  const fileSystem = memoryFileSystem({});
+  const fileSystem = memoryFileSystem({}, [DIR]);
   const loaded = loadConfig(text, { filePath: FILE, runDirectory: DIR, fileSystem });
   const context = new RuleContext(
     loaded,
@@ -286,7 +278,7 @@ test('the reserve fix that turns the reserve on is not offered when the reserve 
 test('no fix edits a setting that lives in an included file', () => {
   const extra = path.join(DIR, 'limits.ini');
   const text = `[databases]\napp = host=h\n\n${HEAD}default_pool_size = 20\n%include ${extra}\n`;
-  const findings = lint(text, { fileSystem: memoryFileSystem({ [extra]: 'min_pool_size = 30\n' }) });
+  const findings = lint(text, { fileSystem: memoryFileSystem({ [extra]: 'min_pool_size = 30\n' }, [DIR]) });
   const [finding] = only(findings, 'min-pool-above-default');
   assert.equal(finding.file, extra);
   // The global fix would have to edit limits.ini; the database-level one is the only one left.

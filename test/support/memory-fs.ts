@@ -1,0 +1,13 @@
+// An in-memory FileSystem for tests: the given files, and the given folders as directories.
+import type { FileSystem } from '../../server/src/model/config';
+
+export function memoryFileSystem(
+  files: Record<string, string>,
+  directories: readonly string[] = [],
+): FileSystem {
+  return {
+    readFile: (filePath) =>
+      filePath in files ? { text: files[filePath] } : { error: 'No such file or directory' },
+    stat: (filePath) => (filePath in files ? 'file' : directories.includes(filePath) ? 'directory' : null),
+  };
+}
