@@ -8,6 +8,9 @@ import type { LintConfig, LoadedRcFile } from './lint/config';
 import { applyEdits } from './lint/edits';
 import { applySuppressions } from './lint/suppressions';
 import { loadConfig } from './model/config';
+import { DocumentCache } from './model/document-cache';
+
+export { DocumentCache };
 import type { ConfigModel, FileSystem } from './model/config';
 import { effectiveConfig } from './model/effective';
 import type { EffectiveConfig } from './model/effective';
@@ -43,6 +46,11 @@ export interface LintOptions {
   /** Read .pgbouncerlintrc.json next to the file (default true). */
   useProjectFile?: boolean;
   fileSystem?: FileSystem;
+  /**
+   * What earlier analyses of the same document keep for the next one (the language server has one
+   * per open document). Results of earlier analyses must not be used once a later one has started.
+   */
+  cache?: DocumentCache;
 }
 
 export interface LintResult {
@@ -110,7 +118,14 @@ export function lintText(text: string, options: LintOptions): LintResult {
     options.profile ? { profile: options.profile } : undefined,
   );
 
-  const model = loadConfig(text, { filePath: options.filePath, runDirectory, fileSystem });
+  const model = loadConfig(text, {
+    filePath: options.filePath,
+    runDirectory,
+    fileSystem,
+    // A guessed fix is checked by a lint of its own, in the middle of this one: it must not move
+    // what this one has taken from the cache.
+    cache: options.skipFixVerification ? undefined : options.cache,
+  });
   const findings = validate(model, { target, fileSystem });
   const effective = effectiveConfig(model, target);
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);

@@ -30,6 +30,7 @@ import {
   lintDocument,
   tooLargeDiagnostics,
 } from './features/diagnostics';
+import { DocumentCache } from './engine';
 import type { LintResult } from './engine';
 import { AUDIT_REPORT_REQUEST, SETTINGS_SECTION } from './protocol';
 import type { AuditReportParams, AuditReportResult } from './protocol';
@@ -106,6 +107,8 @@ interface Analysis {
 }
 
 const analyses = new Map<string, Analysis>();
+/** Per open document: what one analysis keeps for the next, so that an edit is cheap. */
+const documentCaches = new Map<string, DocumentCache>();
 
 /** The analysis of the document's current version, computed once per version. */
 async function analysisFor(document: TextDocument): Promise<Analysis | null> {
@@ -118,8 +121,11 @@ async function analysisFor(document: TextDocument): Promise<Analysis | null> {
   let result: LintResult | null = null;
   if (!isTooLarge(document)) {
     try {
-      result = lintDocument(document, { settings, workspaceFolders });
+      let cache = documentCaches.get(document.uri);
+      if (!cache) documentCaches.set(document.uri, (cache = new DocumentCache()));
+      result = lintDocument(document, { settings, workspaceFolders, cache });
     } catch (error) {
+      documentCaches.get(document.uri)?.clear(); // it may be half updated
       connection.console.error(
         `Analysis of ${document.uri} failed: ${(error as Error).stack ?? String(error)}`,
       );
@@ -255,6 +261,7 @@ documents.onDidChangeContent((change) => void validateDocument(change.document))
 documents.onDidClose((event) => {
   settingsCache.delete(event.document.uri);
   analyses.delete(event.document.uri);
+  documentCaches.delete(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 

@@ -16,6 +16,7 @@ import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protoco
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from '../support/lsp-client';
+import { typedText } from '../support/typed-text';
 
 const SEED = Number(process.env.INCREMENTAL_SEED) || 2025_07;
 const RUNS = Number(process.env.INCREMENTAL_RUNS) || 1;
@@ -33,33 +34,7 @@ const BASES: string[] = [
 ];
 
 /** Text typed or pasted: pieces of configuration, line breaks of every kind, odd characters. */
-const TYPED: Arbitrary<string> = fc.oneof(
-  fc.constantFrom(
-    '\n',
-    '\r\n',
-    '\r',
-    ' ',
-    '=',
-    ' = ',
-    "'",
-    '[',
-    ']',
-    '[pgbouncer]\n',
-    '[databases]\n',
-    '[users]\n',
-    'max_client_conn = 10\n',
-    'pool_mode = session',
-    'db = host=127.0.0.1 port=5432',
-    ' pool_size=5',
-    'server_lifetime = 10s',
-    '%include other.ini\n',
-    '; pgbouncer-lint: disable-next-line\n',
-    '\0',
-    '\uFEFF',
-    '\u{1F600}',
-  ),
-  fc.string({ maxLength: 20 }),
-);
+const TYPED: Arbitrary<string> = typedText();
 
 type EditSpec =
   | { kind: 'range'; from: number; to: number; text: string }

@@ -4,7 +4,7 @@ import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText } from '../engine';
-import type { LintResult } from '../engine';
+import type { DocumentCache, LintResult } from '../engine';
 import type { FileSystem } from '../model/config';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
 import { resolveRunDirectory } from '../settings';
@@ -37,6 +37,8 @@ export interface AnalysisContext {
   /** Workspace folder paths, for a relative run directory. */
   workspaceFolders?: readonly string[];
   fileSystem?: FileSystem;
+  /** Kept from the document's previous analysis (see DocumentCache). */
+  cache?: DocumentCache;
 }
 
 export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
@@ -53,7 +55,21 @@ export function lintDocument(document: TextDocument, context: AnalysisContext): 
       fileDescriptorLimit: settings.fileDescriptorLimit,
     },
     fileSystem: context.fileSystem,
+    cache: context.cache,
   });
+}
+
+const fileUris = new Map<string, string>();
+
+/** file: URI of a path; a finding can have dozens of related locations, mostly in one file. */
+function fileUri(filePath: string): string {
+  let uri = fileUris.get(filePath);
+  if (uri === undefined) {
+    uri = pathToFileURL(filePath).toString();
+    if (fileUris.size > 1000) fileUris.clear();
+    fileUris.set(filePath, uri);
+  }
+  return uri;
 }
 
 export function toDiagnostic(
@@ -79,7 +95,7 @@ export function toDiagnostic(
       const index = lineIndexOf(info.file);
       if (!index) continue;
       related.push({
-        location: { uri: pathToFileURL(info.file).toString(), range: index.rangeOf(info.span) },
+        location: { uri: fileUri(info.file), range: index.rangeOf(info.span) },
         message: info.message,
       });
     }
@@ -89,7 +105,9 @@ export function toDiagnostic(
 }
 
 export function isTooLarge(document: TextDocument): boolean {
-  return Buffer.byteLength(document.getText(), 'utf8') > MAX_DOCUMENT_BYTES;
+  const text = document.getText();
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most documents need no count.
+  return text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES;
 }
 
 /** The one diagnostic a document too large to analyse gets. */

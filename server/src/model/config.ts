@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import { parse } from '../parser/parser';
+import type { DocumentCache } from './document-cache';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../parser/syntax';
 
 export const MAX_INCLUDE_DEPTH = 10;
@@ -69,6 +70,8 @@ export interface LoadOptions {
   /** Directory PgBouncer runs in; defaults to the config file's folder. */
   runDirectory?: string;
   fileSystem: FileSystem;
+  /** What the previous analysis of this document kept (the language server has one per document). */
+  cache?: DocumentCache;
 }
 
 export function resolvePath(filePath: string, runDirectory: string): string {
@@ -79,7 +82,11 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   const runDirectory = options.runDirectory
     ? path.resolve(path.dirname(options.filePath), options.runDirectory)
     : path.dirname(path.resolve(options.filePath));
-  const root: LoadedFile = { path: options.filePath, parsed: parse(text), depth: 0 };
+  const cache = options.cache;
+  const parsedText = cache ? cache.parseDocument(text) : parse(text);
+  const parseFile = (fileText: string): ParsedFile =>
+    cache ? cache.parseIncluded(fileText) : parse(fileText);
+  const root: LoadedFile = { path: options.filePath, parsed: parsedText, depth: 0 };
   const files: LoadedFile[] = [root];
   const events: ConfigEvent[] = [];
   const parseCache = new Map<string, ParsedFile>();
@@ -122,7 +129,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
             } else if (!parsed) {
               const read = options.fileSystem.readFile(resolvedPath);
               if ('error' in read) problem = { kind: 'unreadable', message: read.error };
-              else parseCache.set(resolvedPath, (parsed = parse(read.text)));
+              else parseCache.set(resolvedPath, (parsed = parseFile(read.text)));
             }
             if (parsed) {
               inclusions++;

@@ -1,7 +1,7 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf } from '../parser/connstring';
+import { connStringOf, memoOf } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
@@ -97,7 +97,9 @@ export class ParamMap implements ReadonlyMap<string, ConnParam> {
 
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
-  return { name: at.entry.key.text, at, connString, params: new ParamMap(connString.params) };
+  const memo = memoOf(connString);
+  const params = (memo.params ??= new ParamMap(connString.params)) as ParamMap;
+  return { name: at.entry.key.text, at, connString, params };
 }
 
 export function effectiveConfig(model: ConfigModel, target: Version): EffectiveConfig {

@@ -54,38 +54,90 @@ function keyName(text: string, start: number, end: number): string {
 }
 
 /**
- * A parameter keeps its offsets as numbers and makes its spans when asked: a configuration with
- * thousands of entries has tens of thousands of parameters, most of whose spans nobody reads.
+ * A parsed connection string keeps its offsets relative to the start of the value and its
+ * `base`, so that one unchanged after an edit can be moved to its new place instead of being read
+ * again (see ConnStringCache). Spans are made when asked: a configuration with thousands of
+ * entries has tens of thousands of parameters, most of whose spans nobody reads.
  */
-class Param implements ConnParam {
-  declare droppedAfterQuote?: Span;
+class ParsedConnString implements ConnString {
+  /** Offset of the value's first character in the file. */
+  base: number;
+  params: ConnParam[] = [];
+  private failure: { code: ConnStringErrorCode; start: number; end: number; message: string } | null = null;
+  /** The generation of the cache that last handed it out (see ConnStringCache). */
+  claimedIn = -1;
+  /** Validation contexts in which its parameters were found without problems (see validate). */
+  cleanIn: string | undefined = undefined;
+  /** Facts derived from the parameters alone (see memoOf). */
+  memo: Record<string, unknown> | null = null;
 
+  constructor(base: number) {
+    this.base = base;
+  }
+
+  get error(): ConnStringError | null {
+    const failure = this.failure;
+    if (!failure) return null;
+    return {
+      code: failure.code,
+      span: { start: this.base + failure.start, end: this.base + failure.end },
+      message: failure.message,
+    };
+  }
+
+  fail(code: ConnStringErrorCode, start: number, end: number, message: string): this {
+    this.failure = { code, start, end, message };
+    return this;
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+}
+
+class Param implements ConnParam {
   constructor(
+    private readonly owner: ParsedConnString,
     readonly key: string,
     private readonly keyStart: number,
     private readonly keyEnd: number,
-    readonly equalsOffset: number,
+    private readonly equalsAt: number,
     readonly value: string,
     private readonly valueStart: number,
     private readonly valueEnd: number,
     readonly quoted: boolean,
+    /** Offset of the character dropped after the closing quote, or -1. */
+    private readonly droppedAt: number,
   ) {}
 
+  get equalsOffset(): number {
+    return this.owner.base + this.equalsAt;
+  }
+
   get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyEnd };
+    const base = this.owner.base;
+    return { start: base + this.keyStart, end: base + this.keyEnd };
   }
 
   get valueSpan(): Span {
-    return { start: this.valueStart, end: this.valueEnd };
+    const base = this.owner.base;
+    return { start: base + this.valueStart, end: base + this.valueEnd };
   }
-}
 
-function failure(params: ConnParam[], code: ConnStringErrorCode, span: Span, message: string): ConnString {
-  return { params, error: { code, span, message } };
+  get droppedAfterQuote(): Span | undefined {
+    if (this.droppedAt < 0) return undefined;
+    const start = this.owner.base + this.droppedAt;
+    return { start, end: start + 1 };
+  }
 }
 
 /** Parses `text` (the entry's value), whose first character is at `base` in the file. */
 export function parseConnString(text: string, base: number): ConnString {
+  return readConnString(text, base);
+}
+
+function readConnString(text: string, base: number): ParsedConnString {
+  const result = new ParsedConnString(base);
   const params: ConnParam[] = [];
   const n = text.length;
   let p = 0;
@@ -100,20 +152,17 @@ export function parseConnString(text: string, base: number): ConnString {
     const keyEnd = p;
     while (p < n && text.charCodeAt(p) === SPACE) p++;
     if (p >= n || text.charCodeAt(p) !== EQUALS) {
-      return failure(
-        params,
+      result.params = params;
+      return result.fail(
         'missing-equals',
-        { start: base + keyStart, end: base + keyEnd },
+        keyStart,
+        keyEnd,
         `Connection parameter '${text.slice(keyStart, keyEnd)}' has no '=' and value.`,
       );
     }
     if (keyStart === keyEnd) {
-      return failure(
-        params,
-        'empty-key',
-        { start: base + p, end: base + p + 1 },
-        "'=' without a parameter name before it.",
-      );
+      result.params = params;
+      return result.fail('empty-key', p, p + 1, "'=' without a parameter name before it.");
     }
     const equalsOffset = p;
     p++;
@@ -121,7 +170,7 @@ export function parseConnString(text: string, base: number): ConnString {
     const valueStart = p;
     let value: string;
     let quoted = false;
-    let droppedAfterQuote: Span | undefined;
+    let droppedAt = -1;
     let valueEnd: number;
     if (p < n && text.charCodeAt(p) === QUOTE) {
       quoted = true;
@@ -131,10 +180,11 @@ export function parseConnString(text: string, base: number): ConnString {
       for (;;) {
         const close = text.indexOf("'", p);
         if (close === -1) {
-          return failure(
-            params,
+          result.params = params;
+          return result.fail(
             'unterminated-quote',
-            { start: base + valueStart, end: base + n },
+            valueStart,
+            n,
             `The quoted value of '${text.slice(keyStart, keyEnd)}' has no closing quote.`,
           );
         }
@@ -152,7 +202,7 @@ export function parseConnString(text: string, base: number): ConnString {
       valueEnd = p;
       value = unquoted;
       if (p < n) {
-        if (text.charCodeAt(p) !== SPACE) droppedAfterQuote = { start: base + p, end: base + p + 1 };
+        if (text.charCodeAt(p) !== SPACE) droppedAt = p;
         p++;
       }
     } else {
@@ -162,28 +212,110 @@ export function parseConnString(text: string, base: number): ConnString {
       if (p < n) p++;
     }
     if (value.length === 0) {
-      return failure(
-        params,
+      result.params = params;
+      return result.fail(
         'empty-value',
-        { start: base + keyStart, end: base + Math.max(valueEnd, equalsOffset + 1) },
+        keyStart,
+        Math.max(valueEnd, equalsOffset + 1),
         `Connection parameter '${text.slice(keyStart, keyEnd)}' has an empty value.`,
       );
     }
-    const param = new Param(
-      keyName(text, keyStart, keyEnd),
-      base + keyStart,
-      base + keyEnd,
-      base + equalsOffset,
-      value,
-      base + valueStart,
-      base + valueEnd,
-      quoted,
+    params.push(
+      new Param(
+        result,
+        keyName(text, keyStart, keyEnd),
+        keyStart,
+        keyEnd,
+        equalsOffset,
+        value,
+        valueStart,
+        valueEnd,
+        quoted,
+        droppedAt,
+      ),
     );
-    if (droppedAfterQuote) param.droppedAfterQuote = droppedAfterQuote;
-    params.push(param);
   }
   // An array grown by push keeps room for 17 items; thousands of entries keep their few at their size.
-  return { params: params.slice(), error: null };
+  result.params = params.slice();
+  return result;
+}
+
+/**
+ * Connection strings of earlier analyses of one document, by value text: after an edit, the
+ * entries that did not change take theirs back (moved to their new offsets) instead of reading
+ * them again, together with what validation learnt about them. Each analysis is one generation;
+ * a connection string is handed out once per generation, so two entries with the same value
+ * never share one, and a connection string handed out again is no longer valid in the analysis
+ * that had it before: the cache belongs to one document and only its latest analysis is used.
+ */
+export class ConnStringCache {
+  private readonly byText = new Map<string, ParsedConnString>();
+  private generation = 0;
+  private handedOut = 0;
+
+  /** Starts an analysis: connection strings handed out before may be moved from now on. */
+  startAnalysis(): void {
+    // Forget the values no longer in the document, once they are the larger part.
+    if (this.byText.size > 2 * this.handedOut + 1000) {
+      for (const [text, parsed] of this.byText)
+        if (parsed.claimedIn !== this.generation) this.byText.delete(text);
+    }
+    this.generation++;
+    this.handedOut = 0;
+  }
+
+  /** Marks a connection string kept by an entry of the previous analysis as in use in this one. */
+  keep(connString: ConnString): void {
+    if (connString instanceof ParsedConnString && connString.claimedIn !== this.generation) {
+      connString.claimedIn = this.generation;
+      this.handedOut++;
+    }
+  }
+
+  take(text: string, base: number): ConnString {
+    const cached = this.byText.get(text);
+    if (cached !== undefined && cached.claimedIn !== this.generation) {
+      cached.claimedIn = this.generation;
+      cached.base = base;
+      this.handedOut++;
+      return cached;
+    }
+    const parsed = readConnString(text, base);
+    if (cached === undefined) {
+      parsed.claimedIn = this.generation;
+      this.byText.set(text, parsed);
+      this.handedOut++;
+    }
+    return parsed;
+  }
+}
+
+/** Puts a connection string read at one offset at another (its entry moved after an edit). */
+export function moveConnString(connString: ConnString, base: number): void {
+  if (connString instanceof ParsedConnString) connString.base = base;
+}
+
+const otherMemos = new WeakMap<ConnString, Record<string, unknown>>();
+
+/**
+ * A place to keep facts derived from the parameters alone (never offsets: the connection string
+ * may move): it lives as long as the connection string, which an unchanged entry keeps after edits.
+ */
+export function memoOf(connString: ConnString): Record<string, unknown> {
+  if (connString instanceof ParsedConnString) return (connString.memo ??= {});
+  let memo = otherMemos.get(connString);
+  if (!memo) otherMemos.set(connString, (memo = {}));
+  return memo;
+}
+
+/** Whether validation found nothing to say about these parameters in this context before. */
+export function knownClean(connString: ConnString, context: string): boolean {
+  return connString instanceof ParsedConnString && connString.cleanIn === context;
+}
+
+/** Records that validation found nothing to say about these parameters in this context. */
+export function markClean(connString: ConnString, context: string): void {
+  if (connString instanceof ParsedConnString) connString.cleanIn = context;
 }
 
 /** Connection strings of entries that did not come from the parser (parsed once per file). */
@@ -193,7 +325,9 @@ const parsedValues = new WeakMap<ParsedFile, Map<Entry, ConnString>>();
 export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
   if (entry instanceof EntryNode) {
     // Validation and the effective configuration both ask: the entry keeps it.
-    entry.connString ??= parseConnString(entry.value.text, entry.value.start);
+    entry.connString ??= file.connStrings
+      ? file.connStrings.take(entry.value.text, entry.value.start)
+      : readConnString(entry.value.text, entry.value.start);
     return entry.connString;
   }
   let cache = parsedValues.get(file);

@@ -4,6 +4,7 @@
 // where an item starts; a value runs to the end of its line. Where PgBouncer stops at a
 // syntax error we record it and resume on the next line, so later lines still get checked.
 
+import { moveConnString } from './connstring';
 import type { ConnString } from './connstring';
 import { LineIndex } from './syntax';
 import type { Entry, Item, Key, ParsedFile, Span, SyntaxError, SyntaxErrorCode, Value } from './syntax';
@@ -39,8 +40,8 @@ export function isKeyChar(ch: number): boolean {
 class KeyNode implements Key {
   constructor(
     readonly text: string,
-    readonly start: number,
-    readonly end: number,
+    public start: number,
+    public end: number,
     readonly quoted: boolean,
   ) {}
 
@@ -52,8 +53,8 @@ class KeyNode implements Key {
 class ValueNode implements Value {
   constructor(
     readonly text: string,
-    readonly start: number,
-    readonly end: number,
+    public start: number,
+    public end: number,
   ) {}
 
   get span(): Span {
@@ -68,9 +69,19 @@ export class EntryNode implements Entry {
 
   constructor(
     readonly key: KeyNode,
-    readonly equalsOffset: number,
+    public equalsOffset: number,
     readonly value: ValueNode,
   ) {}
+
+  /** Moves the entry by `delta` characters (see parse with a previous parse). */
+  shift(delta: number): void {
+    this.key.start += delta;
+    this.key.end += delta;
+    this.equalsOffset += delta;
+    this.value.start += delta;
+    this.value.end += delta;
+    if (this.connString) moveConnString(this.connString, this.value.start);
+  }
 
   /** From the key through the end of the value (through '=' when the value is empty). */
   get span(): Span {
@@ -88,12 +99,12 @@ function lineStartBefore(text: string, offset: number): number {
   return nl + 1;
 }
 
-export function parse(text: string): ParsedFile {
-  const items: Item[] = [];
-  const nul = text.indexOf('\0');
-  const limit = nul === -1 ? text.length : nul;
-  let p = 0;
-
+/**
+ * Reads the item starting at `p` (not a blank) into `items` and returns where reading goes on.
+ * It reads no further than the end of the item's line, nor before the start of that line.
+ */
+function readItem(text: string, start: number, limit: number, items: Item[]): number {
+  let p = start;
   const fail = (code: SyntaxErrorCode, at: number, end: number, message: string): void => {
     const lineEnd = lineEndFrom(text, at, limit);
     const error: SyntaxError = {
@@ -106,6 +117,151 @@ export function parse(text: string): ParsedFile {
     items.push(error);
     p = lineEnd;
   };
+  const ch = text.charCodeAt(p);
+
+  if (text.startsWith('%include', p) && p + 8 < limit && isCBlank(text.charCodeAt(p + 8))) {
+    const keywordStart = p;
+    p += 8;
+    while (p < limit && isCBlank(text.charCodeAt(p))) p++;
+    const pathStart = p;
+    const lineEnd = lineEndFrom(text, p, limit);
+    let pathEnd = lineEnd;
+    while (pathEnd > pathStart && isCSpace(text.charCodeAt(pathEnd - 1))) pathEnd--;
+    items.push({
+      kind: 'include',
+      span: { start: keywordStart, end: pathEnd > pathStart ? pathEnd : keywordStart + 8 },
+      keywordSpan: { start: keywordStart, end: keywordStart + 8 },
+      path: text.slice(pathStart, pathEnd),
+      pathSpan: { start: pathStart, end: pathEnd },
+    });
+    p = lineEnd;
+    return p;
+  }
+
+  if (ch === 35 /* # */ || ch === 59 /* ; */) {
+    const lineEnd = lineEndFrom(text, p, limit);
+    let end = lineEnd;
+    while (end > p && isCSpace(text.charCodeAt(end - 1))) end--;
+    items.push({ kind: 'comment', span: { start: p, end }, text: text.slice(p, end) });
+    p = lineEnd;
+    return p;
+  }
+
+  if (ch === 91 /* [ */) {
+    const open = p;
+    p++;
+    const nameStart = p;
+    while (p < limit) {
+      const c = text.charCodeAt(p);
+      if (c === 93 /* ] */ || c === NEWLINE) break;
+      p++;
+    }
+    if (p >= limit || text.charCodeAt(p) !== 93) {
+      let end = p;
+      while (end > open && isCSpace(text.charCodeAt(end - 1))) end--;
+      fail('missing-bracket', open, end, "Section header is missing its closing ']'.");
+      return p;
+    }
+    items.push({
+      kind: 'section',
+      span: { start: open, end: p + 1 },
+      name: text.slice(nameStart, p),
+      nameSpan: { start: nameStart, end: p },
+    });
+    p++;
+    return p;
+  }
+
+  // key = value
+  const keyStart = p;
+  let keyEnd: number;
+  let quoted = false;
+  let keyText: string;
+  if (ch === 39 /* ' */) {
+    quoted = true;
+    p++;
+    const lineEnd = lineEndFrom(text, p, limit);
+    const close = text.indexOf("'", p);
+    if (close === -1 || close >= lineEnd) {
+      fail('unterminated-quoted-key', keyStart, lineEnd, 'Quoted key has no closing quote.');
+      return p;
+    }
+    if (close === p) {
+      fail('empty-quoted-key', keyStart, close + 1, 'Quoted key is empty.');
+      return p;
+    }
+    keyText = text.slice(p, close);
+    p = close + 1;
+    keyEnd = p;
+  } else {
+    while (p < limit && isKeyChar(text.charCodeAt(p))) p++;
+    keyEnd = p;
+    keyText = text.slice(keyStart, keyEnd);
+  }
+  while (p < limit && isCBlank(text.charCodeAt(p))) p++;
+  if (p >= limit || text.charCodeAt(p) !== 61 /* = */) {
+    const lineEnd = lineEndFrom(text, p, limit);
+    let end = lineEnd;
+    while (end > keyStart && isCSpace(text.charCodeAt(end - 1))) end--;
+    if (p >= end) {
+      fail('missing-equals', keyStart, end, "Expected 'key = value': this line has no '='.");
+    } else {
+      const badCode = text.codePointAt(p) ?? 0;
+      const bad = String.fromCodePoint(badCode);
+      let message: string;
+      if (keyStart === keyEnd && /^%include\b/i.test(text.slice(p, p + 9))) {
+        message = text.startsWith('%include', p)
+          ? '%include needs a file name after a space.'
+          : "'%include' must be written in lower case.";
+      } else if (keyStart === keyEnd) {
+        message = `A key must start with a letter, digit or one of _ . - * (found '${bad}').`;
+      } else if (bad === ':') {
+        message = `PgBouncer needs '=' between key and value, not ':'.`;
+      } else if (p > keyEnd && isKeyChar(text.charCodeAt(p)) && text.slice(p, end).includes('=')) {
+        message = `Keys cannot contain spaces: expected '=' after '${keyText}'.`;
+      } else if (p > keyEnd) {
+        message = `Expected '=' between '${keyText}' and its value.`;
+      } else {
+        message = `Unexpected '${bad}' in key '${keyText}': keys may contain only letters, digits and _ . - *.`;
+      }
+      fail('invalid-key-character', p, p + bad.length, message);
+    }
+    return p;
+  }
+  const equalsOffset = p;
+  p++;
+  while (p < limit && isCBlank(text.charCodeAt(p))) p++;
+  const valueStart = p;
+  const lineEnd = lineEndFrom(text, p, limit);
+  let valueEnd = lineEnd;
+  while (valueEnd > valueStart && isCSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  items.push(
+    new EntryNode(
+      new KeyNode(keyText, keyStart, keyEnd, quoted),
+      equalsOffset,
+      new ValueNode(text.slice(valueStart, valueEnd), valueStart, valueEnd),
+    ),
+  );
+  p = lineEnd;
+  return p;
+}
+
+/** Where reading went on after each item of a parse (same order as its items). */
+const itemEnds = new WeakMap<ParsedFile, number[]>();
+
+/**
+ * Parses `text`. With the parse of an earlier text of the same document, the items of the lines
+ * both texts share at their start and at their end are taken from it instead of being read again
+ * (those at the end moved to their new offsets): reading is a function of the offset alone, so
+ * once it reaches, after the changed part, a line end where the earlier parse also went on, the
+ * rest is the same. The earlier parse must not be used afterwards: its entries are moved.
+ */
+export function parse(text: string, previous?: ParsedFile): ParsedFile {
+  const items: Item[] = [];
+  const ends: number[] = [];
+  const nul = text.indexOf('\0');
+  const limit = nul === -1 ? text.length : nul;
+  let p = 0;
 
   if (text.charCodeAt(0) === 0xfeff) {
     // PgBouncer reads the BOM's bytes as the start of a key and stops; we report that and
@@ -118,139 +274,139 @@ export function parse(text: string): ParsedFile {
       message:
         'The file starts with a UTF-8 byte order mark (BOM), which PgBouncer reads as a syntax error. Save the file without BOM.',
     });
+    ends.push(1);
     p = 1;
+  }
+
+  const reuse = previous ? reusablePart(previous, text, nul) : null;
+  if (reuse) {
+    for (let i = 0; i < reuse.prefixItems; i++) {
+      items.push(reuse.items[i]);
+      ends.push(reuse.ends[i]);
+    }
+    if (reuse.prefixItems > 0) p = reuse.ends[reuse.prefixItems - 1];
   }
 
   while (p < limit) {
     while (p < limit && isCSpace(text.charCodeAt(p))) p++;
     if (p >= limit) break;
-    const ch = text.charCodeAt(p);
-
-    if (text.startsWith('%include', p) && p + 8 < limit && isCBlank(text.charCodeAt(p + 8))) {
-      const keywordStart = p;
-      p += 8;
-      while (p < limit && isCBlank(text.charCodeAt(p))) p++;
-      const pathStart = p;
-      const lineEnd = lineEndFrom(text, p, limit);
-      let pathEnd = lineEnd;
-      while (pathEnd > pathStart && isCSpace(text.charCodeAt(pathEnd - 1))) pathEnd--;
-      items.push({
-        kind: 'include',
-        span: { start: keywordStart, end: pathEnd > pathStart ? pathEnd : keywordStart + 8 },
-        keywordSpan: { start: keywordStart, end: keywordStart + 8 },
-        path: text.slice(pathStart, pathEnd),
-        pathSpan: { start: pathStart, end: pathEnd },
-      });
-      p = lineEnd;
-      continue;
-    }
-
-    if (ch === 35 /* # */ || ch === 59 /* ; */) {
-      const lineEnd = lineEndFrom(text, p, limit);
-      let end = lineEnd;
-      while (end > p && isCSpace(text.charCodeAt(end - 1))) end--;
-      items.push({ kind: 'comment', span: { start: p, end }, text: text.slice(p, end) });
-      p = lineEnd;
-      continue;
-    }
-
-    if (ch === 91 /* [ */) {
-      const open = p;
-      p++;
-      const nameStart = p;
-      while (p < limit) {
-        const c = text.charCodeAt(p);
-        if (c === 93 /* ] */ || c === NEWLINE) break;
-        p++;
-      }
-      if (p >= limit || text.charCodeAt(p) !== 93) {
-        let end = p;
-        while (end > open && isCSpace(text.charCodeAt(end - 1))) end--;
-        fail('missing-bracket', open, end, "Section header is missing its closing ']'.");
-        continue;
-      }
-      items.push({
-        kind: 'section',
-        span: { start: open, end: p + 1 },
-        name: text.slice(nameStart, p),
-        nameSpan: { start: nameStart, end: p },
-      });
-      p++;
-      continue;
-    }
-
-    // key = value
-    const keyStart = p;
-    let keyEnd: number;
-    let quoted = false;
-    let keyText: string;
-    if (ch === 39 /* ' */) {
-      quoted = true;
-      p++;
-      const lineEnd = lineEndFrom(text, p, limit);
-      const close = text.indexOf("'", p);
-      if (close === -1 || close >= lineEnd) {
-        fail('unterminated-quoted-key', keyStart, lineEnd, 'Quoted key has no closing quote.');
-        continue;
-      }
-      if (close === p) {
-        fail('empty-quoted-key', keyStart, close + 1, 'Quoted key is empty.');
-        continue;
-      }
-      keyText = text.slice(p, close);
-      p = close + 1;
-      keyEnd = p;
-    } else {
-      while (p < limit && isKeyChar(text.charCodeAt(p))) p++;
-      keyEnd = p;
-      keyText = text.slice(keyStart, keyEnd);
-    }
-    while (p < limit && isCBlank(text.charCodeAt(p))) p++;
-    if (p >= limit || text.charCodeAt(p) !== 61 /* = */) {
-      const lineEnd = lineEndFrom(text, p, limit);
-      let end = lineEnd;
-      while (end > keyStart && isCSpace(text.charCodeAt(end - 1))) end--;
-      if (p >= end) {
-        fail('missing-equals', keyStart, end, "Expected 'key = value': this line has no '='.");
-      } else {
-        const badCode = text.codePointAt(p) ?? 0;
-        const bad = String.fromCodePoint(badCode);
-        let message: string;
-        if (keyStart === keyEnd && /^%include\b/i.test(text.slice(p, p + 9))) {
-          message = text.startsWith('%include', p)
-            ? '%include needs a file name after a space.'
-            : "'%include' must be written in lower case.";
-        } else if (keyStart === keyEnd) {
-          message = `A key must start with a letter, digit or one of _ . - * (found '${bad}').`;
-        } else if (bad === ':') {
-          message = `PgBouncer needs '=' between key and value, not ':'.`;
-        } else if (p > keyEnd && isKeyChar(text.charCodeAt(p)) && text.slice(p, end).includes('=')) {
-          message = `Keys cannot contain spaces: expected '=' after '${keyText}'.`;
-        } else if (p > keyEnd) {
-          message = `Expected '=' between '${keyText}' and its value.`;
-        } else {
-          message = `Unexpected '${bad}' in key '${keyText}': keys may contain only letters, digits and _ . - *.`;
+    p = readItem(text, p, limit, items);
+    ends.push(p);
+    if (reuse && p >= reuse.sameFrom && text.charCodeAt(p) === NEWLINE) {
+      const from = indexOf(reuse.ends, p - reuse.delta);
+      if (from !== -1) {
+        for (let i = from + 1; i < reuse.items.length; i++) {
+          items.push(shifted(reuse.items[i], reuse.delta));
+          ends.push(reuse.ends[i] + reuse.delta);
         }
-        fail('invalid-key-character', p, p + bad.length, message);
+        break;
       }
-      continue;
     }
-    const equalsOffset = p;
-    p++;
-    while (p < limit && isCBlank(text.charCodeAt(p))) p++;
-    const valueStart = p;
-    const lineEnd = lineEndFrom(text, p, limit);
-    let valueEnd = lineEnd;
-    while (valueEnd > valueStart && isCSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
-    items.push(
-      new EntryNode(
-        new KeyNode(keyText, keyStart, keyEnd, quoted),
-        equalsOffset,
-        new ValueNode(text.slice(valueStart, valueEnd), valueStart, valueEnd),
-      ),
-    );
-    p = lineEnd;
   }
 
-  return { text, items, lineIndex: new LineIndex(text), nulOffset: nul === -1 ? null : nul };
+  const parsed: ParsedFile = {
+    text,
+    items,
+    lineIndex: new LineIndex(text),
+    nulOffset: nul === -1 ? null : nul,
+  };
+  itemEnds.set(parsed, ends);
+  return parsed;
+}
+
+interface Reusable {
+  items: Item[];
+  ends: number[];
+  /** Items at the start that are the same in the new text. */
+  prefixItems: number;
+  /** From this offset of the new text on, the text is that of the earlier one moved by `delta`. */
+  sameFrom: number;
+  delta: number;
+}
+
+function reusablePart(previous: ParsedFile, text: string, nul: number): Reusable | null {
+  const ends = itemEnds.get(previous);
+  const old = previous.text;
+  // A NUL ends reading anywhere, and a byte order mark is reported with its whole line.
+  if (!ends || nul !== -1 || previous.nulOffset !== null || text.charCodeAt(0) === 0xfeff) return null;
+  if (old.charCodeAt(0) === 0xfeff) return null;
+  const shortest = Math.min(old.length, text.length);
+  const prefix = commonPrefix(old, text, shortest);
+  const suffix = commonSuffix(old, text, shortest - prefix);
+  // Items whose reading ended (at their line end) before the first difference.
+  let prefixItems = 0;
+  let low = 0;
+  let high = ends.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ends[mid] < prefix) low = mid + 1;
+    else high = mid;
+  }
+  prefixItems = low;
+  return {
+    items: previous.items,
+    ends,
+    prefixItems,
+    sameFrom: text.length - suffix,
+    delta: text.length - old.length,
+  };
+}
+
+const CHUNK = 4096;
+
+/** Length of the common start of a and b, at most `max`: compared by chunks, then by character. */
+function commonPrefix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + CHUNK <= max && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common end of a and b, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (i + CHUNK <= max && a.slice(la - i - CHUNK, la - i) === b.slice(lb - i - CHUNK, lb - i)) i += CHUNK;
+  while (i < max && a.charCodeAt(la - i - 1) === b.charCodeAt(lb - i - 1)) i++;
+  return i;
+}
+
+function indexOf(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] === value) return mid;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}
+
+function shiftSpan(span: Span, delta: number): Span {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+/** The item moved by `delta`: entries in place (they are most items), others copied. */
+function shifted(item: Item, delta: number): Item {
+  if (delta === 0) return item;
+  switch (item.kind) {
+    case 'entry':
+      (item as EntryNode).shift(delta);
+      return item;
+    case 'section':
+      return { ...item, span: shiftSpan(item.span, delta), nameSpan: shiftSpan(item.nameSpan, delta) };
+    case 'comment':
+      return { ...item, span: shiftSpan(item.span, delta) };
+    case 'include':
+      return {
+        ...item,
+        span: shiftSpan(item.span, delta),
+        keywordSpan: shiftSpan(item.keywordSpan, delta),
+        pathSpan: shiftSpan(item.pathSpan, delta),
+      };
+    case 'error':
+      return { ...item, span: shiftSpan(item.span, delta), lineSpan: shiftSpan(item.lineSpan, delta) };
+  }
 }

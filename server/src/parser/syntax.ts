@@ -1,6 +1,8 @@
 // Syntax tree of one pgbouncer.ini file. Offsets index the text (UTF-16 code units);
 // `LineIndex` turns them into line/character positions. No LSP imports here.
 
+import type { ConnStringCache } from './connstring';
+
 export interface Position {
   /** 0-based line, counting \n, \r\n and a lone \r as line breaks (as editors do). */
   line: number;
@@ -91,6 +93,8 @@ export interface ParsedFile {
   lineIndex: LineIndex;
   /** Offset of the first NUL character: PgBouncer reads nothing after it. */
   nulOffset: number | null;
+  /** Connection strings of earlier analyses of the same document, to take back after an edit. */
+  connStrings?: ConnStringCache;
 }
 
 /** Maps text offsets to positions with the line breaks an editor uses. */
@@ -99,6 +103,12 @@ export class LineIndex {
 
   constructor(private readonly text: string) {
     const starts = [0];
+    if (text.indexOf('\r') === -1) {
+      // Only \n breaks: indexOf finds them much faster than a look at every character.
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+      this.lineStarts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {

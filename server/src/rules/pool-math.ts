@@ -24,6 +24,7 @@ import type { Fix, TextEdit } from '../lint/edits';
 import { replace } from '../lint/edits';
 import type { LoadedFile } from '../model/config';
 import type { ConnectionEntry } from '../model/effective';
+import { memoOf } from '../parser/connstring';
 import type { ConnParam } from '../parser/connstring';
 import type { Span } from '../parser/syntax';
 import { availableIn, setting } from '../schema/catalog';
@@ -153,6 +154,65 @@ function paramValue(
   return found ? { value: readAtoi(found.value).value, source } : null;
 }
 
+/** A database-level pool parameter as written: the parameter and its value as PgBouncer reads it. */
+interface FoundParam {
+  param: ConnParam;
+  canonical: string;
+  value: number;
+}
+
+interface DatabasePoolParams {
+  /** The target version they were looked up for (availability depends on it). */
+  targetKey: string;
+  size: FoundParam | null;
+  reserve: FoundParam | null;
+  min: FoundParam | null;
+  cap: FoundParam | null;
+}
+
+function foundParam(
+  isAvailable: (section: SectionName, name: string) => boolean,
+  entry: ConnectionEntry,
+  names: readonly string[],
+): FoundParam | null {
+  const valuedParam = paramValue(isAvailable, entry, 'database', names, NO_OVERRIDES);
+  const param = valuedParam?.source.param;
+  return valuedParam && param
+    ? { param, canonical: valuedParam.source.canonical, value: valuedParam.value }
+    : null;
+}
+
+function databasePoolParams(
+  database: ConnectionEntry,
+  isAvailable: (section: SectionName, name: string) => boolean,
+  targetKey: string,
+): DatabasePoolParams {
+  const memo = memoOf(database.connString);
+  let found = memo.poolParams as DatabasePoolParams | undefined;
+  if (!found || found.targetKey !== targetKey) {
+    memo.poolParams = found = {
+      targetKey,
+      size: foundParam(isAvailable, database, POOL_SIZE),
+      reserve: foundParam(isAvailable, database, DATABASE_RESERVE),
+      min: foundParam(isAvailable, database, MIN_POOL_SIZE),
+      cap: foundParam(isAvailable, database, MAX_DB_CONNECTIONS),
+    };
+  }
+  return found;
+}
+
+function valued(found: FoundParam | null, owner: ConnectionEntry): Valued | null {
+  if (!found) return null;
+  const source: Source = {
+    level: 'database',
+    name: found.param.key,
+    canonical: found.canonical,
+    owner,
+    param: found.param,
+  };
+  return { value: found.value, source };
+}
+
 /** Entries PgBouncer accepts (a connection string with an error makes it drop the entry). */
 function usable(entry: ConnectionEntry): boolean {
   return entry.connString.error === null;
@@ -214,20 +274,44 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
   }
   // cf_set_time_usec stores (usec_t)(seconds * 1000000): anything below a microsecond is 0.
   const reserveEnabled = Math.trunc(reserveTimeout.value * 1e6) > 0;
-  const users = new Map(context.users.filter(usable).map((user) => [user.name, user]));
+  const users = new Map<string, ConnectionEntry>();
+  for (const user of context.users) if (usable(user)) users.set(user.name, user);
   const pools: Pool[] = [];
-  const forcedUsers = new Set(
-    context.databases.flatMap((database) => {
-      const user = usable(database) ? database.params.get('user')?.value : undefined;
-      return user === undefined ? [] : [user];
-    }),
-  );
+  const forcedUsers = new Set<string>();
+  for (const database of context.databases) {
+    const user = usable(database) ? database.params.get('user')?.value : undefined;
+    if (user !== undefined) forcedUsers.add(user);
+  }
+  // Users with pool parameters of their own get pools of their own in every database.
+  const usersWithPools: ConnectionEntry[] = [];
+  for (const user of users.values()) {
+    // A forced user is the server-side identity of its databases, not a client login.
+    if (forcedUsers.has(user.name)) continue;
+    if (USER_POOL_PARAMS.some((name) => user.params.has(name) && isAvailable('users', name))) {
+      usersWithPools.push(user);
+    }
+  }
+  const targetKey = `${context.target.label} ${context.target.unreleased}`;
   for (const database of context.databases) {
     if (!usable(database)) continue;
-    const dbSize = paramValue(isAvailable, database, 'database', POOL_SIZE, overrides);
-    const dbReserve = paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides);
-    const dbMin = paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides);
-    const dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
+    let dbSize: Valued | null;
+    let dbReserve: Valued | null;
+    let dbMin: Valued | null;
+    let dbCap: Valued | null;
+    if (overrides.size === 0) {
+      // Thousands of databases, most unchanged since the last analysis: their parameters are
+      // looked up once (see memoOf) and only the values handed out are made each time.
+      const found = databasePoolParams(database, isAvailable, targetKey);
+      dbSize = valued(found.size, database);
+      dbReserve = valued(found.reserve, database);
+      dbMin = valued(found.min, database);
+      dbCap = valued(found.cap, database);
+    } else {
+      dbSize = paramValue(isAvailable, database, 'database', POOL_SIZE, overrides);
+      dbReserve = paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides);
+      dbMin = paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides);
+      dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
+    }
     const make = (user: string | null, forced: boolean, counted: boolean): Pool => {
       const entry = user === null ? undefined : users.get(user);
       const userSize = entry ? paramValue(isAvailable, entry, 'user', POOL_SIZE, overrides) : null;
@@ -251,12 +335,7 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
       continue;
     }
     pools.push(make(null, false, true));
-    for (const user of users.values()) {
-      // A forced user is the server-side identity of its databases, not a client login.
-      if (forcedUsers.has(user.name)) continue;
-      const own = USER_POOL_PARAMS.some((name) => user.params.has(name) && isAvailable('users', name));
-      if (own) pools.push(make(user.name, false, false));
-    }
+    for (const user of usersWithPools) pools.push(make(user.name, false, false));
   }
   return {
     context,
@@ -368,10 +447,23 @@ export function totalOf(loads: readonly DatabaseLoad[]): number {
 
 const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
 
-function serverOf(entry: ConnectionEntry): { host: string; port: number } {
-  const host = entry.params.get('host')?.value ?? '';
-  const portParam = entry.params.get('port');
-  return { host, port: portParam ? readAtoi(portParam.value).value : DEFAULT_PORT };
+interface Server {
+  host: string;
+  /** Host names are case-insensitive. */
+  hostKey: string;
+  port: number;
+}
+
+function serverOf(entry: ConnectionEntry): Server {
+  const memo = memoOf(entry.connString);
+  let server = memo.server as Server | undefined;
+  if (!server) {
+    const host = entry.params.get('host')?.value ?? '';
+    const portParam = entry.params.get('port');
+    const port = portParam ? readAtoi(portParam.value).value : DEFAULT_PORT;
+    memo.server = server = { host, hostKey: host.toLowerCase(), port };
+  }
+  return server;
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
@@ -380,8 +472,7 @@ export function serverGroups(model: PoolModel): ServerGroup[] {
   // By host, then port: no "host:port" string is built for each of thousands of databases.
   const byHost = new Map<string, Map<number, ServerGroup>>();
   for (const load of databaseLoads(model)) {
-    const { host, port } = serverOf(load.entry);
-    const hostKey = host.toLowerCase();
+    const { host, hostKey, port } = serverOf(load.entry);
     let byPort = byHost.get(hostKey);
     if (!byPort) byHost.set(hostKey, (byPort = new Map()));
     let group = byPort.get(port);

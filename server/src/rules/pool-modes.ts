@@ -88,7 +88,7 @@ function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
       label: explicit ? `pool_mode = ${global}` : `pool_mode (default ${global})`,
     });
   }
-  const perEntry = (entries: ConnectionEntry[], scope: 'database' | 'user'): void => {
+  const perEntry = (entries: readonly ConnectionEntry[], scope: 'database' | 'user'): void => {
     for (const entry of entries) {
       const param = entry.params.get('pool_mode');
       if (!param) continue;

@@ -19,8 +19,11 @@ function breakdown(load: DatabaseLoad): string {
 
 /** Databases named one by one in a message; a longer list ends in "and N more". */
 const MAX_LISTED = 10;
-/** Related locations per finding: the first databases after the one the finding is on. */
-const MAX_RELATED = 20;
+/**
+ * Related locations per finding: the other databases the message names (the finding is on the
+ * first). Every edit sends them all again, for every server.
+ */
+const MAX_RELATED = MAX_LISTED - 1;
 
 function breakdowns(loads: readonly DatabaseLoad[]): string {
   const listed = loads.slice(0, MAX_LISTED).map(breakdown).join(', ');

@@ -121,12 +121,17 @@ export class RuleContext {
       .filter((item) => item !== '');
   }
 
-  get databases(): ConnectionEntry[] {
-    return [...this.config.databases.values()];
+  private databaseList: readonly ConnectionEntry[] | null = null;
+  private userList: readonly ConnectionEntry[] | null = null;
+
+  /** The databases in force, in file order (one list for every rule: do not change it). */
+  get databases(): readonly ConnectionEntry[] {
+    return (this.databaseList ??= [...this.config.databases.values()]);
   }
 
-  get users(): ConnectionEntry[] {
-    return [...this.config.users.values()];
+  /** The users in force, in file order (one list for every rule: do not change it). */
+  get users(): readonly ConnectionEntry[] {
+    return (this.userList ??= [...this.config.users.values()]);
   }
 
   /**

@@ -4,8 +4,8 @@
 
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { Fix, TextEdit } from '../lint/edits';
-import { connStringOf } from '../parser/connstring';
-import type { ConnParam } from '../parser/connstring';
+import { connStringOf, knownClean, markClean } from '../parser/connstring';
+import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
 import { MAX_INCLUSIONS, resolvePath } from '../model/config';
@@ -48,6 +48,16 @@ const INLINE_COMMENT = /[ \t][;#]/;
 
 /** PgBouncer 1.18 stores user names in a buffer of 128 bytes (MAX_USERNAME): 127 and a NUL. */
 const MAX_USER_NAME_BYTES = 127;
+
+const internedStrings = new Map<string, string>();
+
+/** One string object per text: the clean marks of later analyses then compare by identity. */
+function interned(text: string): string {
+  const known = internedStrings.get(text);
+  if (known !== undefined) return known;
+  internedStrings.set(text, text);
+  return text;
+}
 
 export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
   const { target } = options;
@@ -106,6 +116,15 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   const users = new Map<string, Located>();
   const peers = new Map<string, Located>();
   const namesCache = new Map<SectionName, string[]>();
+  /** What checkConnParams's result depends on besides the parameters, by section and downgrade. */
+  const cleanContexts = Object.fromEntries(
+    (['databases', 'users', 'peers'] as const).map((section) => [
+      section,
+      [false, true].map((downgrade) =>
+        interned(`${section} ${downgrade} ${target.label} ${target.unreleased}`),
+      ),
+    ]),
+  ) as Record<'databases' | 'users' | 'peers', string[]>;
   /** Users PgBouncer creates while loading, by their stored (cut) name as bytes; see addGlobalUser. */
   const globalUsers = new Map<string, { file: LoadedFile; span: Span }>();
 
@@ -715,7 +734,21 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
   }
 
+  /** Parameters are checked once per context: after an edit, unchanged entries known clean are skipped. */
   function checkConnParams(
+    at: Located,
+    section: 'databases' | 'users' | 'peers',
+    connString: ConnString,
+    downgrade: boolean,
+  ): void {
+    const context = cleanContexts[section][downgrade ? 1 : 0];
+    if (knownClean(connString, context)) return;
+    const before = findings.length;
+    checkEachConnParam(at, section, connString.params, downgrade);
+    if (findings.length === before) markClean(connString, context);
+  }
+
+  function checkEachConnParam(
     at: Located,
     section: 'databases' | 'users' | 'peers',
     params: ConnParam[],
@@ -947,7 +980,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         isFallback ? { severity: 'warning' } : {},
       );
     }
-    checkConnParams(at, 'databases', connString.params, isFallback);
+    checkConnParams(at, 'databases', connString, isFallback);
     if (!isFallback) {
       // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback '*').
       let authUser: ConnParam | undefined;
@@ -1010,7 +1043,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         `${connString.error.message} PgBouncer refuses this user entry.`,
       );
     }
-    checkConnParams(at, 'users', connString.params, false);
+    checkConnParams(at, 'users', connString, false);
     addGlobalUser(entry.key.text, { file, span: entry.key.span });
     const previous = users.get(entry.key.text);
     if (previous) {
@@ -1045,7 +1078,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       );
       return;
     }
-    checkConnParams(at, 'peers', connString.params, false);
+    checkConnParams(at, 'peers', connString, false);
     for (const required of settingsOf('peers').filter((s) => s.required)) {
       if (!connString.params.some((p) => p.key === required.name)) {
         add(

@@ -1,0 +1,35 @@
+// Text an editor inserts while someone types or pastes into a pgbouncer.ini: pieces of
+// configuration, line breaks of every kind, quotes, brackets and odd characters. Shared by the
+// tests that replay random edits.
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+
+export const TYPED_PIECES: readonly string[] = [
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '=',
+  ' = ',
+  "'",
+  '[',
+  ']',
+  '[pgbouncer]\n',
+  '[databases]\n',
+  '[users]\n',
+  'max_client_conn = 10\n',
+  'pool_mode = session',
+  'db = host=127.0.0.1 port=5432',
+  ' pool_size=5',
+  'server_lifetime = 10s',
+  '%include other.ini\n',
+  '; pgbouncer-lint: disable-next-line\n',
+  '\0',
+  '\uFEFF',
+  '\u{1F600}',
+];
+
+/** One of the pieces, one of `extra`, or a random string of at most `maxLength` characters. */
+export function typedText(extra: readonly string[] = [], maxLength = 20): Arbitrary<string> {
+  return fc.oneof(fc.constantFrom(...TYPED_PIECES, ...extra), fc.string({ maxLength }));
+}

@@ -1,0 +1,147 @@
+// The language server analyses a document again after every edit with what the previous analysis
+// kept (DocumentCache): the unchanged lines' parse and connection strings, and what validation and
+// the pool rules learnt about them. After any sequence of edits, that must give exactly what a
+// fresh analysis of the same text gives: the same syntax tree and the same findings.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { DocumentCache, lintText } from '../../server/src/engine';
+import type { LintOptions } from '../../server/src/engine';
+import { parse } from '../../server/src/parser/parser';
+import type { Item, ParsedFile } from '../../server/src/parser/syntax';
+import { memoryFileSystem } from '../support/memory-fs';
+import { typedText } from '../support/typed-text';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SEED = Number(process.env.DOCUMENT_CACHE_SEED) || 2026_11;
+
+const many = (count: number, eol: string): string =>
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `db${i} = host=h${i % 4} port=${5432 + (i % 3)} dbname=app${i % 7} pool_size=${i % 30}${i % 11 === 0 ? ' user=u1' : ''}`,
+  ).join(eol);
+
+const BASES: string[] = [
+  '',
+  '[pgbouncer]\nlisten_port = 6432\n',
+  ...['examples/pgbouncer.ini', 'examples/pgbouncer-secure.ini', 'test/fixtures/duplicates.ini']
+    .map((name) => path.join(ROOT, name))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => fs.readFileSync(file, 'utf8')),
+  `[pgbouncer]\npool_mode = transaction\nmax_client_conn = 100\n%include extra.ini\n[databases]\n${many(120, '\n')}\n[users]\nu1 = pool_size=3\nu2 = max_user_connections=4\n`,
+  `[pgbouncer]\r\npool_mode = transaction\r\n\r\n[databases]\r\n${many(80, '\r\n')}\r\n`,
+  // The same value on several lines: each entry must keep a connection string of its own.
+  `[databases]\n${Array.from({ length: 40 }, (_, i) => `d${i} = host=same dbname=same password=secret`).join('\n')}\n`,
+];
+
+const INCLUDED = '[databases]\nfrom_include = host=h1 dbname=x pool_size=2\n[pgbouncer]\n';
+
+const TYPED: Arbitrary<string> = typedText(
+  ['x', ' pool_size=500', ' user=u1', ' host=h2', "dbname='a b'", '%include extra.ini\n'],
+  12,
+);
+
+interface Edit {
+  from: number;
+  length: number;
+  text: string;
+}
+
+const EDIT: Arbitrary<Edit> = fc.record({
+  from: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.oneof(fc.constant(0), fc.constant(1), fc.nat(5), fc.nat(200)),
+  text: fc.oneof(fc.constant(''), TYPED),
+});
+
+const SEQUENCE = fc.record({
+  base: fc.nat(BASES.length - 1),
+  edits: fc.array(EDIT, { minLength: 1, maxLength: 30 }),
+  target: fc.constantFrom('1.18', '1.21', '1.25'),
+});
+
+function applyEdit(text: string, edit: Edit): string {
+  const start = Math.floor(edit.from * (text.length + 1));
+  const end = Math.min(text.length, start + edit.length);
+  return text.slice(0, start) + edit.text + text.slice(end);
+}
+
+/** The syntax tree as plain data, spans read through their getters. */
+function plainItems(parsed: ParsedFile): unknown[] {
+  return parsed.items.map((item: Item) =>
+    item.kind === 'entry'
+      ? {
+          kind: item.kind,
+          span: item.span,
+          key: { text: item.key.text, span: item.key.span, quoted: item.key.quoted },
+          equalsOffset: item.equalsOffset,
+          value: { text: item.value.text, span: item.value.span },
+        }
+      : JSON.parse(JSON.stringify(item)),
+  );
+}
+
+test('a parse that reuses the previous one gives the tree of a fresh parse, edit after edit', () => {
+  let edits = 0;
+  for (const sequence of fc.sample(SEQUENCE, { seed: SEED, numRuns: 250 })) {
+    let text = BASES[sequence.base];
+    let previous = parse(text);
+    for (const edit of sequence.edits) {
+      text = applyEdit(text, edit);
+      const reused = parse(text, previous);
+      assert.deepEqual(plainItems(reused), plainItems(parse(text)), `after an edit, text:\n${text}`);
+      assert.deepEqual(reused.lineIndex, parse(text).lineIndex);
+      previous = reused;
+      edits++;
+    }
+  }
+  assert.ok(edits > 1000, `only ${edits} edits`);
+});
+
+test('a one-character edit reuses the entries of every other line', () => {
+  const text = `[databases]\n${many(50, '\n')}\n`;
+  const first = parse(text);
+  const at = text.indexOf('dbname=app3') + 'dbname=app3'.length;
+  const second = parse(`${text.slice(0, at)}x${text.slice(at)}`, first);
+  const kept = second.items.filter((item) => first.items.includes(item));
+  // The header and 49 entries are the same objects; only the edited line was read again.
+  assert.equal(kept.length, second.items.length - 1);
+});
+
+/** What a user sees of an analysis: every finding, with its spans, fixes and related locations. */
+function plainFindings(options: LintOptions, text: string): unknown {
+  return JSON.parse(JSON.stringify(lintText(text, options).findings)) as unknown;
+}
+
+test('an analysis with the previous analyses of the document finds what a fresh one finds', () => {
+  const fileSystem = memoryFileSystem({ '/cfg/extra.ini': INCLUDED }, ['/cfg']);
+  let lints = 0;
+  for (const sequence of fc.sample(SEQUENCE, { seed: SEED + 1, numRuns: 100 })) {
+    const options: LintOptions = {
+      filePath: '/cfg/pgbouncer.ini',
+      targetVersion: sequence.target,
+      fileSystem,
+      useProjectFile: false,
+    };
+    const cache = new DocumentCache();
+    let text = BASES[sequence.base];
+    const cached = { ...options, cache };
+    assert.deepEqual(plainFindings(cached, text), plainFindings(options, text));
+    for (const [i, edit] of sequence.edits.entries()) {
+      text = applyEdit(text, edit);
+      // The target version changes now and then, as when the setting is changed.
+      const withTarget = i % 7 === 6 ? { ...cached, targetVersion: '1.23' } : cached;
+      assert.deepEqual(
+        plainFindings(withTarget, text),
+        plainFindings({ ...withTarget, cache: undefined }, text),
+        `text:\n${text}`,
+      );
+      lints++;
+    }
+  }
+  assert.ok(lints > 500, `only ${lints} lints`);
+});
