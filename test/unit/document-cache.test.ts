@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { DocumentCache, lintText } from '../../server/src/engine';
@@ -144,4 +146,25 @@ test('an analysis with the previous analyses of the document finds what a fresh 
     }
   }
   assert.ok(lints > 500, `only ${lints} lints`);
+});
+
+test('edits do not keep the texts of earlier versions alive', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  // 2,000 entries, about 150 kB; every edit changes one line, so that every version of the text
+  // has an item read from it. Kept alive through those items, 300 versions would be 45 MB.
+  let text = `[databases]\n${many(2000, '\n')}\n`;
+  const cache = new DocumentCache();
+  const options: LintOptions = { filePath: '/cfg/pgbouncer.ini', useProjectFile: false, cache };
+  lintText(text, options);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 300; i++) {
+    const at = text.indexOf(`db${(i * 37) % 2000} =`);
+    text = `${text.slice(0, at)}x${text.slice(at)}`;
+    lintText(text, options);
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 8 * 1024 * 1024, `the heap grew by ${(grown / 1024 / 1024).toFixed(1)} MB`);
 });

@@ -1,7 +1,7 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf, memoOf } from '../parser/connstring';
+import { connStringOf, mayHaveParam, memoOf } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
@@ -47,10 +47,14 @@ export interface EffectiveConfig {
  */
 export class ParamMap implements ReadonlyMap<string, ConnParam> {
   private map: Map<string, ConnParam> | null = null;
+  private readonly list: readonly ConnParam[];
 
-  constructor(private readonly list: readonly ConnParam[]) {}
+  constructor(private readonly connString: ConnString) {
+    this.list = connString.params;
+  }
 
   get(name: string): ConnParam | undefined {
+    if (!mayHaveParam(this.connString, name)) return undefined;
     for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i].key === name) return this.list[i];
     return undefined;
   }
@@ -98,7 +102,7 @@ export class ParamMap implements ReadonlyMap<string, ConnParam> {
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
   const memo = memoOf(connString);
-  const params = (memo.params ??= new ParamMap(connString.params)) as ParamMap;
+  const params = (memo.paramMap ??= new ParamMap(connString)) as ParamMap;
   return { name: at.entry.key.text, at, connString, params };
 }
 

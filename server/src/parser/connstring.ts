@@ -45,6 +45,17 @@ const QUOTE = 39;
  */
 const keyNames = new Map<string, string>(allSettings().map((s) => [s.name, s.name]));
 
+/**
+ * One bit per parameter name of [databases], [users] and [peers] (29 names): a connection string
+ * keeps the bits of the names it has, so that asking for an absent parameter, which is most
+ * questions, reads no parameter (thousands of entries are asked the same questions).
+ */
+const PARAM_BITS = new Map<string, number>();
+for (const known of allSettings()) {
+  if (known.section === 'pgbouncer' || PARAM_BITS.has(known.name) || PARAM_BITS.size >= 31) continue;
+  PARAM_BITS.set(known.name, 1 << PARAM_BITS.size);
+}
+
 function keyName(text: string, start: number, end: number): string {
   const key = text.slice(start, end);
   const shared = keyNames.get(key);
@@ -68,8 +79,12 @@ class ParsedConnString implements ConnString {
   claimedIn = -1;
   /** Validation contexts in which its parameters were found without problems (see validate). */
   cleanIn: string | undefined = undefined;
-  /** Facts derived from the parameters alone (see memoOf). */
-  memo: Record<string, unknown> | null = null;
+  /** PARAM_BITS of the names it has; -1 (every bit) when it has a name without a bit. */
+  keyMask = 0;
+  /** Facts derived from the parameters alone (see memoOf), kept here: one object less to read. */
+  paramMap: unknown = undefined;
+  server: unknown = undefined;
+  poolParams: unknown = undefined;
 
   constructor(base: number) {
     this.base = base;
@@ -220,19 +235,10 @@ function readConnString(text: string, base: number): ParsedConnString {
         `Connection parameter '${text.slice(keyStart, keyEnd)}' has an empty value.`,
       );
     }
+    const key = keyName(text, keyStart, keyEnd);
+    result.keyMask |= PARAM_BITS.get(key) ?? -1;
     params.push(
-      new Param(
-        result,
-        keyName(text, keyStart, keyEnd),
-        keyStart,
-        keyEnd,
-        equalsOffset,
-        value,
-        valueStart,
-        valueEnd,
-        quoted,
-        droppedAt,
-      ),
+      new Param(result, key, keyStart, keyEnd, equalsOffset, value, valueStart, valueEnd, quoted, droppedAt),
     );
   }
   // An array grown by push keeps room for 17 items; thousands of entries keep their few at their size.
@@ -295,17 +301,35 @@ export function moveConnString(connString: ConnString, base: number): void {
   if (connString instanceof ParsedConnString) connString.base = base;
 }
 
-const otherMemos = new WeakMap<ConnString, Record<string, unknown>>();
+/** Slots for facts derived from the parameters alone; each belongs to one module. */
+export interface ConnStringMemo {
+  /** model/effective.ts */
+  paramMap: unknown;
+  /** rules/pool-math.ts */
+  server: unknown;
+  /** rules/pool-math.ts */
+  poolParams: unknown;
+}
+
+const otherMemos = new WeakMap<ConnString, ConnStringMemo>();
 
 /**
  * A place to keep facts derived from the parameters alone (never offsets: the connection string
  * may move): it lives as long as the connection string, which an unchanged entry keeps after edits.
  */
-export function memoOf(connString: ConnString): Record<string, unknown> {
-  if (connString instanceof ParsedConnString) return (connString.memo ??= {});
+export function memoOf(connString: ConnString): ConnStringMemo {
+  if (connString instanceof ParsedConnString) return connString;
   let memo = otherMemos.get(connString);
-  if (!memo) otherMemos.set(connString, (memo = {}));
+  if (!memo)
+    otherMemos.set(connString, (memo = { paramMap: undefined, server: undefined, poolParams: undefined }));
   return memo;
+}
+
+/** False when the connection string certainly has no parameter `name` (it may have it otherwise). */
+export function mayHaveParam(connString: ConnString, name: string): boolean {
+  if (!(connString instanceof ParsedConnString)) return true;
+  const bit = PARAM_BITS.get(name);
+  return bit === undefined || (connString.keyMask & bit) !== 0;
 }
 
 /** Whether validation found nothing to say about these parameters in this context before. */

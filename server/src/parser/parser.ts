@@ -103,8 +103,9 @@ function lineStartBefore(text: string, offset: number): number {
  * Reads the item starting at `p` (not a blank) into `items` and returns where reading goes on.
  * It reads no further than the end of the item's line, nor before the start of that line.
  */
-function readItem(text: string, start: number, limit: number, items: Item[]): number {
+function readItem(text: string, start: number, limit: number, items: Item[], detach: boolean): number {
   let p = start;
+  const own = detach ? detachedCopy : (piece: string): string => piece;
   const fail = (code: SyntaxErrorCode, at: number, end: number, message: string): void => {
     const lineEnd = lineEndFrom(text, at, limit);
     const error: SyntaxError = {
@@ -112,7 +113,7 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
       code,
       span: { start: at, end: Math.max(end, at) },
       lineSpan: { start: lineStartBefore(text, at), end: lineEnd },
-      message,
+      message: own(message),
     };
     items.push(error);
     p = lineEnd;
@@ -131,7 +132,7 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
       kind: 'include',
       span: { start: keywordStart, end: pathEnd > pathStart ? pathEnd : keywordStart + 8 },
       keywordSpan: { start: keywordStart, end: keywordStart + 8 },
-      path: text.slice(pathStart, pathEnd),
+      path: own(text.slice(pathStart, pathEnd)),
       pathSpan: { start: pathStart, end: pathEnd },
     });
     p = lineEnd;
@@ -142,7 +143,7 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
     const lineEnd = lineEndFrom(text, p, limit);
     let end = lineEnd;
     while (end > p && isCSpace(text.charCodeAt(end - 1))) end--;
-    items.push({ kind: 'comment', span: { start: p, end }, text: text.slice(p, end) });
+    items.push({ kind: 'comment', span: { start: p, end }, text: own(text.slice(p, end)) });
     p = lineEnd;
     return p;
   }
@@ -165,7 +166,7 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
     items.push({
       kind: 'section',
       span: { start: open, end: p + 1 },
-      name: text.slice(nameStart, p),
+      name: own(text.slice(nameStart, p)),
       nameSpan: { start: nameStart, end: p },
     });
     p++;
@@ -190,13 +191,13 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
       fail('empty-quoted-key', keyStart, close + 1, 'Quoted key is empty.');
       return p;
     }
-    keyText = text.slice(p, close);
+    keyText = own(text.slice(p, close));
     p = close + 1;
     keyEnd = p;
   } else {
     while (p < limit && isKeyChar(text.charCodeAt(p))) p++;
     keyEnd = p;
-    keyText = text.slice(keyStart, keyEnd);
+    keyText = own(text.slice(keyStart, keyEnd));
   }
   while (p < limit && isCBlank(text.charCodeAt(p))) p++;
   if (p >= limit || text.charCodeAt(p) !== 61 /* = */) {
@@ -239,11 +240,20 @@ function readItem(text: string, start: number, limit: number, items: Item[]): nu
     new EntryNode(
       new KeyNode(keyText, keyStart, keyEnd, quoted),
       equalsOffset,
-      new ValueNode(text.slice(valueStart, valueEnd), valueStart, valueEnd),
+      new ValueNode(own(text.slice(valueStart, valueEnd)), valueStart, valueEnd),
     ),
   );
   p = lineEnd;
   return p;
+}
+
+/**
+ * The piece as a string of its own. A slice of a string refers to the whole string in V8: an
+ * item read again after an edit and kept through later edits would keep that edit's whole text
+ * alive. Concatenation then slicing makes V8 copy the characters into a new, small string.
+ */
+function detachedCopy(piece: string): string {
+  return piece.length === 0 ? piece : ` ${piece}`.slice(1);
 }
 
 /** Where reading went on after each item of a parse (same order as its items). */
@@ -290,7 +300,8 @@ export function parse(text: string, previous?: ParsedFile): ParsedFile {
   while (p < limit) {
     while (p < limit && isCSpace(text.charCodeAt(p))) p++;
     if (p >= limit) break;
-    p = readItem(text, p, limit, items);
+    // Items kept for later parses must not hold on to this whole text (see detachedCopy).
+    p = readItem(text, p, limit, items, reuse !== null);
     ends.push(p);
     if (reuse && p >= reuse.sameFrom && text.charCodeAt(p) === NEWLINE) {
       const from = indexOf(reuse.ends, p - reuse.delta);

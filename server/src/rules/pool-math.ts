@@ -201,16 +201,32 @@ function databasePoolParams(
   return found;
 }
 
+/** A database parameter's value; its source is made when a rule asks (most never do). */
+class DatabaseValued implements Valued {
+  private made: Source | null = null;
+
+  constructor(
+    private readonly found: FoundParam,
+    private readonly owner: ConnectionEntry,
+  ) {}
+
+  get value(): number {
+    return this.found.value;
+  }
+
+  get source(): Source {
+    return (this.made ??= {
+      level: 'database',
+      name: this.found.param.key,
+      canonical: this.found.canonical,
+      owner: this.owner,
+      param: this.found.param,
+    });
+  }
+}
+
 function valued(found: FoundParam | null, owner: ConnectionEntry): Valued | null {
-  if (!found) return null;
-  const source: Source = {
-    level: 'database',
-    name: found.param.key,
-    canonical: found.canonical,
-    owner,
-    param: found.param,
-  };
-  return { value: found.value, source };
+  return found ? new DatabaseValued(found, owner) : null;
 }
 
 /** Entries PgBouncer accepts (a connection string with an error makes it drop the entry). */
@@ -240,6 +256,47 @@ function pickCap(first: Valued | null, second: Valued | null): Valued | null {
 }
 
 const NO_OVERRIDES: Overrides = new Map();
+
+/** What every pool of a model is made from besides its database's own values. */
+interface PoolInputs {
+  isAvailable: (section: SectionName, name: string) => boolean;
+  overrides: Overrides;
+  users: ReadonlyMap<string, ConnectionEntry>;
+  defaultPoolSize: Valued;
+  globalReserve: Valued;
+  globalMin: Valued;
+  globalDbCap: Valued;
+  globalUserCap: Valued;
+}
+
+function makePool(
+  inputs: PoolInputs,
+  database: ConnectionEntry,
+  dbSize: Valued | null,
+  dbReserve: Valued | null,
+  dbMin: Valued | null,
+  dbCap: Valued | null,
+  user: string | null,
+  forced: boolean,
+  counted: boolean,
+): Pool {
+  const { isAvailable, overrides } = inputs;
+  const entry = user === null ? undefined : inputs.users.get(user);
+  const userSize = entry ? paramValue(isAvailable, entry, 'user', POOL_SIZE, overrides) : null;
+  const userReserve = entry ? paramValue(isAvailable, entry, 'user', USER_RESERVE, overrides) : null;
+  const userCap = entry ? paramValue(isAvailable, entry, 'user', MAX_USER_CONNECTIONS, overrides) : null;
+  return {
+    database,
+    user,
+    forced,
+    size: pick(userSize, dbSize) ?? inputs.defaultPoolSize,
+    reserve: pick(userReserve, dbReserve) ?? inputs.globalReserve,
+    min: pick(dbMin, null) ?? inputs.globalMin,
+    dbCap: pickCap(dbCap, inputs.globalDbCap),
+    userCap: pickCap(userCap, inputs.globalUserCap),
+    counted,
+  };
+}
 
 /** The model of the written configuration, built once per context: every pool sizing rule reads it. */
 const builtModels = new WeakMap<RuleContext, PoolModel | null>();
@@ -292,6 +349,16 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
     }
   }
   const targetKey = `${context.target.label} ${context.target.unreleased}`;
+  const inputs: PoolInputs = {
+    isAvailable,
+    overrides,
+    users,
+    defaultPoolSize,
+    globalReserve,
+    globalMin,
+    globalDbCap,
+    globalUserCap,
+  };
   for (const database of context.databases) {
     if (!usable(database)) continue;
     let dbSize: Valued | null;
@@ -312,30 +379,15 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
       dbMin = paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides);
       dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
     }
-    const make = (user: string | null, forced: boolean, counted: boolean): Pool => {
-      const entry = user === null ? undefined : users.get(user);
-      const userSize = entry ? paramValue(isAvailable, entry, 'user', POOL_SIZE, overrides) : null;
-      const userReserve = entry ? paramValue(isAvailable, entry, 'user', USER_RESERVE, overrides) : null;
-      const userCap = entry ? paramValue(isAvailable, entry, 'user', MAX_USER_CONNECTIONS, overrides) : null;
-      return {
-        database,
-        user,
-        forced,
-        size: pick(userSize, dbSize) ?? defaultPoolSize,
-        reserve: pick(userReserve, dbReserve) ?? globalReserve,
-        min: pick(dbMin, null) ?? globalMin,
-        dbCap: pickCap(dbCap, globalDbCap),
-        userCap: pickCap(userCap, globalUserCap),
-        counted,
-      };
-    };
     const forcedUser = database.params.get('user')?.value;
     if (forcedUser !== undefined) {
-      pools.push(make(forcedUser, true, true));
+      pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, forcedUser, true, true));
       continue;
     }
-    pools.push(make(null, false, true));
-    for (const user of usersWithPools) pools.push(make(user.name, false, false));
+    pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, null, false, true));
+    for (const user of usersWithPools) {
+      pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, user.name, false, false));
+    }
   }
   return {
     context,
@@ -454,6 +506,16 @@ interface Server {
   port: number;
 }
 
+const hostKeys = new Map<string, string>();
+
+function sharedHostKey(key: string): string {
+  const shared = hostKeys.get(key);
+  if (shared !== undefined) return shared;
+  if (hostKeys.size > 10_000) hostKeys.clear();
+  hostKeys.set(key, key);
+  return key;
+}
+
 function serverOf(entry: ConnectionEntry): Server {
   const memo = memoOf(entry.connString);
   let server = memo.server as Server | undefined;
@@ -461,7 +523,8 @@ function serverOf(entry: ConnectionEntry): Server {
     const host = entry.params.get('host')?.value ?? '';
     const portParam = entry.params.get('port');
     const port = portParam ? readAtoi(portParam.value).value : DEFAULT_PORT;
-    memo.server = server = { host, hostKey: host.toLowerCase(), port };
+    // Thousands of databases share a few hosts: one key string each, which stays in the CPU's cache.
+    memo.server = server = { host, hostKey: sharedHostKey(host.toLowerCase()), port };
   }
   return server;
 }
@@ -552,6 +615,10 @@ export function capProblems(model: PoolModel): CapProblem[] {
     const size = sizeLimit(model, pool);
     if (!Number.isFinite(size)) continue; // an unlimited pool is meant to be bounded by the caps
     const reserve = usableReserve(model, pool);
+    // Most pools have no cap below their size: nothing is made for them.
+    const dbCapBites = pool.dbCap !== null && pool.dbCap.value < size + reserve;
+    const userCapBites = pool.userCap !== null && pool.userCap.value < size + reserve;
+    if (!dbCapBites && !userCapBites) continue;
     for (const [capKind, cap] of [
       ['database', pool.dbCap],
       ['user', pool.userCap],

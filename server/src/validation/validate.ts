@@ -4,7 +4,7 @@
 
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { Fix, TextEdit } from '../lint/edits';
-import { connStringOf, knownClean, markClean } from '../parser/connstring';
+import { connStringOf, knownClean, markClean, mayHaveParam } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
@@ -984,7 +984,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     if (!isFallback) {
       // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback '*').
       let authUser: ConnParam | undefined;
-      for (const param of connString.params) if (param.key === 'auth_user') authUser = param;
+      if (mayHaveParam(connString, 'auth_user')) {
+        for (const param of connString.params) if (param.key === 'auth_user') authUser = param;
+      }
       if (authUser) addGlobalUser(authUser.value, { file, span: authUser.valueSpan });
     }
     const previous = databases.get(name);
