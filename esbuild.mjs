@@ -14,9 +14,16 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const HASHBANG = '#!/usr/bin/env node';
 
+// The extension client is four bundles: dist/extension.js is what activation loads (the commands, the
+// pool view, the language tools), and the others are required after activation or on first use
+// (client/src/lazy.ts): vscode-languageclient; the pool view's logic with pg and the engine; the
+// check whether an .ini file looks like a PgBouncer configuration (the parser and the catalog).
 /** @type {{ entry: string, outfile: string, external?: string[], executable?: boolean }[]} */
 const bundles = [
   { entry: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
+  { entry: 'client/src/language-client.ts', outfile: 'dist/language-client.js', external: ['vscode'] },
+  { entry: 'client/src/pools/controller.ts', outfile: 'dist/pools.js', external: ['vscode'] },
+  { entry: 'client/src/detect.ts', outfile: 'dist/detect.js' },
   { entry: 'server/src/server.ts', outfile: 'dist/server.js', executable: true },
   { entry: 'server/src/cli.ts', outfile: 'dist/cli.js', executable: true },
 ];

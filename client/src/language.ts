@@ -1,11 +1,15 @@
 // Language tools of the client: the "Treat This File as a PgBouncer Configuration" command, and
-// the offer to do so for an .ini file that looks like one.
+// the offer to do so for an .ini file that looks like one. The look is detect.ts, a bundle of its own
+// (dist/detect.js, with the parser and the settings catalog) loaded when the first .ini file shows up.
 import * as vscode from 'vscode';
 import type { ExtensionContext, TextDocument } from 'vscode';
 import { LANGUAGE_ID } from '../../server/src/protocol';
-import { looksLikePgBouncerConfig, withAssociation } from './detect';
+import type * as DetectBundle from './detect';
+import { lazyBundle } from './lazy';
 
 export const USE_FOR_FILE_COMMAND = 'pgbouncer.useForFile';
+
+const detect = lazyBundle<typeof DetectBundle>('detect.js');
 
 /** Files whose offer was refused with "No", by URI; kept per workspace. */
 const DECLINED_KEY = 'pgbouncer.declinedFiles';
@@ -34,7 +38,7 @@ async function switchLanguage(document: TextDocument): Promise<boolean> {
 async function associateInWorkspace(document: TextDocument): Promise<void> {
   const files = vscode.workspace.getConfiguration('files', document.uri);
   const current = files.inspect<Record<string, string>>('associations')?.workspaceValue;
-  const updated = withAssociation(current, document.uri.path, LANGUAGE_ID);
+  const updated = detect().withAssociation(current, document.uri.path, LANGUAGE_ID);
   try {
     await files.update('associations', updated, vscode.ConfigurationTarget.Workspace);
   } catch (error) {
@@ -67,7 +71,7 @@ export function registerLanguageTools(context: ExtensionContext): void {
     const key = document.uri.toString();
     if (offered.has(key)) return;
     const declined = context.workspaceState.get<string[]>(DECLINED_KEY, []);
-    if (declined.includes(key) || !looksLikePgBouncerConfig(document.getText())) return;
+    if (declined.includes(key) || !detect().looksLikePgBouncerConfig(document.getText())) return;
     offered.add(key);
     const choices = vscode.workspace.workspaceFolders?.length ? [YES, ALWAYS, NO] : [YES, NO];
     const choice = await vscode.window.showInformationMessage(OFFER, ...choices);

@@ -57,11 +57,14 @@ async function lineWith(s: VsCodeSession, text: string): Promise<string> {
 
 const opts = { ...needsVsCode(), timeout: 180_000 };
 
+/** An .ini file that VS Code opens as plain ini, and that looks like a PgBouncer configuration. */
+const PLAIN_INI = 'plain/app.ini';
+
 before(async () => {
   if (opts.skip) return;
   session = await VsCodeSession.start({
     name: 'editor',
-    files: WORKSPACE,
+    files: { ...WORKSPACE, [PLAIN_INI]: '[pgbouncer]\nlisten_port = 6432\npool_mode = transaction\n' },
     settings: { 'outline.collapseItems': 'alwaysExpand', 'breadcrumbs.enabled': true },
   });
   console.log(`code-server session: ${JSON.stringify(session.timings)}`);
@@ -273,4 +276,22 @@ test('"PgBouncer: Audit Configuration" opens the Markdown report', opts, (t) =>
     await page.mouse.move(700, 800); // off the title bar, whose tooltip would cover the tabs
     await s.screenshot('audit-report');
   }),
+);
+
+test(
+  'an .ini file that looks like a PgBouncer configuration: the offer, and "Yes" switches its language',
+  opts,
+  (t) =>
+    scenario(t, 'offer', async (s) => {
+      const { page } = s;
+      await s.openFile(PLAIN_INI);
+      const toast = page.locator('.notifications-toasts .notification-toast', {
+        hasText: 'This looks like a PgBouncer configuration',
+      });
+      await toast.waitFor({ timeout: UI_TIMEOUT });
+      await toast.locator('.monaco-button', { hasText: /^Yes$/ }).click();
+      await page
+        .locator('#status\\.editor\\.mode', { hasText: 'PgBouncer config' })
+        .waitFor({ timeout: UI_TIMEOUT });
+    }),
 );

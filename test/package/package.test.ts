@@ -11,6 +11,14 @@ import { packagedVsix, ROOT, zipEntries } from '../support/vsix';
 import type { PackagedVsix } from '../support/vsix';
 
 const MAX_VSIX_BYTES = 1024 * 1024;
+/**
+ * dist/extension.js is all that activation loads (VS Code counts its loading as activation time); the
+ * heavy parts are bundles of their own it requires afterwards (client/src/lazy.ts).
+ */
+const MAX_ACTIVATION_BUNDLE_BYTES = 16 * 1024;
+const LAZY_BUNDLES = ['language-client', 'pools', 'detect'];
+/** Every bundle in the .vsix: the extension's, and the server the language client starts. */
+const BUNDLES = ['extension', ...LAZY_BUNDLES, 'server'].map((name) => `extension/dist/${name}.js`);
 /** code-server 4.100.3, the real VS Code the end-to-end tests run, is VS Code 1.100. */
 const NEWEST_ENGINE = [1, 100] as const;
 
@@ -22,7 +30,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/readme\.md$/,
   /^extension\/changelog\.md$/,
   /^extension\/LICENSE\.txt$/,
-  /^extension\/dist\/(extension|server)\.js$/,
+  /^extension\/dist\/(extension|language-client|pools|detect|server)\.js$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
   /^extension\/schemas\/[^/]+\.schema\.json$/,
   /^extension\/images\/icon\.png$/,
@@ -60,7 +68,7 @@ test('npm run package builds production bundles and a .vsix with vsce --no-depen
   assert.match(pkg.scripts.package, /node esbuild\.mjs --production/);
   assert.match(pkg.scripts.package, /vsce package --no-dependencies/);
   if (vsix.built) assert.match(vsix.log, /esbuild \(production\)/);
-  for (const bundle of ['extension/dist/extension.js', 'extension/dist/server.js']) {
+  for (const bundle of BUNDLES) {
     const text = unzipText(bundle);
     const lines = text.split('\n').length;
     assert.ok(
@@ -82,8 +90,7 @@ test('the .vsix holds only what the extension runs and shows', () => {
     'extension/readme.md',
     'extension/changelog.md',
     'extension/LICENSE.txt',
-    'extension/dist/extension.js',
-    'extension/dist/server.js',
+    ...BUNDLES,
     'extension/images/icon.png',
   ]) {
     assert.ok(names.has(required), `${required} is in the .vsix`);
@@ -124,10 +131,10 @@ test('the bundles need nothing but Node and the vscode module (the .vsix has no 
   const optional = new Set([
     'pg-native', // pg's native binding, loaded only through pg.native; the pool view uses pg's JavaScript client
   ]);
-  for (const [bundle, allowed] of [
-    ['extension/dist/extension.js', ['vscode']],
-    ['extension/dist/server.js', []],
-  ] as const) {
+  for (const [bundle, allowed] of BUNDLES.map(
+    (bundle) =>
+      [bundle, bundle.endsWith('/server.js') || bundle.endsWith('/detect.js') ? [] : ['vscode']] as const,
+  )) {
     const text = unzipText(bundle);
     const required = new Set([...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));
     const foreign = [...required].filter(
@@ -139,6 +146,23 @@ test('the bundles need nothing but Node and the vscode module (the .vsix has no 
       `${bundle} requires modules the .vsix does not have: ${foreign.join(', ')}`,
     );
   }
+});
+
+test('activation loads a small bundle; the bundles it requires later are in the .vsix', () => {
+  const eager = entries.find((e) => e.name === 'extension/dist/extension.js')!;
+  assert.ok(
+    eager.size < MAX_ACTIVATION_BUNDLE_BYTES,
+    `dist/extension.js is ${eager.size} bytes: activation should not load vscode-languageclient, pg or the engine`,
+  );
+  // lazyBundle('name.js') calls: the file names are the only .js string literals of the bundle
+  const text = unzipText('extension/dist/extension.js');
+  const required = [...new Set([...text.matchAll(/["']([\w.-]+\.js)["']/g)].map((m) => m[1]))].sort();
+  assert.deepEqual(
+    required,
+    LAZY_BUNDLES.map((name) => `${name}.js`).sort(),
+    'the bundles dist/extension.js requires on first use',
+  );
+  for (const file of required) assert.ok(names.has(`extension/dist/${file}`), `dist/${file} is in the .vsix`);
 });
 
 test('the .vsix is smaller than 1 MB', () => {

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { POOL_SETTING_DEFAULTS, CLIENT_SETTINGS_SPEC } from '../../server/src/client-settings';
 import { AdminError, classifyError } from '../../client/src/pools/admin-client';
 import type { AdminCommand, InstanceSettings } from '../../client/src/pools/admin-client';
+import { ACTION_COMMANDS, POOL_COMMANDS, SHOW_COMMAND } from '../../client/src/pools/ids';
 import {
   DEFAULT_THRESHOLDS,
   MAX_LISTED_CONNECTIONS,
@@ -463,35 +464,30 @@ describe('settings', () => {
 
 describe('manifest', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const source = fs.readFileSync(path.join(ROOT, 'client', 'src', 'pools', 'index.ts'), 'utf8');
 
   test('every pool command registered in the code is contributed, and every contributed one registered', () => {
-    const registered = new Set([...source.matchAll(/'(pgbouncer\.pools\.[A-Za-z]+)'/g)].map((m) => m[1]));
-    registered.add('pgbouncer.pools.retry'); // RETRY_COMMAND in tree.ts
+    // client/src/pools/index.ts registers SHOW_COMMAND and every id of POOL_COMMANDS
+    const registered = new Set<string>([SHOW_COMMAND, ...POOL_COMMANDS]);
     const contributed = new Set(
       (manifest.contributes.commands as { command: string }[])
         .map((c) => c.command)
         .filter((c) => c.startsWith('pgbouncer.pools.')),
     );
     for (const id of contributed) assert.ok(registered.has(id), `${id} is contributed but not registered`);
-    for (const id of registered) {
-      if (id === 'pgbouncer.pools.status' || id === 'pgbouncer.pools.hasInstances') continue;
-      assert.ok(contributed.has(id), `${id} is registered but not contributed`);
-    }
+    for (const id of registered) assert.ok(contributed.has(id), `${id} is registered but not contributed`);
+    assert.equal(registered.size, POOL_COMMANDS.length + 1, 'no command id is listed twice');
   });
 
   test('the item menus offer exactly the actions actionsFor allows', () => {
     const menu = manifest.contributes.menus['view/item/context'] as { command: string; when: string }[];
     const offered = (contextValue: string): string[] =>
       menu
-        .filter((entry) =>
-          /^pgbouncer\.pools\.(pause|resume|reconnect|reload|kill|disable|enable)$/.test(entry.command),
-        )
+        .filter((entry) => entry.command in ACTION_COMMANDS)
         .filter((entry) => {
           const pattern = /viewItem =~ \/(.*)\/$/.exec(entry.when)![1];
           return new RegExp(pattern).test(contextValue);
         })
-        .map((entry) => entry.command.replace('pgbouncer.pools.', '').toUpperCase())
+        .map((entry) => ACTION_COMMANDS[entry.command as keyof typeof ACTION_COMMANDS])
         .sort();
     const kinds: [ViewItem['kind'], string][] = [
       ['instance', 'pgbouncer.instance admin'],

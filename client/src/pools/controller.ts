@@ -438,7 +438,10 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
   monitor.setActive(view.visible);
 
   const actions = Object.fromEntries(
-    Object.entries(ACTION_COMMANDS).map(([id, command]) => [id, (item?: ViewItem) => runAction(command, item)]),
+    Object.entries(ACTION_COMMANDS).map(([id, command]) => [
+      id,
+      (item?: ViewItem) => runAction(command, item),
+    ]),
   ) as Record<keyof typeof ACTION_COMMANDS, (item?: ViewItem) => Promise<void>>;
   return {
     tree,

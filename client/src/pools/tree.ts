@@ -5,9 +5,7 @@ import { rootItems } from './model';
 import type { Health, ViewItem } from './model';
 import type { PoolMonitor } from './monitor';
 import type { PoolSettings } from './settings';
-
-export const VIEW_ID = 'pgbouncer.pools';
-export const RETRY_COMMAND = 'pgbouncer.pools.retry';
+import { RETRY_COMMAND } from './ids';
 
 const HEALTH_COLOURS: Record<Health, string> = {
   ok: 'testing.iconPassed',

@@ -289,30 +289,13 @@ export function parse(text: string, previous?: ParsedFile): ParsedFile {
   }
 
   const reuse = previous ? reusablePart(previous, text, nul) : null;
-  if (reuse) {
-    for (let i = 0; i < reuse.prefixItems; i++) {
-      items.push(reuse.items[i]);
-      ends.push(reuse.ends[i]);
-    }
-    if (reuse.prefixItems > 0) p = reuse.ends[reuse.prefixItems - 1];
-  }
+  if (reuse && items.length === 0) return reparse(text, limit, reuse);
 
   while (p < limit) {
     while (p < limit && isCSpace(text.charCodeAt(p))) p++;
     if (p >= limit) break;
-    // Items kept for later parses must not hold on to this whole text (see detachedCopy).
-    p = readItem(text, p, limit, items, reuse !== null);
+    p = readItem(text, p, limit, items, false);
     ends.push(p);
-    if (reuse && p >= reuse.sameFrom && text.charCodeAt(p) === NEWLINE) {
-      const from = indexOf(reuse.ends, p - reuse.delta);
-      if (from !== -1) {
-        for (let i = from + 1; i < reuse.items.length; i++) {
-          items.push(shifted(reuse.items[i], reuse.delta));
-          ends.push(reuse.ends[i] + reuse.delta);
-        }
-        break;
-      }
-    }
   }
 
   const parsed: ParsedFile = {
@@ -325,9 +308,64 @@ export function parse(text: string, previous?: ParsedFile): ParsedFile {
   return parsed;
 }
 
+/**
+ * Reads the changed part of `text` and takes the rest from the earlier parse, whose arrays it
+ * changes in place (a one-character edit in a file of thousands of entries then copies nothing).
+ */
+function reparse(text: string, limit: number, reuse: Reusable): ParsedFile {
+  const { items, ends, prefixItems, delta } = reuse;
+  const fresh: Item[] = [];
+  const freshEnds: number[] = [];
+  let p = prefixItems > 0 ? ends[prefixItems - 1] : 0;
+  let synced = -1;
+  while (p < limit) {
+    while (p < limit && isCSpace(text.charCodeAt(p))) p++;
+    if (p >= limit) break;
+    // Items kept for later parses must not hold on to this whole text (see detachedCopy).
+    p = readItem(text, p, limit, fresh, true);
+    freshEnds.push(p);
+    if (p >= reuse.sameFrom && text.charCodeAt(p) === NEWLINE) {
+      synced = indexOf(ends, p - delta);
+      if (synced !== -1) break;
+    }
+  }
+  const replaced = (synced === -1 ? items.length : synced + 1) - prefixItems;
+  spliceInPlace(items, prefixItems, replaced, fresh);
+  spliceInPlace(ends, prefixItems, replaced, freshEnds);
+  if (synced !== -1) {
+    for (let i = prefixItems + fresh.length; i < items.length; i++) {
+      items[i] = shifted(items[i], delta);
+      ends[i] += delta;
+    }
+  }
+  const parsed: ParsedFile = {
+    text,
+    items,
+    lineIndex: reuse.lineIndex.afterEdit(text, reuse.prefix, reuse.sameFrom, delta),
+    nulOffset: null,
+  };
+  itemEnds.set(parsed, ends);
+  return parsed;
+}
+
+/** array.splice(start, count, ...added), without passing thousands of arguments. */
+function spliceInPlace<T>(array: T[], start: number, count: number, added: T[]): void {
+  if (added.length <= 1000) {
+    array.splice(start, count, ...added);
+    return;
+  }
+  const tail = array.slice(start + count);
+  array.length = start;
+  for (const item of added) array.push(item);
+  for (const item of tail) array.push(item);
+}
+
 interface Reusable {
   items: Item[];
   ends: number[];
+  lineIndex: LineIndex;
+  /** Length of the text both have at their start. */
+  prefix: number;
   /** Items at the start that are the same in the new text. */
   prefixItems: number;
   /** From this offset of the new text on, the text is that of the earlier one moved by `delta`. */
@@ -357,6 +395,8 @@ function reusablePart(previous: ParsedFile, text: string, nul: number): Reusable
   return {
     items: previous.items,
     ends,
+    lineIndex: previous.lineIndex,
+    prefix,
     prefixItems,
     sameFrom: text.length - suffix,
     delta: text.length - old.length,

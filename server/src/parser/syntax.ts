@@ -101,7 +101,14 @@ export interface ParsedFile {
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    lineStarts?: number[],
+  ) {
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
+    }
     const starts = [0];
     if (text.indexOf('\r') === -1) {
       // Only \n breaks: indexOf finds them much faster than a look at every character.
@@ -119,6 +126,27 @@ export class LineIndex {
       }
     }
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, an edit of this index's text that kept its first `prefix` characters and
+   * its characters from `sameFrom` on (in `text`; moved by `delta`). This index must not be used
+   * afterwards: its array is changed in place.
+   */
+  afterEdit(text: string, prefix: number, sameFrom: number, delta: number): LineIndex {
+    // With \r, a break can be two characters across the edges of the edit: count again.
+    if (text.indexOf('\r') !== -1 || this.text.indexOf('\r') !== -1) return new LineIndex(text);
+    const starts = this.lineStarts;
+    const kept = firstAbove(starts, prefix);
+    const firstMoved = firstAbove(starts, sameFrom - delta);
+    const added: number[] = [];
+    for (let nl = text.indexOf('\n', prefix); nl !== -1 && nl < sameFrom; nl = text.indexOf('\n', nl + 1)) {
+      added.push(nl + 1);
+      if (added.length > 1000) return new LineIndex(text);
+    }
+    starts.splice(kept, firstMoved - kept, ...added);
+    for (let i = kept + added.length; i < starts.length; i++) starts[i] += delta;
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -165,4 +193,16 @@ export class LineIndex {
   rangeOf(span: Span): Range {
     return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
   }
+}
+
+/** Index of the first number above `value` in an ascending array (its length if none). */
+function firstAbove(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

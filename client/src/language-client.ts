@@ -1,0 +1,86 @@
+// The language client, a bundle of its own (dist/language-client.js, see lazy.ts): it starts the
+// bundled language server (dist/server.js) for pgbouncer.ini and userlist files, and runs the
+// "PgBouncer: Audit Configuration" command (the server's pgbouncer/auditReport request).
+// extension.ts requires it right after activation, or earlier when the audit command needs it.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionContext } from 'vscode';
+import {
+  LanguageClient,
+  RequestType,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  AUDIT_REPORT_REQUEST,
+  LANGUAGE_ID,
+  SETTINGS_SECTION,
+  USERLIST_LANGUAGE_ID,
+} from '../../server/src/protocol';
+import type { AuditReportParams, AuditReportResult } from '../../server/src/protocol';
+
+const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
+
+/** Creates the client of the bundled language server and starts it; a failed start is shown, not thrown. */
+export function startLanguageClient(context: ExtensionContext): LanguageClient {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE_ID },
+      { scheme: 'untitled', language: LANGUAGE_ID },
+      { scheme: 'file', language: USERLIST_LANGUAGE_ID },
+      { scheme: 'untitled', language: USERLIST_LANGUAGE_ID },
+    ],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannelName: 'PgBouncer Config',
+  };
+  const client = new LanguageClient('pgbouncer', 'PgBouncer Config', serverOptions, clientOptions);
+  client.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`PgBouncer Config: the language server did not start: ${reason}`);
+  });
+  return client;
+}
+
+/** Asks the server for the report of the active pgbouncer.ini and shows it beside it, with its preview. */
+export async function auditConfiguration(client: LanguageClient | undefined): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+    void vscode.window.showErrorMessage(
+      'PgBouncer: Audit Configuration works on a pgbouncer.ini: open one (language "PgBouncer config") and run it again.',
+    );
+    return;
+  }
+  if (client?.state === State.Starting) {
+    // Run right after the extension activated: wait for the server (start() returns the same promise).
+    await client.start().catch(() => undefined);
+  }
+  if (!client || !client.isRunning()) {
+    void vscode.window.showErrorMessage(
+      'PgBouncer: the language server is not running, so there is no audit report. The output channel "PgBouncer Config" says why.',
+    );
+    return;
+  }
+  let markdown: string;
+  try {
+    const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+    ({ markdown } = await client.sendRequest(auditReportRequest, { uri }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`PgBouncer: the audit report failed: ${reason}`);
+    return;
+  }
+  const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
+}
