@@ -52,22 +52,43 @@ export function deleteEntry(file: LoadedFile, entry: Entry): TextEdit {
  * An edit that adds `name = value` to the [pgbouncer] section that is in force: after its last
  * entry in the main file, or right after its header.
  */
-export function insertMainSetting(model: ConfigModel, name: string, value: string): TextEdit | null {
+interface MainSectionEnd {
+  header: { span: Span } | null;
+  lastEntry: Entry | null;
+}
+
+/** Where each model's last [pgbouncer] section of the main file ends: rules ask for many fixes. */
+const mainSectionEnds = new WeakMap<ConfigModel, MainSectionEnd>();
+
+function mainSectionEnd(model: ConfigModel): MainSectionEnd {
+  let found = mainSectionEnds.get(model);
+  if (found) return found;
   const root = model.root;
-  let header: { span: Span } | null = null;
-  let lastEntry: Entry | null = null;
-  let section: string | null = null;
-  for (const event of model.events) {
+  found = { header: null, lastEntry: null };
+  const events = model.events;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
     if (event.kind === 'section') {
-      section = event.header.name;
-      if (section === 'pgbouncer' && event.file === root) {
-        header = event.header;
-        lastEntry = null;
+      if (event.header.name === 'pgbouncer' && event.file === root) {
+        found.header = event.header;
+        found.lastEntry = null;
       }
-    } else if (event.kind === 'entry' && event.file === root && event.section === 'pgbouncer' && header) {
-      lastEntry = event.entry;
+    } else if (
+      event.kind === 'entry' &&
+      event.file === root &&
+      event.section === 'pgbouncer' &&
+      found.header
+    ) {
+      found.lastEntry = event.entry;
     }
   }
+  mainSectionEnds.set(model, found);
+  return found;
+}
+
+export function insertMainSetting(model: ConfigModel, name: string, value: string): TextEdit | null {
+  const root = model.root;
+  const { header, lastEntry } = mainSectionEnd(model);
   if (!header) return null;
   const text = root.parsed.text;
   const eol = lineBreakOf(text);

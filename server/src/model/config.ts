@@ -3,8 +3,9 @@
 // current section carried across files. The result is the sequence of events PgBouncer sees.
 
 import * as path from 'node:path';
-import { parse } from '../parser/parser';
+import { EntryNode, parse } from '../parser/parser';
 import type { DocumentCache } from './document-cache';
+import { NameTable } from './names';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../parser/syntax';
 
 export const MAX_INCLUDE_DEPTH = 10;
@@ -60,6 +61,8 @@ export interface ConfigModel {
   /** Every file read, the main one first; an included file appears once per inclusion. */
   files: LoadedFile[];
   events: ConfigEvent[];
+  /** The names of [databases] entries (see NameTable). */
+  databaseNames: NameTable;
   /** Directory relative paths are resolved against. */
   runDirectory: string;
   runDirectorySource: 'setting' | 'config-folder';
@@ -78,6 +81,22 @@ export function resolvePath(filePath: string, runDirectory: string): string {
   return path.isAbsolute(filePath) ? path.normalize(filePath) : path.resolve(runDirectory, filePath);
 }
 
+export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
+
+/**
+ * The event of an entry. An entry kept from the previous parse of a document (see DocumentCache)
+ * keeps its event when its file and section are the same: its effective configuration entry and
+ * the facts rules derived from it can then be kept too.
+ */
+function entryEvent(file: LoadedFile, entry: Entry, section: string | null): EntryEvent {
+  if (!(entry instanceof EntryNode)) return { kind: 'entry', file, entry, section };
+  const kept = entry.event as EntryEvent | undefined;
+  if (kept !== undefined && kept.file === file && kept.section === section) return kept;
+  const event: EntryEvent = { kind: 'entry', file, entry, section };
+  entry.event = event;
+  return event;
+}
+
 export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   const runDirectory = options.runDirectory
     ? path.resolve(path.dirname(options.filePath), options.runDirectory)
@@ -86,7 +105,10 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   const parsedText = cache ? cache.parseDocument(text) : parse(text);
   const parseFile = (fileText: string): ParsedFile =>
     cache ? cache.parseIncluded(fileText) : parse(fileText);
-  const root: LoadedFile = { path: options.filePath, parsed: parsedText, depth: 0 };
+  const root: LoadedFile = cache
+    ? cache.rootFile(options.filePath, parsedText)
+    : { path: options.filePath, parsed: parsedText, depth: 0 };
+  const databaseNames = cache ? cache.databaseNames : new NameTable();
   const files: LoadedFile[] = [root];
   const events: ConfigEvent[] = [];
   const parseCache = new Map<string, ParsedFile>();
@@ -103,7 +125,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
           events.push({ kind: 'section', file, header: item });
           break;
         case 'entry':
-          events.push({ kind: 'entry', file, entry: item, section });
+          events.push(entryEvent(file, item, section));
           break;
         case 'error':
           events.push({ kind: 'error', file, error: item });
@@ -159,6 +181,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
     root,
     files,
     events,
+    databaseNames,
     runDirectory,
     runDirectorySource: options.runDirectory ? 'setting' : 'config-folder',
   };

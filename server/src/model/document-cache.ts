@@ -5,10 +5,15 @@
 import { ConnStringCache } from '../parser/connstring';
 import { EntryNode, parse } from '../parser/parser';
 import type { ParsedFile } from '../parser/syntax';
+import type { LoadedFile } from './config';
+import { NameTable } from './names';
 
 export class DocumentCache {
   private readonly connStrings = new ConnStringCache();
   private previous: ParsedFile | null = null;
+  private root: LoadedFile | null = null;
+  /** The names of [databases] entries of the document (see NameTable). */
+  readonly databaseNames = new NameTable();
 
   /**
    * Parses the document's new text, starting an analysis. The results of earlier analyses must
@@ -16,15 +21,29 @@ export class DocumentCache {
    */
   parseDocument(text: string): ParsedFile {
     this.connStrings.startAnalysis();
+    this.databaseNames.startAnalysis();
     const parsed = parse(text, this.previous ?? undefined);
-    for (const item of parsed.items) {
+    const items = parsed.items;
+    for (let i = 0; i < items.length; i++) {
       // Entries taken from the previous parse keep their connection strings: none may be given
-      // to another entry with the same value.
+      // to another entry with the same value. (Indexed: this loop runs once, unoptimized, and
+      // for-of would make an iterator result per item.)
+      const item = items[i];
       if (item instanceof EntryNode && item.connString) this.connStrings.keep(item.connString);
     }
     parsed.connStrings = this.connStrings;
     this.previous = parsed;
     return parsed;
+  }
+
+  /**
+   * The document as a loaded file: the same object from one analysis to the next (entries keep
+   * their events, which name their file), with the new parse.
+   */
+  rootFile(path: string, parsed: ParsedFile): LoadedFile {
+    if (this.root?.path !== path) this.root = { path, parsed, depth: 0 };
+    this.root.parsed = parsed;
+    return this.root;
   }
 
   /** Parses a file the document includes. */
@@ -37,5 +56,6 @@ export class DocumentCache {
   /** Forgets everything (after an analysis that failed half way). */
   clear(): void {
     this.previous = null;
+    this.root = null;
   }
 }

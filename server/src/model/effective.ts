@@ -7,6 +7,7 @@ import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
 import type { Version } from '../schema/catalog';
 import type { ConfigModel, LoadedFile } from './config';
+import { newPass } from './names';
 
 export interface Located {
   file: LoadedFile;
@@ -34,7 +35,10 @@ export interface EffectiveConfig {
   mainHeader: HeaderAt | null;
   databasesHeader: HeaderAt | null;
   usersHeader: HeaderAt | null;
-  databases: Map<string, ConnectionEntry>;
+  /** The databases in force by name (made when first asked: rules read databaseList). */
+  readonly databases: ReadonlyMap<string, ConnectionEntry>;
+  /** The databases in force, in the order of their first definition. */
+  databaseList: readonly ConnectionEntry[];
   users: Map<string, ConnectionEntry>;
   /** The value PgBouncer uses: the explicit one, else the target version's default ('' if none). */
   value(name: string): string;
@@ -102,8 +106,13 @@ export class ParamMap implements ReadonlyMap<string, ConnParam> {
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
   const memo = memoOf(connString);
+  // An entry unchanged since the previous analysis has the same event (see entryEvent).
+  const kept = memo.connectionEntry as ConnectionEntry | undefined;
+  if (kept !== undefined && kept.at === at) return kept;
   const params = (memo.paramMap ??= new ParamMap(connString)) as ParamMap;
-  return { name: at.entry.key.text, at, connString, params };
+  const made: ConnectionEntry = { name: at.entry.key.text, at, connString, params };
+  memo.connectionEntry = made;
+  return made;
 }
 
 export function effectiveConfig(model: ConfigModel, target: Version): EffectiveConfig {
@@ -111,7 +120,9 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
   let mainHeader: HeaderAt | null = null;
   let databasesHeader: HeaderAt | null = null;
   let usersHeader: HeaderAt | null = null;
-  const databases = new Map<string, ConnectionEntry>();
+  // Like a Map's set: a later definition takes the place of the earlier one.
+  const databaseList: ConnectionEntry[] = [];
+  const pass = newPass();
   const users = new Map<string, ConnectionEntry>();
   for (const event of model.events) {
     if (event.kind === 'section') {
@@ -125,18 +136,31 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
       // The event has the entry and its file: it serves as the entry's location, without a copy.
       const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
-      else if (event.section === 'databases') databases.set(event.entry.key.text, connectionEntry(at));
-      else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));
+      else if (event.section === 'databases') {
+        const slot = model.databaseNames.slot(event.entry.key.text);
+        const entry = connectionEntry(at);
+        if (slot.placedIn === pass) {
+          databaseList[slot.placedAt] = entry;
+        } else {
+          slot.placedIn = pass;
+          slot.placedAt = databaseList.length;
+          databaseList.push(entry);
+        }
+      } else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));
     }
   }
   const finalMain = main;
+  let databases: Map<string, ConnectionEntry> | undefined;
   return {
     target,
     main: finalMain,
     mainHeader,
     databasesHeader,
     usersHeader,
-    databases,
+    get databases() {
+      return (databases ??= new Map(databaseList.map((entry) => [entry.name, entry])));
+    },
+    databaseList,
     users,
     value(name) {
       const at = finalMain.get(name);

@@ -85,6 +85,7 @@ class ParsedConnString implements ConnString {
   paramMap: unknown = undefined;
   server: unknown = undefined;
   poolParams: unknown = undefined;
+  connectionEntry: unknown = undefined;
 
   constructor(base: number) {
     this.base = base;
@@ -309,6 +310,8 @@ export interface ConnStringMemo {
   server: unknown;
   /** rules/pool-math.ts */
   poolParams: unknown;
+  /** model/effective.ts */
+  connectionEntry: unknown;
 }
 
 const otherMemos = new WeakMap<ConnString, ConnStringMemo>();
@@ -321,16 +324,26 @@ export function memoOf(connString: ConnString): ConnStringMemo {
   if (connString instanceof ParsedConnString) return connString;
   let memo = otherMemos.get(connString);
   if (!memo)
-    otherMemos.set(connString, (memo = { paramMap: undefined, server: undefined, poolParams: undefined }));
+    otherMemos.set(
+      connString,
+      (memo = { paramMap: undefined, server: undefined, poolParams: undefined, connectionEntry: undefined }),
+    );
   return memo;
 }
 
 /** False when the connection string certainly has no parameter `name` (it may have it otherwise). */
 export function mayHaveParam(connString: ConnString, name: string): boolean {
   if (!(connString instanceof ParsedConnString)) return true;
-  const bit = PARAM_BITS.get(name);
-  return bit === undefined || (connString.keyMask & bit) !== 0;
+  // Callers ask thousands of entries in a row about one name: remember its bit.
+  if (name !== lastAskedName) {
+    lastAskedName = name;
+    lastAskedBit = PARAM_BITS.get(name);
+  }
+  return lastAskedBit === undefined || (connString.keyMask & lastAskedBit) !== 0;
 }
+
+let lastAskedName = '';
+let lastAskedBit: number | undefined = undefined;
 
 /** Whether validation found nothing to say about these parameters in this context before. */
 export function knownClean(connString: ConnString, context: string): boolean {

@@ -66,6 +66,8 @@ export class EntryNode implements Entry {
   readonly kind = 'entry';
   /** The value read as a connection string, once asked for (see connStringOf). */
   connString: ConnString | undefined = undefined;
+  /** The model's event for this entry, kept for the next analysis (see model/config.ts). */
+  event: unknown = undefined;
 
   constructor(
     readonly key: KeyNode,

@@ -534,7 +534,9 @@ export function serverGroups(model: PoolModel): ServerGroup[] {
   const groups = new Map<string, ServerGroup>();
   // By host, then port: no "host:port" string is built for each of thousands of databases.
   const byHost = new Map<string, Map<number, ServerGroup>>();
-  for (const load of databaseLoads(model)) {
+  const loads = databaseLoads(model);
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i];
     const { host, hostKey, port } = serverOf(load.entry);
     let byPort = byHost.get(hostKey);
     if (!byPort) byHost.set(hostKey, (byPort = new Map()));

@@ -89,7 +89,8 @@ function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
     });
   }
   const perEntry = (entries: readonly ConnectionEntry[], scope: 'database' | 'user'): void => {
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       const param = entry.params.get('pool_mode');
       if (!param) continue;
       const mode = param.value.trim().toLowerCase();

@@ -121,12 +121,11 @@ export class RuleContext {
       .filter((item) => item !== '');
   }
 
-  private databaseList: readonly ConnectionEntry[] | null = null;
   private userList: readonly ConnectionEntry[] | null = null;
 
   /** The databases in force, in file order (one list for every rule: do not change it). */
   get databases(): readonly ConnectionEntry[] {
-    return (this.databaseList ??= [...this.config.databases.values()]);
+    return this.config.databaseList;
   }
 
   /** The users in force, in file order (one list for every rule: do not change it). */

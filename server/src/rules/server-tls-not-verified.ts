@@ -52,7 +52,7 @@ export const serverTlsNotVerified: Rule = {
     const mode = context.word('server_tls_sslmode');
     if (!OPTIONAL_TLS_MODES.has(mode)) return [];
     const remote: { entry: ConnectionEntry; hosts: string[] }[] = [];
-    for (const entry of context.config.databases.values()) {
+    for (const entry of context.databases) {
       const hosts = remoteHosts(entry);
       if (hosts.length > 0) remote.push({ entry, hosts });
     }

@@ -24,11 +24,12 @@ export const sharedDefaultPoolSize: Rule = {
   check(context) {
     const model = buildPoolModel(context);
     if (!model) return [];
+    // First the question that usually ends it: some pool has a size of its own.
+    if (model.pools.some((pool) => pool.size.source.level !== 'global')) return [];
     const databases = context.databases.filter(
       (entry) => entry.name !== FALLBACK_DATABASE && entry.connString.error === null,
     );
     if (databases.length === 0) return [];
-    if (model.pools.some((pool) => pool.size.source.level !== 'global')) return [];
     const usersSetSize =
       isAvailable(context, 'users', 'pool_size') &&
       context.users.some((user) => user.params.has('pool_size'));

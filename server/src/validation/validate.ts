@@ -4,6 +4,7 @@
 
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { Fix, TextEdit } from '../lint/edits';
+import { newPass } from '../model/names';
 import { connStringOf, knownClean, markClean, mayHaveParam } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
@@ -112,7 +113,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   let sectionUsable = false;
   let pgbouncerSettings = new Map<string, Located>();
   let pgbouncerHeaderCount = 0;
-  const databases = new Map<string, Located>();
+  /** Database names are looked up in model.databaseNames, as seen in this pass. */
+  const pass = newPass();
   const users = new Map<string, Located>();
   const peers = new Map<string, Located>();
   const namesCache = new Map<SectionName, string[]>();
@@ -989,7 +991,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       }
       if (authUser) addGlobalUser(authUser.value, { file, span: authUser.valueSpan });
     }
-    const previous = databases.get(name);
+    const slot = model.databaseNames.slot(name);
+    const previous = slot.validatedIn === pass ? (slot.validatedAt as Located) : undefined;
     if (previous) {
       reportDuplicate(at, previous, 'duplicate-database', {
         message: `Database '${name}' is already defined on ${where(previous)}; PgBouncer uses this later definition.`,
@@ -997,7 +1000,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         fixTitle: `Remove the earlier definition of '${name}', which has no effect`,
       });
     }
-    databases.set(name, at);
+    slot.validatedIn = pass;
+    slot.validatedAt = at;
   }
 
   /**
