@@ -44,7 +44,24 @@ const BASES: string[] = [
 const INCLUDED = '[databases]\nfrom_include = host=h1 dbname=x pool_size=2\n[pgbouncer]\n';
 
 const TYPED: Arbitrary<string> = typedText(
-  ['x', ' pool_size=500', ' user=u1', ' host=h2', "dbname='a b'", '%include extra.ini\n'],
+  [
+    'x',
+    ' pool_size=500',
+    ' user=u1',
+    ' host=h2',
+    "dbname='a b'",
+    '%include extra.ini\n',
+    // What the pool rules depend on besides each database: they keep pools between analyses.
+    'default_pool_size = 7\n',
+    'reserve_pool_size = 4\n',
+    'reserve_pool_timeout = 0\n',
+    'max_db_connections = 3\n',
+    'min_pool_size = 9\n',
+    ' reserve_pool=2',
+    ' max_db_connections=1',
+    ' min_pool_size=30',
+    'u3 = pool_size=2\n',
+  ],
   12,
 );
 
@@ -168,4 +185,34 @@ test('edits do not keep the texts of earlier versions alive', () => {
   gc();
   const grown = process.memoryUsage().heapUsed - before;
   assert.ok(grown < 8 * 1024 * 1024, `the heap grew by ${(grown / 1024 / 1024).toFixed(1)} MB`);
+});
+
+test('databases keep their pools between analyses only while what the pools depend on stays the same', () => {
+  const head = (size: number, timeout: number) =>
+    `[pgbouncer]\ndefault_pool_size = ${size}\nreserve_pool_size = 5\nreserve_pool_timeout = ${timeout}\n`;
+  const databases = `[databases]\n${Array.from({ length: 300 }, (_, i) => `d${i} = host=h${i % 2} dbname=d${i}`).join('\n')}\n`;
+  const cache = new DocumentCache();
+  const steps: { text: string; target: string }[] = [
+    { text: head(20, 5) + databases, target: '1.25' },
+    { text: head(1, 5) + databases, target: '1.25' }, // every pool's size
+    { text: head(1, 0) + databases, target: '1.25' }, // no pool takes its reserve any more
+    { text: head(0, 0) + databases, target: '1.25' }, // size 0: no limit from 1.24 on
+    { text: head(0, 0) + databases, target: '1.23' }, // ... but no connections before
+    { text: head(0, 0) + databases.replace('d7 = host=h1', 'd7 = host=h1 pool_size=3'), target: '1.23' },
+    { text: `${head(2, 5) + databases}[users]\nu1 = pool_size=4\n`, target: '1.25' },
+    { text: head(2, 5) + databases, target: '1.25' },
+  ];
+  for (const [i, step] of steps.entries()) {
+    const options: LintOptions = {
+      filePath: '/cfg/pgbouncer.ini',
+      targetVersion: step.target,
+      useProjectFile: false,
+    };
+    const fresh = plainFindings(options, step.text);
+    assert.deepEqual(plainFindings({ ...options, cache }, step.text), fresh, `step ${i}`);
+    assert.ok(
+      JSON.stringify(fresh).includes('pools-exceed-postgres-max-connections') || i >= 3,
+      `step ${i} should be about the pools`,
+    );
+  }
 });

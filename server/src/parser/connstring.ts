@@ -86,6 +86,8 @@ class ParsedConnString implements ConnString {
   server: unknown = undefined;
   poolParams: unknown = undefined;
   connectionEntry: unknown = undefined;
+  pool: unknown = undefined;
+  poolKey: unknown = undefined;
 
   constructor(base: number) {
     this.base = base;
@@ -312,6 +314,9 @@ export interface ConnStringMemo {
   poolParams: unknown;
   /** model/effective.ts */
   connectionEntry: unknown;
+  /** rules/pool-math.ts: the database's pool, and what it was made from. */
+  pool: unknown;
+  poolKey: unknown;
 }
 
 const otherMemos = new WeakMap<ConnString, ConnStringMemo>();
@@ -326,7 +331,14 @@ export function memoOf(connString: ConnString): ConnStringMemo {
   if (!memo)
     otherMemos.set(
       connString,
-      (memo = { paramMap: undefined, server: undefined, poolParams: undefined, connectionEntry: undefined }),
+      (memo = {
+        paramMap: undefined,
+        server: undefined,
+        poolParams: undefined,
+        connectionEntry: undefined,
+        pool: undefined,
+        poolKey: undefined,
+      }),
     );
   return memo;
 }

@@ -78,6 +78,9 @@ export interface Pool {
   userCap: Valued | null;
   /** The one pool each database has at least; the ones counted in sums over databases. */
   counted: boolean;
+  /** Its load, once computed, and the model settings it was computed for (see computeDatabaseLoads). */
+  load: DatabaseLoad | null;
+  loadKey: number;
 }
 
 export interface PoolModel {
@@ -295,6 +298,8 @@ function makePool(
     dbCap: pickCap(dbCap, inputs.globalDbCap),
     userCap: pickCap(userCap, inputs.globalUserCap),
     counted,
+    load: null,
+    loadKey: -1,
   };
 }
 
@@ -359,8 +364,33 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
     globalDbCap,
     globalUserCap,
   };
-  for (const database of context.databases) {
+  // Without [users] entries and overrides, a database's pool depends only on it and on these:
+  // a database unchanged since the last analysis keeps its pool (see memoOf).
+  const keptPoolKey =
+    overrides.size === 0 && users.size === 0
+      ? sharedKey(
+          [
+            targetKey,
+            defaultPoolSize.value,
+            globalReserve.value,
+            globalMin.value,
+            globalDbCap.value,
+            globalUserCap.value,
+          ].join(' '),
+        )
+      : null;
+  const databases = context.databases;
+  for (let i = 0; i < databases.length; i++) {
+    const database = databases[i];
     if (!usable(database)) continue;
+    const memo = keptPoolKey === null ? null : memoOf(database.connString);
+    if (memo !== null) {
+      const kept = memo.pool as Pool | undefined;
+      if (kept !== undefined && kept.database === database && memo.poolKey === keptPoolKey) {
+        pools.push(kept);
+        continue;
+      }
+    }
     let dbSize: Valued | null;
     let dbReserve: Valued | null;
     let dbMin: Valued | null;
@@ -380,11 +410,16 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
       dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
     }
     const forcedUser = database.params.get('user')?.value;
-    if (forcedUser !== undefined) {
-      pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, forcedUser, true, true));
-      continue;
+    const pool =
+      forcedUser !== undefined
+        ? makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, forcedUser, true, true)
+        : makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, null, false, true);
+    pools.push(pool);
+    if (memo !== null) {
+      memo.pool = pool;
+      memo.poolKey = keptPoolKey;
     }
-    pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, null, false, true));
+    if (forcedUser !== undefined) continue;
     for (const user of usersWithPools) {
       pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, user.name, false, false));
     }
@@ -465,17 +500,28 @@ function databaseLoads(model: PoolModel): readonly DatabaseLoad[] {
 
 function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
   const loads: DatabaseLoad[] = [];
-  for (const pool of model.pools) {
+  // The only settings of the model a load depends on besides its pool (which may be kept).
+  const key = (model.reserveEnabled ? 1 : 0) + (model.zeroIsUnlimited ? 2 : 0);
+  const pools = model.pools;
+  for (let i = 0; i < pools.length; i++) {
+    const pool = pools[i];
     if (!pool.counted || pool.database.name === FALLBACK_DATABASE) continue;
+    if (pool.load !== null && pool.loadKey === key) {
+      loads.push(pool.load);
+      continue;
+    }
     const capacity = Math.min(poolCapacity(model, pool), pool.userCap?.value ?? Infinity);
     const cap = pool.dbCap?.value ?? Infinity;
-    loads.push({
+    const load: DatabaseLoad = {
       entry: pool.database,
       limit: Math.min(capacity, cap),
       cappedBy: cap < capacity ? pool.dbCap : null,
       forcedUser: pool.forced ? pool.user : null,
       userCap: pool.userCap,
-    });
+    };
+    pool.load = load;
+    pool.loadKey = key;
+    loads.push(load);
   }
   return loads;
 }
@@ -506,13 +552,14 @@ interface Server {
   port: number;
 }
 
-const hostKeys = new Map<string, string>();
+const sharedKeys = new Map<string, string>();
 
-function sharedHostKey(key: string): string {
-  const shared = hostKeys.get(key);
+/** One string object per text, for keys thousands of objects hold (found again by identity). */
+function sharedKey(key: string): string {
+  const shared = sharedKeys.get(key);
   if (shared !== undefined) return shared;
-  if (hostKeys.size > 10_000) hostKeys.clear();
-  hostKeys.set(key, key);
+  if (sharedKeys.size > 10_000) sharedKeys.clear();
+  sharedKeys.set(key, key);
   return key;
 }
 
@@ -524,7 +571,7 @@ function serverOf(entry: ConnectionEntry): Server {
     const portParam = entry.params.get('port');
     const port = portParam ? readAtoi(portParam.value).value : DEFAULT_PORT;
     // Thousands of databases share a few hosts: one key string each, which stays in the CPU's cache.
-    memo.server = server = { host, hostKey: sharedHostKey(host.toLowerCase()), port };
+    memo.server = server = { host, hostKey: sharedKey(host.toLowerCase()), port };
   }
   return server;
 }
