@@ -137,7 +137,7 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
       const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
       else if (event.section === 'databases') {
-        const slot = model.databaseNames.slot(event.entry.key.text);
+        const slot = model.databaseNames.slotOf(event.entry);
         const entry = connectionEntry(at);
         if (slot.placedIn === pass) {
           databaseList[slot.placedAt] = entry;

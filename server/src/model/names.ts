@@ -4,6 +4,9 @@
 // one table per document instead (see DocumentCache), where the names an edit did not change are
 // found again. Each use is a pass with a number of its own, so that passes never mix.
 
+import { EntryNode } from '../parser/parser';
+import type { Entry } from '../parser/syntax';
+
 /** What the passes over a configuration learnt about one name. */
 export class NameSlot {
   /** The pass of validation that last saw the name, and where. */
@@ -14,6 +17,10 @@ export class NameSlot {
   placedAt = 0;
   /** The analysis that last asked for it (see NameTable.startAnalysis). */
   askedIn = 0;
+  /** What the name says by itself, worked out once (see validate): 0 unknown, 1 no, 2 yes. */
+  isMainSetting = 0;
+
+  constructor(readonly name: string) {}
 }
 
 let passes = 0;
@@ -27,11 +34,14 @@ export class NameTable {
   private readonly slots = new Map<string, NameSlot>();
   private analysis = 0;
   private askedThisAnalysis = 0;
+  /** Counts the times names were forgotten: an entry's slot from before is then looked up again. */
+  private epoch = 0;
 
   /** Starts an analysis: names no analysis asked for lately are forgotten once they are many. */
   startAnalysis(): void {
     if (this.slots.size > 2 * this.askedThisAnalysis + 1000) {
       for (const [name, slot] of this.slots) if (slot.askedIn < this.analysis) this.slots.delete(name);
+      this.epoch++;
     }
     this.analysis++;
     this.askedThisAnalysis = 0;
@@ -39,11 +49,31 @@ export class NameTable {
 
   slot(name: string): NameSlot {
     let slot = this.slots.get(name);
-    if (slot === undefined) this.slots.set(name, (slot = new NameSlot()));
+    if (slot === undefined) this.slots.set(name, (slot = new NameSlot(name)));
+    return this.asked(slot);
+  }
+
+  /** The slot of an entry's key; an entry kept from the previous parse keeps it (no lookup). */
+  slotOf(entry: Entry): NameSlot {
+    if (!(entry instanceof EntryNode)) return this.slot(entry.key.text);
+    const kept = entry.nameSlot as KeptSlot | undefined;
+    if (kept !== undefined && kept.table === this && kept.epoch === this.epoch) return this.asked(kept.slot);
+    const slot = this.slot(entry.key.text);
+    entry.nameSlot = { table: this, epoch: this.epoch, slot } satisfies KeptSlot;
+    return slot;
+  }
+
+  private asked(slot: NameSlot): NameSlot {
     if (slot.askedIn !== this.analysis) {
       slot.askedIn = this.analysis;
       this.askedThisAnalysis++;
     }
     return slot;
   }
+}
+
+interface KeptSlot {
+  table: NameTable;
+  epoch: number;
+  slot: NameSlot;
 }

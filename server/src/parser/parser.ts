@@ -68,6 +68,8 @@ export class EntryNode implements Entry {
   connString: ConnString | undefined = undefined;
   /** The model's event for this entry, kept for the next analysis (see model/config.ts). */
   event: unknown = undefined;
+  /** The slot of its name in a table of names (see model/names.ts). */
+  nameSlot: unknown = undefined;
 
   constructor(
     readonly key: KeyNode,

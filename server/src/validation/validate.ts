@@ -959,7 +959,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
     const connString = connStringOf(file.parsed, entry);
-    const mainSetting = setting('pgbouncer', name);
+    const slot = model.databaseNames.slotOf(entry);
+    // Most database names are not [pgbouncer] settings: the slot remembers.
+    if (slot.isMainSetting === 0) slot.isMainSetting = setting('pgbouncer', name) ? 2 : 1;
+    const mainSetting = slot.isMainSetting === 2 ? setting('pgbouncer', name) : undefined;
     const looksMisplaced =
       mainSetting !== undefined &&
       (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));
@@ -991,7 +994,6 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       }
       if (authUser) addGlobalUser(authUser.value, { file, span: authUser.valueSpan });
     }
-    const slot = model.databaseNames.slot(name);
     const previous = slot.validatedIn === pass ? (slot.validatedAt as Located) : undefined;
     if (previous) {
       reportDuplicate(at, previous, 'duplicate-database', {
