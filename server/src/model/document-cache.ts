@@ -13,7 +13,7 @@ export class DocumentCache {
   private previous: ParsedFile | null = null;
   private root: LoadedFile | null = null;
   /** The names of [databases] entries of the document (see NameTable). */
-  readonly databaseNames = new NameTable();
+  readonly databaseNames = new NameTable(true);
 
   /**
    * Parses the document's new text, starting an analysis. The results of earlier analyses must

@@ -106,6 +106,7 @@ export class ParamMap implements ReadonlyMap<string, ConnParam> {
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
   const memo = memoOf(connString);
+  if (memo === null) return { name: at.entry.key.text, at, connString, params: new ParamMap(connString) };
   // An entry unchanged since the previous analysis has the same event (see entryEvent).
   const kept = memo.connectionEntry as ConnectionEntry | undefined;
   if (kept !== undefined && kept.at === at) return kept;

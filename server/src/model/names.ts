@@ -31,6 +31,12 @@ export function newPass(): number {
 }
 
 export class NameTable {
+  /**
+   * @param keptByEntries whether entries keep their slots for the next analysis (a table a
+   * DocumentCache keeps); a table for one analysis only looks names up.
+   */
+  constructor(private readonly keptByEntries = false) {}
+
   private readonly slots = new Map<string, NameSlot>();
   private analysis = 0;
   private askedThisAnalysis = 0;
@@ -55,7 +61,7 @@ export class NameTable {
 
   /** The slot of an entry's key; an entry kept from the previous parse keeps it (no lookup). */
   slotOf(entry: Entry): NameSlot {
-    if (!(entry instanceof EntryNode)) return this.slot(entry.key.text);
+    if (!this.keptByEntries || !(entry instanceof EntryNode)) return this.slot(entry.key.text);
     const kept = entry.nameSlot as KeptSlot | undefined;
     if (kept !== undefined && kept.table === this && kept.epoch === this.epoch) return this.asked(kept.slot);
     const slot = this.slot(entry.key.text);

@@ -56,7 +56,22 @@ for (const known of allSettings()) {
   PARAM_BITS.set(known.name, 1 << PARAM_BITS.size);
 }
 
+/** The known parameter names by length and first character, to find a key without slicing it. */
+const namesByShape = new Map<number, string[]>();
+for (const name of PARAM_BITS.keys()) {
+  const shape = name.length * 128 + name.charCodeAt(0);
+  const names = namesByShape.get(shape);
+  if (names) names.push(name);
+  else namesByShape.set(shape, [name]);
+}
+
 function keyName(text: string, start: number, end: number): string {
+  // Most keys are known parameter names: found by comparing in place, no string is made.
+  const candidates = namesByShape.get((end - start) * 128 + text.charCodeAt(start));
+  if (candidates !== undefined) {
+    for (let i = 0; i < candidates.length; i++)
+      if (text.startsWith(candidates[i], start)) return candidates[i];
+  }
   const key = text.slice(start, end);
   const shared = keyNames.get(key);
   if (shared !== undefined) return shared;
@@ -81,13 +96,8 @@ class ParsedConnString implements ConnString {
   cleanIn: string | undefined = undefined;
   /** PARAM_BITS of the names it has; -1 (every bit) when it has a name without a bit. */
   keyMask = 0;
-  /** Facts derived from the parameters alone (see memoOf), kept here: one object less to read. */
-  paramMap: unknown = undefined;
-  server: unknown = undefined;
-  poolParams: unknown = undefined;
-  connectionEntry: unknown = undefined;
-  pool: unknown = undefined;
-  poolKey: unknown = undefined;
+  /** Facts derived from the parameters alone (see memoOf); only for those a cache keeps. */
+  memo: ConnStringMemo | null = null;
 
   constructor(base: number) {
     this.base = base;
@@ -170,7 +180,7 @@ function readConnString(text: string, base: number): ParsedConnString {
     const keyEnd = p;
     while (p < n && text.charCodeAt(p) === SPACE) p++;
     if (p >= n || text.charCodeAt(p) !== EQUALS) {
-      result.params = params;
+      result.params = params.slice();
       return result.fail(
         'missing-equals',
         keyStart,
@@ -179,7 +189,7 @@ function readConnString(text: string, base: number): ParsedConnString {
       );
     }
     if (keyStart === keyEnd) {
-      result.params = params;
+      result.params = params.slice();
       return result.fail('empty-key', p, p + 1, "'=' without a parameter name before it.");
     }
     const equalsOffset = p;
@@ -198,7 +208,7 @@ function readConnString(text: string, base: number): ParsedConnString {
       for (;;) {
         const close = text.indexOf("'", p);
         if (close === -1) {
-          result.params = params;
+          result.params = params.slice();
           return result.fail(
             'unterminated-quote',
             valueStart,
@@ -230,7 +240,7 @@ function readConnString(text: string, base: number): ParsedConnString {
       if (p < n) p++;
     }
     if (value.length === 0) {
-      result.params = params;
+      result.params = params.slice();
       return result.fail(
         'empty-value',
         keyStart,
@@ -290,6 +300,7 @@ export class ConnStringCache {
       return cached;
     }
     const parsed = readConnString(text, base);
+    parsed.memo = new ConnStringMemo();
     if (cached === undefined) {
       parsed.claimedIn = this.generation;
       this.byText.set(text, parsed);
@@ -305,42 +316,27 @@ export function moveConnString(connString: ConnString, base: number): void {
 }
 
 /** Slots for facts derived from the parameters alone; each belongs to one module. */
-export interface ConnStringMemo {
+export class ConnStringMemo {
   /** model/effective.ts */
-  paramMap: unknown;
+  paramMap: unknown = undefined;
   /** rules/pool-math.ts */
-  server: unknown;
+  server: unknown = undefined;
   /** rules/pool-math.ts */
-  poolParams: unknown;
+  poolParams: unknown = undefined;
   /** model/effective.ts */
-  connectionEntry: unknown;
+  connectionEntry: unknown = undefined;
   /** rules/pool-math.ts: the database's pool, and what it was made from. */
-  pool: unknown;
-  poolKey: unknown;
+  pool: unknown = undefined;
+  poolKey: unknown = undefined;
 }
-
-const otherMemos = new WeakMap<ConnString, ConnStringMemo>();
 
 /**
  * A place to keep facts derived from the parameters alone (never offsets: the connection string
- * may move): it lives as long as the connection string, which an unchanged entry keeps after edits.
+ * may move), or null when nothing keeps the connection string beyond this analysis (no
+ * ConnStringCache: the CLI, a first lint), where keeping facts would only cost.
  */
-export function memoOf(connString: ConnString): ConnStringMemo {
-  if (connString instanceof ParsedConnString) return connString;
-  let memo = otherMemos.get(connString);
-  if (!memo)
-    otherMemos.set(
-      connString,
-      (memo = {
-        paramMap: undefined,
-        server: undefined,
-        poolParams: undefined,
-        connectionEntry: undefined,
-        pool: undefined,
-        poolKey: undefined,
-      }),
-    );
-  return memo;
+export function memoOf(connString: ConnString): ConnStringMemo | null {
+  return connString instanceof ParsedConnString ? connString.memo : null;
 }
 
 /** False when the connection string certainly has no parameter `name` (it may have it otherwise). */

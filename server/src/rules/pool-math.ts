@@ -25,11 +25,12 @@ import { replace } from '../lint/edits';
 import type { LoadedFile } from '../model/config';
 import type { ConnectionEntry } from '../model/effective';
 import { memoOf } from '../parser/connstring';
+import type { ConnStringMemo } from '../parser/connstring';
 import type { ConnParam } from '../parser/connstring';
 import type { Span } from '../parser/syntax';
 import { availableIn, setting } from '../schema/catalog';
 import type { SectionName } from '../schema/catalog';
-import { readAtoi } from '../validation/values';
+import { atoiValue, readAtoi } from '../validation/values';
 import type { RuleContext, RuleOptions } from './rule';
 
 /** From this release on, a pool size of 0 means "no limit" (NEWS.md 1.24.0, #1227). */
@@ -157,79 +158,77 @@ function paramValue(
   return found ? { value: readAtoi(found.value).value, source } : null;
 }
 
-/** A database-level pool parameter as written: the parameter and its value as PgBouncer reads it. */
-interface FoundParam {
-  param: ConnParam;
-  canonical: string;
-  value: number;
-}
-
-interface DatabasePoolParams {
-  /** The target version they were looked up for (availability depends on it). */
-  targetKey: string;
-  size: FoundParam | null;
-  reserve: FoundParam | null;
-  min: FoundParam | null;
-  cap: FoundParam | null;
-}
-
-function foundParam(
-  isAvailable: (section: SectionName, name: string) => boolean,
-  entry: ConnectionEntry,
-  names: readonly string[],
-): FoundParam | null {
-  const valuedParam = paramValue(isAvailable, entry, 'database', names, NO_OVERRIDES);
-  const param = valuedParam?.source.param;
-  return valuedParam && param
-    ? { param, canonical: valuedParam.source.canonical, value: valuedParam.value }
-    : null;
-}
-
-function databasePoolParams(
-  database: ConnectionEntry,
-  isAvailable: (section: SectionName, name: string) => boolean,
-  targetKey: string,
-): DatabasePoolParams {
-  const memo = memoOf(database.connString);
-  let found = memo.poolParams as DatabasePoolParams | undefined;
-  if (!found || found.targetKey !== targetKey) {
-    memo.poolParams = found = {
-      targetKey,
-      size: foundParam(isAvailable, database, POOL_SIZE),
-      reserve: foundParam(isAvailable, database, DATABASE_RESERVE),
-      min: foundParam(isAvailable, database, MIN_POOL_SIZE),
-      cap: foundParam(isAvailable, database, MAX_DB_CONNECTIONS),
-    };
-  }
-  return found;
-}
-
 /** A database parameter's value; its source is made when a rule asks (most never do). */
 class DatabaseValued implements Valued {
   private made: Source | null = null;
 
   constructor(
-    private readonly found: FoundParam,
+    private readonly param: ConnParam,
+    private readonly canonical: string,
+    readonly value: number,
     private readonly owner: ConnectionEntry,
   ) {}
-
-  get value(): number {
-    return this.found.value;
-  }
 
   get source(): Source {
     return (this.made ??= {
       level: 'database',
-      name: this.found.param.key,
-      canonical: this.found.canonical,
+      name: this.param.key,
+      canonical: this.canonical,
       owner: this.owner,
-      param: this.found.param,
+      param: this.param,
     });
   }
 }
 
-function valued(found: FoundParam | null, owner: ConnectionEntry): Valued | null {
-  return found ? new DatabaseValued(found, owner) : null;
+/** paramValue of a database without overrides, as one object. */
+function databaseValued(
+  isAvailable: (section: SectionName, name: string) => boolean,
+  database: ConnectionEntry,
+  names: readonly string[],
+): Valued | null {
+  let found: ConnParam | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const param = database.params.get(names[i]);
+    if (
+      param &&
+      isAvailable('databases', names[i]) &&
+      (!found || param.keySpan.start > found.keySpan.start)
+    ) {
+      found = param;
+    }
+  }
+  return found ? new DatabaseValued(found, names[names.length - 1], atoiValue(found.value), database) : null;
+}
+
+/** The pool values of a database, kept with its connection string (see memoOf). */
+interface DatabasePoolValues {
+  /** The target version they were looked up for (availability depends on it). */
+  targetKey: string;
+  owner: ConnectionEntry;
+  size: Valued | null;
+  reserve: Valued | null;
+  min: Valued | null;
+  cap: Valued | null;
+}
+
+function keptPoolValues(
+  memo: ConnStringMemo,
+  database: ConnectionEntry,
+  isAvailable: (section: SectionName, name: string) => boolean,
+  targetKey: string,
+): DatabasePoolValues {
+  const kept = memo.poolParams as DatabasePoolValues | undefined;
+  if (kept !== undefined && kept.targetKey === targetKey && kept.owner === database) return kept;
+  const values: DatabasePoolValues = {
+    targetKey,
+    owner: database,
+    size: databaseValued(isAvailable, database, POOL_SIZE),
+    reserve: databaseValued(isAvailable, database, DATABASE_RESERVE),
+    min: databaseValued(isAvailable, database, MIN_POOL_SIZE),
+    cap: databaseValued(isAvailable, database, MAX_DB_CONNECTIONS),
+  };
+  memo.poolParams = values;
+  return values;
 }
 
 /** Entries PgBouncer accepts (a connection string with an error makes it drop the entry). */
@@ -395,14 +394,19 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
     let dbReserve: Valued | null;
     let dbMin: Valued | null;
     let dbCap: Valued | null;
-    if (overrides.size === 0) {
-      // Thousands of databases, most unchanged since the last analysis: their parameters are
-      // looked up once (see memoOf) and only the values handed out are made each time.
-      const found = databasePoolParams(database, isAvailable, targetKey);
-      dbSize = valued(found.size, database);
-      dbReserve = valued(found.reserve, database);
-      dbMin = valued(found.min, database);
-      dbCap = valued(found.cap, database);
+    const valuesMemo = overrides.size === 0 ? memoOf(database.connString) : null;
+    if (valuesMemo !== null) {
+      // Thousands of databases, most unchanged since the last analysis: their values are kept.
+      const values = keptPoolValues(valuesMemo, database, isAvailable, targetKey);
+      dbSize = values.size;
+      dbReserve = values.reserve;
+      dbMin = values.min;
+      dbCap = values.cap;
+    } else if (overrides.size === 0) {
+      dbSize = databaseValued(isAvailable, database, POOL_SIZE);
+      dbReserve = databaseValued(isAvailable, database, DATABASE_RESERVE);
+      dbMin = databaseValued(isAvailable, database, MIN_POOL_SIZE);
+      dbCap = databaseValued(isAvailable, database, MAX_DB_CONNECTIONS);
     } else {
       dbSize = paramValue(isAvailable, database, 'database', POOL_SIZE, overrides);
       dbReserve = paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides);
@@ -565,15 +569,34 @@ function sharedKey(key: string): string {
 
 function serverOf(entry: ConnectionEntry): Server {
   const memo = memoOf(entry.connString);
-  let server = memo.server as Server | undefined;
-  if (!server) {
-    const host = entry.params.get('host')?.value ?? '';
-    const portParam = entry.params.get('port');
-    const port = portParam ? readAtoi(portParam.value).value : DEFAULT_PORT;
-    // Thousands of databases share a few hosts: one key string each, which stays in the CPU's cache.
-    memo.server = server = { host, hostKey: sharedKey(host.toLowerCase()), port };
-  }
+  const kept = memo?.server as Server | undefined;
+  if (kept !== undefined) return kept;
+  const host = hostOf(entry);
+  const server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
+  if (memo !== null) memo.server = server;
   return server;
+}
+
+function hostOf(entry: ConnectionEntry): string {
+  return entry.params.get('host')?.value ?? '';
+}
+
+function portOf(entry: ConnectionEntry): number {
+  const portParam = entry.params.get('port');
+  return portParam ? atoiValue(portParam.value) : DEFAULT_PORT;
+}
+
+const hostKeys = new Map<string, string>();
+
+/** Host names are case-insensitive; thousands of databases share a few: one key string each. */
+function hostKeyOf(host: string): string {
+  let key = hostKeys.get(host);
+  if (key === undefined) {
+    key = sharedKey(host.toLowerCase());
+    if (hostKeys.size > 10_000) hostKeys.clear();
+    hostKeys.set(host, key);
+  }
+  return key;
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
@@ -584,7 +607,11 @@ export function serverGroups(model: PoolModel): ServerGroup[] {
   const loads = databaseLoads(model);
   for (let i = 0; i < loads.length; i++) {
     const load = loads[i];
-    const { host, hostKey, port } = serverOf(load.entry);
+    // Kept with the connection string when a cache keeps it; otherwise read without an object.
+    const kept = memoOf(load.entry.connString) === null ? null : serverOf(load.entry);
+    const host = kept ? kept.host : hostOf(load.entry);
+    const hostKey = kept ? kept.hostKey : hostKeyOf(host);
+    const port = kept ? kept.port : portOf(load.entry);
     let byPort = byHost.get(hostKey);
     if (!byPort) byHost.set(hostKey, (byPort = new Map()));
     let group = byPort.get(port);

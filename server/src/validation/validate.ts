@@ -26,7 +26,15 @@ import type { SectionName, Setting, Version } from '../schema/catalog';
 import { CHECKS } from './checks';
 import type { Finding, RelatedInfo, Severity } from './checks';
 import { badProtocolWord, checkCipherList, ecdhCurveProblem, validDheParams } from './tls';
-import { describeSeconds, readAtoi, readCInt, readCTime, readCUint, readStrtonum } from './values';
+import {
+  describeSeconds,
+  plainNumber,
+  readAtoi,
+  readCInt,
+  readCTime,
+  readCUint,
+  readStrtonum,
+} from './values';
 
 export interface ValidateOptions {
   target: Version;
@@ -49,6 +57,9 @@ const INLINE_COMMENT = /[ \t][;#]/;
 
 /** PgBouncer 1.18 stores user names in a buffer of 128 bytes (MAX_USERNAME): 127 and a NUL. */
 const MAX_USER_NAME_BYTES = 127;
+
+const AS_WARNING: Extra = { severity: 'warning' };
+const NO_EXTRA: Extra = {};
 
 const internedStrings = new Map<string, string>();
 
@@ -757,7 +768,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     downgrade: boolean,
   ): void {
     const { file } = at;
-    const sev: Extra = downgrade ? { severity: 'warning' } : {};
+    const sev: Extra = downgrade ? AS_WARNING : NO_EXTRA;
     const noun = section === 'users' ? 'user parameter' : 'connection parameter';
     for (let index = 0; index < params.length; index++) {
       const param = params[index];
@@ -846,10 +857,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
 
   function checkConnValue(at: Located, known: Setting, param: ConnParam, downgrade: boolean): void {
     const { file } = at;
-    const span = param.valueSpan;
+    // The value's span is made only for a finding (thousands of values have none).
     const value = param.value;
     if (known.type === 'enum') {
-      if (!checkEnumValue(file, span, known, value, '') && downgrade) {
+      if (!checkEnumValue(file, param.valueSpan, known, value, '') && downgrade) {
         const last = findings[findings.length - 1];
         last.code = 'autodb-connection-string';
         last.severity = 'warning';
@@ -857,57 +868,64 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       return;
     }
     if (known.type === 'int' || known.type === 'time') {
-      const reading = readAtoi(value);
-      if (known.rejectZero && reading.value === 0) {
+      // Most values are plain numbers: read without making a reading object.
+      const plain = plainNumber(value);
+      const reading = plain >= 0 ? null : readAtoi(value);
+      const readValue = reading ? reading.value : plain;
+      const consumed = reading ? reading.consumed : value.length;
+      const digits = reading ? reading.digits : true;
+      if (known.rejectZero && readValue === 0) {
         add(
           file,
-          span,
+          param.valueSpan,
           downgrade ? 'autodb-connection-string' : 'invalid-port',
           `Invalid ${known.name} '${value}': PgBouncer reads it as 0 and refuses the entry.`,
           downgrade ? { severity: 'warning' } : {},
         );
         return;
       }
-      if (!reading.digits) {
-        add(file, span, 'ignored-text', `'${value}' is not a number; PgBouncer reads ${known.name} as 0.`);
+      if (!digits) {
+        add(
+          file,
+          param.valueSpan,
+          'ignored-text',
+          `'${value}' is not a number; PgBouncer reads ${known.name} as 0.`,
+        );
         return;
       }
-      if (reading.consumed < value.length) {
-        const dropped = value.slice(reading.consumed);
+      if (consumed < value.length) {
+        const dropped = value.slice(consumed);
         const detail =
           known.type === 'time' && /^\.\d*$/.test(dropped) ? ` (${known.name} is whole seconds here)` : '';
         add(
           file,
           {
-            start: span.start + (param.quoted ? 1 : 0) + reading.consumed,
-            end: span.end - (param.quoted ? 1 : 0),
+            start: param.valueSpan.start + (param.quoted ? 1 : 0) + consumed,
+            end: param.valueSpan.end - (param.quoted ? 1 : 0),
           },
           'ignored-text',
-          `PgBouncer reads ${known.name} as ${reading.value} and ignores '${dropped}'${detail}.`,
+          `PgBouncer reads ${known.name} as ${readValue} and ignores '${dropped}'${detail}.`,
         );
       }
       if (known.rejectZero) {
         const range = known.range ?? { min: 1, max: 65535 };
         if (
-          (range.min !== undefined && reading.value < range.min) ||
-          (range.max !== undefined && reading.value > range.max)
+          (range.min !== undefined && readValue < range.min) ||
+          (range.max !== undefined && readValue > range.max)
         ) {
-          add(file, span, 'port-out-of-range', `Port ${reading.value} is outside 1..65535.`);
+          add(file, param.valueSpan, 'port-out-of-range', `Port ${readValue} is outside 1..65535.`);
         }
         return;
       }
-      if (
-        reading.value < 0 &&
-        !(known.default !== null && Number(known.default) < 0 && reading.value === -1)
-      ) {
-        add(file, span, 'negative-value', `${known.name} = ${value} is negative.`);
+      if (readValue < 0 && !(known.default !== null && Number(known.default) < 0 && readValue === -1)) {
+        add(file, param.valueSpan, 'negative-value', `${known.name} = ${value} is negative.`);
       }
       return;
     }
     if (isReserved(known, value)) {
       add(
         file,
-        span,
+        param.valueSpan,
         'reserved-name',
         `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`,
       );

@@ -161,6 +161,25 @@ export function readAtoi(text: string): { value: number; consumed: number; digit
   return { value: negative ? -magnitude : magnitude, consumed: i, digits: true };
 }
 
+/** The value of a number written plainly (1 to 9 digits, nothing else), else -1: most are. */
+export function plainNumber(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 9) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** readAtoi(text).value, without making a reading when the number is written plainly. */
+export function atoiValue(text: string): number {
+  const plain = plainNumber(text);
+  return plain >= 0 ? plain : readAtoi(text).value;
+}
+
 /** strtonum(text, min, max) as used for peer ids: a decimal integer, whole string, in range. */
 export function readStrtonum(text: string, min: number, max: number): number | null {
   if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(text)) return null;
