@@ -1,7 +1,7 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf, mayHaveParam, memoOf } from '../parser/connstring';
+import { connStringOf, lastParamIndex, memoOf, paramAt, paramValueOf } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
@@ -19,7 +19,7 @@ export interface ConnectionEntry {
   at: Located;
   connString: ConnString;
   /** Parameters by name; the last one wins, as in PgBouncer. */
-  params: ReadonlyMap<string, ConnParam>;
+  params: ParamMap;
 }
 
 export interface HeaderAt {
@@ -51,26 +51,27 @@ export interface EffectiveConfig {
  */
 export class ParamMap implements ReadonlyMap<string, ConnParam> {
   private map: Map<string, ConnParam> | null = null;
-  private readonly list: readonly ConnParam[];
 
-  constructor(private readonly connString: ConnString) {
-    this.list = connString.params;
-  }
+  constructor(private readonly connString: ConnString) {}
 
   get(name: string): ConnParam | undefined {
-    if (!mayHaveParam(this.connString, name)) return undefined;
-    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i].key === name) return this.list[i];
-    return undefined;
+    const index = lastParamIndex(this.connString, name);
+    return index === -1 ? undefined : paramAt(this.connString, index);
   }
 
   has(name: string): boolean {
-    return this.get(name) !== undefined;
+    return lastParamIndex(this.connString, name) !== -1;
+  }
+
+  /** The value of the parameter, without making its object. */
+  valueOf(name: string): string | undefined {
+    return paramValueOf(this.connString, name);
   }
 
   private asMap(): Map<string, ConnParam> {
     if (!this.map) {
       this.map = new Map();
-      for (const param of this.list) this.map.set(param.key, param);
+      for (const param of this.connString.params) this.map.set(param.key, param);
     }
     return this.map;
   }

@@ -79,16 +79,32 @@ function keyName(text: string, start: number, end: number): string {
   return key;
 }
 
+// Slots of one parameter in ParsedConnString.data.
+const KEY = 0;
+const VALUE = 1;
+const KEY_START = 2;
+const EQUALS_AT = 3;
+const VALUE_START = 4;
+const VALUE_END = 5;
+const FLAGS = 6;
+const STRIDE = 7;
+const QUOTED = 1;
+/** The character right after the closing quote (at VALUE_END) was dropped. */
+const DROPPED = 2;
+
 /**
- * A parsed connection string keeps its offsets relative to the start of the value and its
- * `base`, so that one unchanged after an edit can be moved to its new place instead of being read
- * again (see ConnStringCache). Spans are made when asked: a configuration with thousands of
- * entries has tens of thousands of parameters, most of whose spans nobody reads.
+ * A parsed connection string keeps its parameters in one flat array, with offsets relative to the
+ * start of the value, and its `base`, so that one unchanged after an edit can be moved to its new
+ * place instead of being read again (see ConnStringCache). Parameter objects and their spans are
+ * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
+ * which validation and the rules mostly read by name and value alone (see paramValueOf).
  */
 class ParsedConnString implements ConnString {
   /** Offset of the value's first character in the file. */
   base: number;
-  params: ConnParam[] = [];
+  /** STRIDE slots per parameter: key, value, key start, '=', value start and end, flags. */
+  data: (string | number)[] = NO_DATA;
+  private views: Param[] | null = null;
   private failure: { code: ConnStringErrorCode; start: number; end: number; message: string } | null = null;
   /** The generation of the cache that last handed it out (see ConnStringCache). */
   claimedIn = -1;
@@ -101,6 +117,33 @@ class ParsedConnString implements ConnString {
 
   constructor(base: number) {
     this.base = base;
+  }
+
+  get count(): number {
+    return this.data.length / STRIDE;
+  }
+
+  /** The parameters as objects, made the first time they are asked for. */
+  get params(): ConnParam[] {
+    const count = this.count;
+    const views = (this.views ??= new Array<Param>(count));
+    for (let i = 0; i < count; i++) views[i] ??= new Param(this, i * STRIDE);
+    return views;
+  }
+
+  /** One parameter as an object. */
+  param(index: number): ConnParam {
+    const views = (this.views ??= new Array<Param>(this.count));
+    return (views[index] ??= new Param(this, index * STRIDE));
+  }
+
+  /** Index of the last parameter called `name` (the one PgBouncer uses), or -1. */
+  lastIndexOf(name: string): number {
+    if (!mayHave(this, name)) return -1;
+    const data = this.data;
+    for (let at = data.length - STRIDE; at >= 0; at -= STRIDE)
+      if (data[at + KEY] === name) return at / STRIDE;
+    return -1;
   }
 
   get error(): ConnStringError | null {
@@ -123,38 +166,48 @@ class ParsedConnString implements ConnString {
   }
 }
 
+const NO_DATA: (string | number)[] = [];
+
 class Param implements ConnParam {
   constructor(
     private readonly owner: ParsedConnString,
-    readonly key: string,
-    private readonly keyStart: number,
-    private readonly keyEnd: number,
-    private readonly equalsAt: number,
-    readonly value: string,
-    private readonly valueStart: number,
-    private readonly valueEnd: number,
-    readonly quoted: boolean,
-    /** Offset of the character dropped after the closing quote, or -1. */
-    private readonly droppedAt: number,
+    /** Its first slot in owner.data. */
+    private readonly at: number,
   ) {}
 
+  get key(): string {
+    return this.owner.data[this.at + KEY] as string;
+  }
+
+  get value(): string {
+    return this.owner.data[this.at + VALUE] as string;
+  }
+
+  get quoted(): boolean {
+    return ((this.owner.data[this.at + FLAGS] as number) & QUOTED) !== 0;
+  }
+
   get equalsOffset(): number {
-    return this.owner.base + this.equalsAt;
+    return this.owner.base + (this.owner.data[this.at + EQUALS_AT] as number);
   }
 
   get keySpan(): Span {
-    const base = this.owner.base;
-    return { start: base + this.keyStart, end: base + this.keyEnd };
+    // A key is never quoted: it is as long as its text.
+    const start = this.owner.base + (this.owner.data[this.at + KEY_START] as number);
+    return { start, end: start + this.key.length };
   }
 
   get valueSpan(): Span {
-    const base = this.owner.base;
-    return { start: base + this.valueStart, end: base + this.valueEnd };
+    const { base, data } = this.owner;
+    return {
+      start: base + (data[this.at + VALUE_START] as number),
+      end: base + (data[this.at + VALUE_END] as number),
+    };
   }
 
   get droppedAfterQuote(): Span | undefined {
-    if (this.droppedAt < 0) return undefined;
-    const start = this.owner.base + this.droppedAt;
+    if (((this.owner.data[this.at + FLAGS] as number) & DROPPED) === 0) return undefined;
+    const start = this.owner.base + (this.owner.data[this.at + VALUE_END] as number);
     return { start, end: start + 1 };
   }
 }
@@ -164,9 +217,28 @@ export function parseConnString(text: string, base: number): ConnString {
   return readConnString(text, base);
 }
 
+/** The connection string read so far, stopped at an error (PgBouncer reads no further). */
+function failed(
+  result: ParsedConnString,
+  data: (string | number)[],
+  used: number,
+  code: ConnStringErrorCode,
+  start: number,
+  end: number,
+  message: string,
+): ParsedConnString {
+  result.data = data.slice(0, used);
+  return result.fail(code, start, end, message);
+}
+
+/** Slots being read; copied to an array of the right size at the end (see readConnString). */
+const scratch: (string | number)[] = [];
+
 function readConnString(text: string, base: number): ParsedConnString {
   const result = new ParsedConnString(base);
-  const params: ConnParam[] = [];
+  // Setting length to 0 would free the scratch array's storage: count the slots used instead.
+  const data = scratch;
+  let used = 0;
   const n = text.length;
   let p = 0;
 
@@ -180,36 +252,37 @@ function readConnString(text: string, base: number): ParsedConnString {
     const keyEnd = p;
     while (p < n && text.charCodeAt(p) === SPACE) p++;
     if (p >= n || text.charCodeAt(p) !== EQUALS) {
-      result.params = params.slice();
-      return result.fail(
+      return failed(
+        result,
+        data,
+        used,
         'missing-equals',
         keyStart,
         keyEnd,
         `Connection parameter '${text.slice(keyStart, keyEnd)}' has no '=' and value.`,
       );
     }
-    if (keyStart === keyEnd) {
-      result.params = params.slice();
-      return result.fail('empty-key', p, p + 1, "'=' without a parameter name before it.");
-    }
+    if (keyStart === keyEnd)
+      return failed(result, data, used, 'empty-key', p, p + 1, "'=' without a parameter name before it.");
     const equalsOffset = p;
     p++;
     while (p < n && text.charCodeAt(p) === SPACE) p++;
     const valueStart = p;
     let value: string;
-    let quoted = false;
-    let droppedAt = -1;
+    let flags = 0;
     let valueEnd: number;
     if (p < n && text.charCodeAt(p) === QUOTE) {
-      quoted = true;
+      flags = QUOTED;
       p++;
       let unquoted = '';
       let from = p;
       for (;;) {
         const close = text.indexOf("'", p);
         if (close === -1) {
-          result.params = params.slice();
-          return result.fail(
+          return failed(
+            result,
+            data,
+            used,
             'unterminated-quote',
             valueStart,
             n,
@@ -230,7 +303,7 @@ function readConnString(text: string, base: number): ParsedConnString {
       valueEnd = p;
       value = unquoted;
       if (p < n) {
-        if (text.charCodeAt(p) !== SPACE) droppedAt = p;
+        if (text.charCodeAt(p) !== SPACE) flags |= DROPPED;
         p++;
       }
     } else {
@@ -240,8 +313,10 @@ function readConnString(text: string, base: number): ParsedConnString {
       if (p < n) p++;
     }
     if (value.length === 0) {
-      result.params = params.slice();
-      return result.fail(
+      return failed(
+        result,
+        data,
+        used,
         'empty-value',
         keyStart,
         Math.max(valueEnd, equalsOffset + 1),
@@ -250,13 +325,73 @@ function readConnString(text: string, base: number): ParsedConnString {
     }
     const key = keyName(text, keyStart, keyEnd);
     result.keyMask |= PARAM_BITS.get(key) ?? -1;
-    params.push(
-      new Param(result, key, keyStart, keyEnd, equalsOffset, value, valueStart, valueEnd, quoted, droppedAt),
-    );
+    data[used] = key;
+    data[used + 1] = value;
+    data[used + 2] = keyStart;
+    data[used + 3] = equalsOffset;
+    data[used + 4] = valueStart;
+    data[used + 5] = valueEnd;
+    data[used + 6] = flags;
+    used += STRIDE;
   }
-  // An array grown by push keeps room for 17 items; thousands of entries keep their few at their size.
-  result.params = params.slice();
+  result.data = data.slice(0, used);
   return result;
+}
+
+function mayHave(connString: ParsedConnString, name: string): boolean {
+  // Callers ask thousands of entries in a row about one name: remember its bit.
+  if (name !== lastAskedName) {
+    lastAskedName = name;
+    lastAskedBit = PARAM_BITS.get(name);
+  }
+  return lastAskedBit === undefined || (connString.keyMask & lastAskedBit) !== 0;
+}
+
+let lastAskedName = '';
+let lastAskedBit: number | undefined = undefined;
+
+/** The number of parameters read. */
+export function paramCount(connString: ConnString): number {
+  return connString instanceof ParsedConnString ? connString.count : connString.params.length;
+}
+
+/** The name of parameter `index`, without making its object. */
+export function paramKeyAt(connString: ConnString, index: number): string {
+  return connString instanceof ParsedConnString
+    ? (connString.data[index * STRIDE + KEY] as string)
+    : connString.params[index].key;
+}
+
+/** The value of parameter `index`, without making its object. */
+export function paramValueAt(connString: ConnString, index: number): string {
+  return connString instanceof ParsedConnString
+    ? (connString.data[index * STRIDE + VALUE] as string)
+    : connString.params[index].value;
+}
+
+/** Whether parameter `index` was quoted or lost the character after its closing quote. */
+export function paramQuotedAt(connString: ConnString, index: number): boolean {
+  return connString instanceof ParsedConnString
+    ? (connString.data[index * STRIDE + FLAGS] as number) !== 0
+    : connString.params[index].quoted || connString.params[index].droppedAfterQuote !== undefined;
+}
+
+/** Index of the last parameter called `name` (the one PgBouncer uses), or -1. */
+export function lastParamIndex(connString: ConnString, name: string): number {
+  if (connString instanceof ParsedConnString) return connString.lastIndexOf(name);
+  for (let i = connString.params.length - 1; i >= 0; i--) if (connString.params[i].key === name) return i;
+  return -1;
+}
+
+/** Parameter `index` as an object (made once). */
+export function paramAt(connString: ConnString, index: number): ConnParam {
+  return connString instanceof ParsedConnString ? connString.param(index) : connString.params[index];
+}
+
+/** The value of the last parameter called `name`, without making its object. */
+export function paramValueOf(connString: ConnString, name: string): string | undefined {
+  const index = lastParamIndex(connString, name);
+  return index === -1 ? undefined : paramValueAt(connString, index);
 }
 
 /**
@@ -341,17 +476,8 @@ export function memoOf(connString: ConnString): ConnStringMemo | null {
 
 /** False when the connection string certainly has no parameter `name` (it may have it otherwise). */
 export function mayHaveParam(connString: ConnString, name: string): boolean {
-  if (!(connString instanceof ParsedConnString)) return true;
-  // Callers ask thousands of entries in a row about one name: remember its bit.
-  if (name !== lastAskedName) {
-    lastAskedName = name;
-    lastAskedBit = PARAM_BITS.get(name);
-  }
-  return lastAskedBit === undefined || (connString.keyMask & lastAskedBit) !== 0;
+  return !(connString instanceof ParsedConnString) || mayHave(connString, name);
 }
-
-let lastAskedName = '';
-let lastAskedBit: number | undefined = undefined;
 
 /** Whether validation found nothing to say about these parameters in this context before. */
 export function knownClean(connString: ConnString, context: string): boolean {

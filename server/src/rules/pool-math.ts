@@ -24,7 +24,7 @@ import type { Fix, TextEdit } from '../lint/edits';
 import { replace } from '../lint/edits';
 import type { LoadedFile } from '../model/config';
 import type { ConnectionEntry } from '../model/effective';
-import { memoOf } from '../parser/connstring';
+import { lastParamIndex, memoOf, paramAt, paramValueAt } from '../parser/connstring';
 import type { ConnStringMemo } from '../parser/connstring';
 import type { ConnParam } from '../parser/connstring';
 import type { Span } from '../parser/syntax';
@@ -158,24 +158,26 @@ function paramValue(
   return found ? { value: readAtoi(found.value).value, source } : null;
 }
 
-/** A database parameter's value; its source is made when a rule asks (most never do). */
+/** A database parameter's value; its source (and parameter object) is made when a rule asks. */
 class DatabaseValued implements Valued {
   private made: Source | null = null;
 
   constructor(
-    private readonly param: ConnParam,
+    private readonly index: number,
     private readonly canonical: string,
     readonly value: number,
     private readonly owner: ConnectionEntry,
   ) {}
 
   get source(): Source {
-    return (this.made ??= {
+    if (this.made) return this.made;
+    const param = paramAt(this.owner.connString, this.index);
+    return (this.made = {
       level: 'database',
-      name: this.param.key,
+      name: param.key,
       canonical: this.canonical,
       owner: this.owner,
-      param: this.param,
+      param,
     });
   }
 }
@@ -186,18 +188,15 @@ function databaseValued(
   database: ConnectionEntry,
   names: readonly string[],
 ): Valued | null {
-  let found: ConnParam | undefined;
+  // Of several spellings, the one written last (the highest index) wins.
+  let found = -1;
   for (let i = 0; i < names.length; i++) {
-    const param = database.params.get(names[i]);
-    if (
-      param &&
-      isAvailable('databases', names[i]) &&
-      (!found || param.keySpan.start > found.keySpan.start)
-    ) {
-      found = param;
-    }
+    const index = lastParamIndex(database.connString, names[i]);
+    if (index > found && isAvailable('databases', names[i])) found = index;
   }
-  return found ? new DatabaseValued(found, names[names.length - 1], atoiValue(found.value), database) : null;
+  if (found === -1) return null;
+  const value = atoiValue(paramValueAt(database.connString, found));
+  return new DatabaseValued(found, names[names.length - 1], value, database);
 }
 
 /** The pool values of a database, kept with its connection string (see memoOf). */
@@ -578,12 +577,12 @@ function serverOf(entry: ConnectionEntry): Server {
 }
 
 function hostOf(entry: ConnectionEntry): string {
-  return entry.params.get('host')?.value ?? '';
+  return entry.params.valueOf('host') ?? '';
 }
 
 function portOf(entry: ConnectionEntry): number {
-  const portParam = entry.params.get('port');
-  return portParam ? atoiValue(portParam.value) : DEFAULT_PORT;
+  const port = entry.params.valueOf('port');
+  return port !== undefined ? atoiValue(port) : DEFAULT_PORT;
 }
 
 const hostKeys = new Map<string, string>();

@@ -5,7 +5,17 @@
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { Fix, TextEdit } from '../lint/edits';
 import { newPass } from '../model/names';
-import { connStringOf, knownClean, markClean, mayHaveParam } from '../parser/connstring';
+import {
+  connStringOf,
+  knownClean,
+  markClean,
+  lastParamIndex,
+  paramAt,
+  paramCount,
+  paramKeyAt,
+  paramQuotedAt,
+  paramValueAt,
+} from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
 import type { Entry, Span } from '../parser/syntax';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
@@ -59,6 +69,8 @@ const INLINE_COMMENT = /[ \t][;#]/;
 const MAX_USER_NAME_BYTES = 127;
 
 const AS_WARNING: Extra = { severity: 'warning' };
+/** The range of a setting that rejects zero and names none: a port. */
+const PORT_RANGE = { min: 1, max: 65535 };
 const NO_EXTRA: Extra = {};
 
 const internedStrings = new Map<string, string>();
@@ -129,6 +141,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   const users = new Map<string, Located>();
   const peers = new Map<string, Located>();
   const namesCache = new Map<SectionName, string[]>();
+  /** Per section, the parameter names usable as they are in this target (see plainlyValid). */
+  const plainParams = new Map<string, Map<string, Setting | null>>();
   /** What checkConnParams's result depends on besides the parameters, by section and downgrade. */
   const cleanContexts = Object.fromEntries(
     (['databases', 'users', 'peers'] as const).map((section) => [
@@ -756,9 +770,53 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
   ): void {
     const context = cleanContexts[section][downgrade ? 1 : 0];
     if (knownClean(connString, context)) return;
+    if (plainlyValid(section, connString)) {
+      markClean(connString, context);
+      return;
+    }
     const before = findings.length;
     checkEachConnParam(at, section, connString.params, downgrade);
     if (findings.length === before) markClean(connString, context);
+  }
+
+  function plainParam(section: 'databases' | 'users' | 'peers', key: string): Setting | null {
+    let bySection = plainParams.get(section);
+    if (!bySection) plainParams.set(section, (bySection = new Map()));
+    let known = bySection.get(key);
+    if (known === undefined) {
+      const found = setting(section, key);
+      known = found && !found.deprecated && availableIn(found.addedIn, target) ? found : null;
+      bySection.set(key, known);
+    }
+    return known;
+  }
+
+  /**
+   * True when checkEachConnParam would find nothing, decided without making parameter objects:
+   * names known, available and not deprecated, each given once, values plain and valid. Anything
+   * else (a quote, an enum, a sign) goes the whole way.
+   */
+  function plainlyValid(section: 'databases' | 'users' | 'peers', connString: ConnString): boolean {
+    const count = paramCount(connString);
+    for (let i = 0; i < count; i++) {
+      const key = paramKeyAt(connString, i);
+      const known = plainParam(section, key);
+      if (known === null || paramQuotedAt(connString, i)) return false;
+      for (let j = 0; j < i; j++) if (paramKeyAt(connString, j) === key) return false;
+      const value = paramValueAt(connString, i);
+      if (known.type === 'int' || known.type === 'time') {
+        const number = plainNumber(value);
+        if (number < 0) return false;
+        if (known.rejectZero) {
+          const range = known.range ?? PORT_RANGE;
+          if (number === 0 || (range.min !== undefined && number < range.min)) return false;
+          if (range.max !== undefined && number > range.max) return false;
+        }
+      } else if (known.type === 'enum' || isReserved(known, value)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   function checkEachConnParam(
@@ -1005,11 +1063,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
     checkConnParams(at, 'databases', connString, isFallback);
     if (!isFallback) {
-      // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback '*').
-      let authUser: ConnParam | undefined;
-      if (mayHaveParam(connString, 'auth_user')) {
-        for (const param of connString.params) if (param.key === 'auth_user') authUser = param;
-      }
+      // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback
+      // '*'); the last one written counts.
+      const authUserIndex = lastParamIndex(connString, 'auth_user');
+      const authUser = authUserIndex === -1 ? undefined : paramAt(connString, authUserIndex);
       if (authUser) addGlobalUser(authUser.value, { file, span: authUser.valueSpan });
     }
     const previous = slot.validatedIn === pass ? (slot.validatedAt as Located) : undefined;
