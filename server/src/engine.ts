@@ -128,6 +128,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
   });
   const findings = validate(model, { target, fileSystem });
   const effective = effectiveConfig(model, target);
+  // Without a document cache the name table served these two passes only.
+  if (!options.cache || options.skipFixVerification) model.databaseNames.clear();
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
   for (const rule of RULES) {
     const severity = config.rules[rule.id] ?? config.rules[ALL_RULES] ?? rule.severity[config.profile];

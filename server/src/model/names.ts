@@ -19,8 +19,6 @@ export class NameSlot {
   askedIn = 0;
   /** What the name says by itself, worked out once (see validate): 0 unknown, 1 no, 2 yes. */
   isMainSetting = 0;
-
-  constructor(readonly name: string) {}
 }
 
 let passes = 0;
@@ -55,7 +53,7 @@ export class NameTable {
 
   slot(name: string): NameSlot {
     let slot = this.slots.get(name);
-    if (slot === undefined) this.slots.set(name, (slot = new NameSlot(name)));
+    if (slot === undefined) this.slots.set(name, (slot = new NameSlot()));
     return this.asked(slot);
   }
 
@@ -67,6 +65,15 @@ export class NameTable {
     const slot = this.slot(entry.key.text);
     entry.nameSlot = { table: this, epoch: this.epoch, slot } satisfies KeptSlot;
     return slot;
+  }
+
+  /**
+   * Forgets every name. A table only one analysis uses is scratch: once validation and the
+   * effective configuration have been made, keeping 100,000 names would only hold memory.
+   */
+  clear(): void {
+    this.slots.clear();
+    this.epoch++;
   }
 
   private asked(slot: NameSlot): NameSlot {
