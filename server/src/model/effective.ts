@@ -1,8 +1,8 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf, lastParamIndex, memoOf, paramAt, paramValueOf } from '../parser/connstring';
-import type { ConnParam, ConnString } from '../parser/connstring';
+import { connStringOf, memoOf, paramLookup } from '../parser/connstring';
+import type { ConnString, ParamLookup } from '../parser/connstring';
 import type { Entry, SectionHeader } from '../parser/syntax';
 import { defaultFor, setting } from '../schema/catalog';
 import type { Version } from '../schema/catalog';
@@ -19,7 +19,7 @@ export interface ConnectionEntry {
   at: Located;
   connString: ConnString;
   /** Parameters by name; the last one wins, as in PgBouncer. */
-  params: ParamMap;
+  params: ParamLookup;
 }
 
 export interface HeaderAt {
@@ -44,75 +44,14 @@ export interface EffectiveConfig {
   value(name: string): string;
 }
 
-/**
- * The parameters of one connection string by name, the last one winning. A connection string has
- * a handful of parameters, so a search of the list beats building a Map for each of thousands of
- * entries; a Map is built only if someone iterates.
- */
-export class ParamMap implements ReadonlyMap<string, ConnParam> {
-  private map: Map<string, ConnParam> | null = null;
-
-  constructor(private readonly connString: ConnString) {}
-
-  get(name: string): ConnParam | undefined {
-    const index = lastParamIndex(this.connString, name);
-    return index === -1 ? undefined : paramAt(this.connString, index);
-  }
-
-  has(name: string): boolean {
-    return lastParamIndex(this.connString, name) !== -1;
-  }
-
-  /** The value of the parameter, without making its object. */
-  valueOf(name: string): string | undefined {
-    return paramValueOf(this.connString, name);
-  }
-
-  private asMap(): Map<string, ConnParam> {
-    if (!this.map) {
-      this.map = new Map();
-      for (const param of this.connString.params) this.map.set(param.key, param);
-    }
-    return this.map;
-  }
-
-  get size(): number {
-    return this.asMap().size;
-  }
-
-  forEach(
-    callback: (value: ConnParam, key: string, map: ReadonlyMap<string, ConnParam>) => void,
-    thisArg?: unknown,
-  ): void {
-    this.asMap().forEach((value, key) => callback.call(thisArg, value, key, this));
-  }
-
-  entries(): MapIterator<[string, ConnParam]> {
-    return this.asMap().entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.asMap().keys();
-  }
-
-  values(): MapIterator<ConnParam> {
-    return this.asMap().values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, ConnParam]> {
-    return this.asMap()[Symbol.iterator]();
-  }
-}
-
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
   const memo = memoOf(connString);
-  if (memo === null) return { name: at.entry.key.text, at, connString, params: new ParamMap(connString) };
+  if (memo === null) return { name: at.entry.key.text, at, connString, params: paramLookup(connString) };
   // An entry unchanged since the previous analysis has the same event (see entryEvent).
   const kept = memo.connectionEntry as ConnectionEntry | undefined;
   if (kept !== undefined && kept.at === at) return kept;
-  const params = (memo.paramMap ??= new ParamMap(connString)) as ParamMap;
-  const made: ConnectionEntry = { name: at.entry.key.text, at, connString, params };
+  const made: ConnectionEntry = { name: at.entry.key.text, at, connString, params: paramLookup(connString) };
   memo.connectionEntry = made;
   return made;
 }

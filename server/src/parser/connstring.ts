@@ -80,16 +80,15 @@ function keyName(text: string, start: number, end: number): string {
 }
 
 // Slots of one parameter in ParsedConnString.data.
+// The other offsets of a parameter ('=', the value's start and end) follow from the value text
+// and are found again when a span is asked for (see Param): four slots instead of seven.
 const KEY = 0;
 const VALUE = 1;
 const KEY_START = 2;
-const EQUALS_AT = 3;
-const VALUE_START = 4;
-const VALUE_END = 5;
-const FLAGS = 6;
-const STRIDE = 7;
+const FLAGS = 3;
+const STRIDE = 4;
 const QUOTED = 1;
-/** The character right after the closing quote (at VALUE_END) was dropped. */
+/** The character right after the closing quote (at the value's end) was dropped. */
 const DROPPED = 2;
 
 /**
@@ -99,10 +98,20 @@ const DROPPED = 2;
  * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
  * which validation and the rules mostly read by name and value alone (see paramValueOf).
  */
-class ParsedConnString implements ConnString {
+/** The parameters of a connection string by name, the last one winning (as in PgBouncer). */
+export interface ParamLookup {
+  get(name: string): ConnParam | undefined;
+  has(name: string): boolean;
+  /** The value alone, without making the parameter's object. */
+  value(name: string): string | undefined;
+}
+
+class ParsedConnString implements ConnString, ParamLookup {
   /** Offset of the value's first character in the file. */
   base: number;
-  /** STRIDE slots per parameter: key, value, key start, '=', value start and end, flags. */
+  /** The value text it was read from (the entry's value). */
+  text = '';
+  /** STRIDE slots per parameter: key, value, key start, flags. */
   data: (string | number)[] = NO_DATA;
   private views: Param[] | null = null;
   private failure: { code: ConnStringErrorCode; start: number; end: number; message: string } | null = null;
@@ -144,6 +153,50 @@ class ParsedConnString implements ConnString {
     for (let at = data.length - STRIDE; at >= 0; at -= STRIDE)
       if (data[at + KEY] === name) return at / STRIDE;
     return -1;
+  }
+
+  get(name: string): ConnParam | undefined {
+    const index = this.lastIndexOf(name);
+    return index === -1 ? undefined : this.param(index);
+  }
+
+  has(name: string): boolean {
+    return this.lastIndexOf(name) !== -1;
+  }
+
+  value(name: string): string | undefined {
+    const index = this.lastIndexOf(name);
+    return index === -1 ? undefined : (this.data[index * STRIDE + VALUE] as string);
+  }
+
+  /** Offset of the '=' of the parameter at slot `at`: after its key and any spaces. */
+  equalsAt(at: number): number {
+    const text = this.text;
+    let p = (this.data[at + KEY_START] as number) + (this.data[at + KEY] as string).length;
+    while (text.charCodeAt(p) === SPACE) p++;
+    return p;
+  }
+
+  /** Offset of the first character of the value at slot `at` (its quote, if quoted). */
+  valueStartAt(at: number): number {
+    const text = this.text;
+    let p = this.equalsAt(at) + 1;
+    while (p < text.length && text.charCodeAt(p) === SPACE) p++;
+    return p;
+  }
+
+  /** Offset just after the value at slot `at` (after its closing quote, if quoted). */
+  valueEndAt(at: number): number {
+    const start = this.valueStartAt(at);
+    if (((this.data[at + FLAGS] as number) & QUOTED) === 0)
+      return start + (this.data[at + VALUE] as string).length;
+    const text = this.text;
+    let p = start + 1;
+    for (;;) {
+      const close = text.indexOf("'", p);
+      if (text.charCodeAt(close + 1) !== QUOTE) return close + 1;
+      p = close + 2; // '' is an escaped quote
+    }
   }
 
   get error(): ConnStringError | null {
@@ -188,7 +241,7 @@ class Param implements ConnParam {
   }
 
   get equalsOffset(): number {
-    return this.owner.base + (this.owner.data[this.at + EQUALS_AT] as number);
+    return this.owner.base + this.owner.equalsAt(this.at);
   }
 
   get keySpan(): Span {
@@ -198,16 +251,13 @@ class Param implements ConnParam {
   }
 
   get valueSpan(): Span {
-    const { base, data } = this.owner;
-    return {
-      start: base + (data[this.at + VALUE_START] as number),
-      end: base + (data[this.at + VALUE_END] as number),
-    };
+    const { base } = this.owner;
+    return { start: base + this.owner.valueStartAt(this.at), end: base + this.owner.valueEndAt(this.at) };
   }
 
   get droppedAfterQuote(): Span | undefined {
     if (((this.owner.data[this.at + FLAGS] as number) & DROPPED) === 0) return undefined;
-    const start = this.owner.base + (this.owner.data[this.at + VALUE_END] as number);
+    const start = this.owner.base + this.owner.valueEndAt(this.at);
     return { start, end: start + 1 };
   }
 }
@@ -236,6 +286,7 @@ const scratch: (string | number)[] = [];
 
 function readConnString(text: string, base: number): ParsedConnString {
   const result = new ParsedConnString(base);
+  result.text = text;
   // Setting length to 0 would free the scratch array's storage: count the slots used instead.
   const data = scratch;
   let used = 0;
@@ -325,13 +376,10 @@ function readConnString(text: string, base: number): ParsedConnString {
     }
     const key = keyName(text, keyStart, keyEnd);
     result.keyMask |= PARAM_BITS.get(key) ?? -1;
-    data[used] = key;
-    data[used + 1] = value;
-    data[used + 2] = keyStart;
-    data[used + 3] = equalsOffset;
-    data[used + 4] = valueStart;
-    data[used + 5] = valueEnd;
-    data[used + 6] = flags;
+    data[used + KEY] = key;
+    data[used + VALUE] = value;
+    data[used + KEY_START] = keyStart;
+    data[used + FLAGS] = flags;
     used += STRIDE;
   }
   result.data = data.slice(0, used);
@@ -381,6 +429,16 @@ export function lastParamIndex(connString: ConnString, name: string): number {
   if (connString instanceof ParsedConnString) return connString.lastIndexOf(name);
   for (let i = connString.params.length - 1; i >= 0; i--) if (connString.params[i].key === name) return i;
   return -1;
+}
+
+/** A connection string's parameters by name (the connection string itself, when it can). */
+export function paramLookup(connString: ConnString): ParamLookup {
+  if (connString instanceof ParsedConnString) return connString;
+  const last = (name: string): ConnParam | undefined => {
+    const index = lastParamIndex(connString, name);
+    return index === -1 ? undefined : connString.params[index];
+  };
+  return { get: last, has: (name) => last(name) !== undefined, value: (name) => last(name)?.value };
 }
 
 /** Parameter `index` as an object (made once). */
@@ -452,8 +510,6 @@ export function moveConnString(connString: ConnString, base: number): void {
 
 /** Slots for facts derived from the parameters alone; each belongs to one module. */
 export class ConnStringMemo {
-  /** model/effective.ts */
-  paramMap: unknown = undefined;
   /** rules/pool-math.ts */
   server: unknown = undefined;
   /** rules/pool-math.ts */

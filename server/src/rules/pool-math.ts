@@ -577,11 +577,11 @@ function serverOf(entry: ConnectionEntry): Server {
 }
 
 function hostOf(entry: ConnectionEntry): string {
-  return entry.params.valueOf('host') ?? '';
+  return entry.params.value('host') ?? '';
 }
 
 function portOf(entry: ConnectionEntry): number {
-  const port = entry.params.valueOf('port');
+  const port = entry.params.value('port');
   return port !== undefined ? atoiValue(port) : DEFAULT_PORT;
 }
 
