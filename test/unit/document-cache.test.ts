@@ -108,10 +108,10 @@ test('a parse that reuses the previous one gives the tree of a fresh parse, edit
   let edits = 0;
   for (const sequence of fc.sample(SEQUENCE, { seed: SEED, numRuns: 600 })) {
     let text = BASES[sequence.base];
-    let previous = parse(text);
+    let previous = parse(text, { reusable: true });
     for (const edit of sequence.edits) {
       text = applyEdit(text, edit);
-      const reused = parse(text, previous);
+      const reused = parse(text, { previous });
       assert.deepEqual(plainItems(reused), plainItems(parse(text)), `after an edit, text:\n${text}`);
       assert.deepEqual(reused.lineIndex, parse(text).lineIndex);
       previous = reused;
@@ -123,10 +123,10 @@ test('a parse that reuses the previous one gives the tree of a fresh parse, edit
 
 test('a one-character edit reuses the entries of every other line', () => {
   const text = `[databases]\n${many(50, '\n')}\n`;
-  const first = parse(text);
+  const first = parse(text, { reusable: true });
   const firstItems = [...first.items]; // the next parse changes the array in place
   const at = text.indexOf('dbname=app3') + 'dbname=app3'.length;
-  const second = parse(`${text.slice(0, at)}x${text.slice(at)}`, first);
+  const second = parse(`${text.slice(0, at)}x${text.slice(at)}`, { previous: first });
   const kept = second.items.filter((item) => firstItems.includes(item));
   // The header and 49 entries are the same objects; only the edited line was read again.
   assert.equal(kept.length, second.items.length - 1);

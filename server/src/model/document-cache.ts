@@ -22,7 +22,7 @@ export class DocumentCache {
   parseDocument(text: string): ParsedFile {
     this.connStrings.startAnalysis();
     this.databaseNames.startAnalysis();
-    const parsed = parse(text, this.previous ?? undefined);
+    const parsed = parse(text, { previous: this.previous ?? undefined, reusable: true });
     const items = parsed.items;
     for (let i = 0; i < items.length; i++) {
       // Entries taken from the previous parse keep their connection strings: none may be given

@@ -281,6 +281,27 @@ function failed(
   return result.fail(code, start, end, message);
 }
 
+const shortValues = new Map<number, string>();
+
+/**
+ * A value of at most four ASCII characters (a port, a pool size) as a shared string: thousands of
+ * entries have the same few, found by their characters without making a string.
+ */
+function shortValue(text: string, start: number, end: number): string {
+  let code = end - start;
+  for (let p = start; p < end; p++) {
+    const ch = text.charCodeAt(p);
+    if (ch >= 128) return text.slice(start, end);
+    code = code * 128 + ch;
+  }
+  let value = shortValues.get(code);
+  if (value === undefined) {
+    value = text.slice(start, end);
+    if (shortValues.size < 10_000) shortValues.set(code, value);
+  }
+  return value;
+}
+
 /** Slots being read; copied to an array of the right size at the end (see readConnString). */
 const scratch: (string | number)[] = [];
 
@@ -360,7 +381,10 @@ function readConnString(text: string, base: number): ParsedConnString {
     } else {
       while (p < n && text.charCodeAt(p) !== SPACE) p++;
       valueEnd = p;
-      value = text.slice(valueStart, valueEnd);
+      value =
+        valueEnd - valueStart <= 4
+          ? shortValue(text, valueStart, valueEnd)
+          : text.slice(valueStart, valueEnd);
       if (p < n) p++;
     }
     if (value.length === 0) {
