@@ -638,9 +638,18 @@ export interface MinProblem {
   databases: string[];
 }
 
+/** Appends `name` to `list` unless `seen` (the set of the list's names) has it. */
+function addOnce(list: string[], seen: Set<string> | undefined, name: string): void {
+  if (seen ? seen.has(name) : list.includes(name)) return;
+  list.push(name);
+  seen?.add(name);
+}
+
 /** min_pool_size above the pool size (capped by PgBouncer), or with a pool size of 0 (never applied). */
 export function minProblems(model: PoolModel): MinProblem[] {
   const found = new Map<string, MinProblem>();
+  // The names each problem lists, as sets: a problem can span thousands of pools.
+  const listed = new Map<MinProblem, Set<string>>();
   for (const pool of model.pools) {
     if (pool.min.value <= 0) continue;
     const size = sizeLimit(model, pool);
@@ -662,9 +671,17 @@ export function minProblems(model: PoolModel): MinProblem[] {
     ].join('|');
     const problem = found.get(key);
     if (problem) {
-      if (!problem.databases.includes(pool.database.name)) problem.databases.push(pool.database.name);
+      addOnce(problem.databases, listed.get(problem), pool.database.name);
     } else {
-      found.set(key, { kind, anchor, min: pool.min, size: pool.size, databases: [pool.database.name] });
+      const made: MinProblem = {
+        kind,
+        anchor,
+        min: pool.min,
+        size: pool.size,
+        databases: [pool.database.name],
+      };
+      found.set(key, made);
+      listed.set(made, new Set(made.databases));
     }
   }
   return [...found.values()];
@@ -686,6 +703,7 @@ export interface CapProblem {
 /** Pools whose size plus reserve can never be reached because max_db_connections or max_user_connections is lower. */
 export function capProblems(model: PoolModel): CapProblem[] {
   const found = new Map<string, CapProblem>();
+  const listed = new Map<CapProblem, { databases: Set<string>; users: Set<string> }>();
   for (const pool of model.pools) {
     const size = sizeLimit(model, pool);
     if (!Number.isFinite(size)) continue; // an unlimited pool is meant to be bounded by the caps
@@ -710,10 +728,11 @@ export function capProblems(model: PoolModel): CapProblem[] {
       ].join('|');
       const problem = found.get(key);
       if (problem) {
-        if (!problem.databases.includes(pool.database.name)) problem.databases.push(pool.database.name);
-        if (pool.user !== null && !problem.users.includes(pool.user)) problem.users.push(pool.user);
+        const names = listed.get(problem);
+        addOnce(problem.databases, names?.databases, pool.database.name);
+        if (pool.user !== null) addOnce(problem.users, names?.users, pool.user);
       } else {
-        found.set(key, {
+        const made: CapProblem = {
           kind,
           capKind,
           cap,
@@ -722,7 +741,9 @@ export function capProblems(model: PoolModel): CapProblem[] {
           reserveUsed: reserve,
           databases: [pool.database.name],
           users: pool.user === null ? [] : [pool.user],
-        });
+        };
+        found.set(key, made);
+        listed.set(made, { databases: new Set(made.databases), users: new Set(made.users) });
       }
     }
   }
@@ -879,6 +900,13 @@ function changeEdit(context: RuleContext, change: Change): TextEdit | null {
   return replace(owner.at.file, { start: end, end }, ` ${source.name}=${value}`);
 }
 
+/** Pools that fix searches may build and check, in all, per model (see tryChanges). */
+const FIX_WORK_BUDGET = 500_000;
+const fixWork = new WeakMap<PoolModel, number>();
+/** The problem counts and behaviour of each model fixes are tried on, worked out once. */
+const countsBefore = new WeakMap<PoolModel, Map<string, number>>();
+const behaviours = new WeakMap<PoolModel, string>();
+
 function tryChanges(
   model: PoolModel,
   rule: string,
@@ -894,13 +922,23 @@ function tryChanges(
     edits.push(edit);
     overrides.set(sourceKey(change.source), change.value);
   }
+  // Each try builds and checks a whole model: thousands of problems in a large configuration
+  // would make the lint quadratic. Past the budget, findings come without fixes.
+  // A try builds a model and counts its problems and its behaviour: about four passes over the pools.
+  const spent = (fixWork.get(model) ?? 0) + 4 * model.pools.length;
+  fixWork.set(model, spent);
+  if (spent > FIX_WORK_BUDGET) return null;
   const after = buildPoolModel(context, overrides);
   if (!after) return null;
-  const before = problemCounts(model, context.options);
+  let before = countsBefore.get(model);
+  if (!before) countsBefore.set(model, (before = problemCounts(model, context.options)));
   const counts = problemCounts(after, context.options);
   for (const [id, count] of counts) if (count > (before.get(id) ?? 0)) return null;
   if ((counts.get(rule) ?? 0) >= (before.get(rule) ?? 0)) return null;
-  const safe = !preserve || behaviour(after) === behaviour(model);
+  let behaviourBefore = behaviours.get(model);
+  if (!preserve) behaviourBefore = '';
+  else if (behaviourBefore === undefined) behaviours.set(model, (behaviourBefore = behaviour(model)));
+  const safe = !preserve || behaviour(after) === behaviourBefore;
   return { title: changeTitle(changes), safe, preferred: safe, edits: mergeInsertions(edits) };
 }
 
