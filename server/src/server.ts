@@ -45,7 +45,15 @@ let globalSettings: Settings = DEFAULT_SETTINGS;
 let workspaceFolders: string[] = [];
 const reportedProblems = new Set<string>();
 
+let initializeReceived = false;
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
+  // The protocol allows one initialize; a second would silently change the client's capabilities,
+  // workspace and settings under documents already analysed with the first ones.
+  if (initializeReceived) {
+    throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized.');
+  }
+  initializeReceived = true;
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((folder) => documentPath(folder.uri));
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;

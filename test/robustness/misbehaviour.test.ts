@@ -235,6 +235,25 @@ test(
   },
 );
 
+test('a second initialize is refused, and the first settings stay', { timeout: 60_000 }, async () => {
+  const answer = await ask('initialize', {
+    processId: null,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions: { settings: { targetVersion: '1.0' } },
+  });
+  assert.equal(answer.error?.code, ErrorCodes.InvalidRequest);
+  assert.match(answer.error?.message ?? '', /already initialized/);
+  // Still the client's settings (target 1.21): max_db_connections is known there, not in 1.0.
+  const uri = 'file:///tmp/pgb-misbehaviour/second-initialize.ini';
+  const published = await client.open(uri, '[pgbouncer]\nmax_db_connections = 5\n', 1);
+  assert.deepEqual(
+    published.diagnostics.map((d) => d.code),
+    [],
+  );
+  await client.close(uri);
+});
+
 test(
   'the server exits promptly and quietly when the client goes away without shutdown/exit',
   { timeout: 120_000 },
