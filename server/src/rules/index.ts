@@ -9,6 +9,7 @@ import { authTypeInsecure } from './auth-type-insecure';
 import { authTypeMd5 } from './auth-type-md5';
 import { clientIdleTimeoutDisabled } from './client-idle-timeout-disabled';
 import { clientTlsNotRequired } from './client-tls-not-required';
+import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
 import { hbaWithoutFile } from './hba-without-file';
 import { idleTransactionTimeoutMissing } from './idle-transaction-timeout-missing';
 import { listenAllInterfacesWithoutTls } from './listen-all-interfaces-without-tls';
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   authQueryWithoutAuthUser,
   hbaWithoutFile,
   adminUsersMissing,
+  consoleUserNotInAuthFile,
   applicationUserInAdminList,
   // Timeouts
   clientIdleTimeoutDisabled,

@@ -8,6 +8,7 @@ import { loadRcFile } from '../lint/config';
 import { loadConfig, resolvePath } from '../model/config';
 import type { FileSystem, LoadedFile } from '../model/config';
 import { effectiveConfig } from '../model/effective';
+import { namesInList } from '../model/names-in-list';
 import type { Located } from '../model/effective';
 import type { Span } from '../parser/syntax';
 import type { Version } from '../schema/catalog';
@@ -55,17 +56,6 @@ function listFolder(folder: string): string[] {
   }
 }
 
-/** Each name of a comma- or blank-separated list (strlist_contains), with its place in the value. */
-function namesIn(at: Located): { name: string; span: Span }[] {
-  const { text, span } = at.entry.value;
-  const names: { name: string; span: Span }[] = [];
-  for (const match of text.matchAll(/[^\s,]+/g)) {
-    const start = span.start + (match.index ?? 0);
-    names.push({ name: match[0], span: { start, end: start + match[0].length } });
-  }
-  return names;
-}
-
 /** Configurations in the userlist's folder whose auth_file is the userlist. */
 export function findReferences(userlistPath: string, options: ReferenceOptions): ConfigReference[] {
   const fileSystem = options.fileSystem ?? nodeFileSystem;
@@ -98,7 +88,7 @@ export function findReferences(userlistPath: string, options: ReferenceOptions):
       if (!at) continue;
       // auth_user is one name, the whole value; the other two are lists.
       const names =
-        role === 'auth_user' ? [{ name: at.entry.value.text, span: at.entry.value.span }] : namesIn(at);
+        role === 'auth_user' ? [{ name: at.entry.value.text, span: at.entry.value.span }] : namesInList(at);
       for (const { name, span } of names) {
         if (name === '') continue;
         expected.push({ name, role, file: at.file, span });
