@@ -91,13 +91,6 @@ const QUOTED = 1;
 /** The character right after the closing quote (at the value's end) was dropped. */
 const DROPPED = 2;
 
-/**
- * A parsed connection string keeps its parameters in one flat array, with offsets relative to the
- * start of the value, and its `base`, so that one unchanged after an edit can be moved to its new
- * place instead of being read again (see ConnStringCache). Parameter objects and their spans are
- * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
- * which validation and the rules mostly read by name and value alone (see paramValueOf).
- */
 /** The parameters of a connection string by name, the last one winning (as in PgBouncer). */
 export interface ParamLookup {
   get(name: string): ConnParam | undefined;
@@ -106,6 +99,13 @@ export interface ParamLookup {
   value(name: string): string | undefined;
 }
 
+/**
+ * A parsed connection string keeps its parameters in one flat array, with offsets relative to the
+ * start of the value, and its `base`, so that one unchanged after an edit can be moved to its new
+ * place instead of being read again (see ConnStringCache). Parameter objects and their spans are
+ * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
+ * which validation and the rules mostly read by name and value alone (see ParamLookup.value).
+ */
 class ParsedConnString implements ConnString, ParamLookup {
   /** Offset of the value's first character in the file. */
   base: number;
@@ -470,12 +470,6 @@ export function paramAt(connString: ConnString, index: number): ConnParam {
   return connString instanceof ParsedConnString ? connString.param(index) : connString.params[index];
 }
 
-/** The value of the last parameter called `name`, without making its object. */
-export function paramValueOf(connString: ConnString, name: string): string | undefined {
-  const index = lastParamIndex(connString, name);
-  return index === -1 ? undefined : paramValueAt(connString, index);
-}
-
 /**
  * Connection strings of earlier analyses of one document, by value text: after an edit, the
  * entries that did not change take theirs back (moved to their new offsets) instead of reading
@@ -552,11 +546,6 @@ export class ConnStringMemo {
  */
 export function memoOf(connString: ConnString): ConnStringMemo | null {
   return connString instanceof ParsedConnString ? connString.memo : null;
-}
-
-/** False when the connection string certainly has no parameter `name` (it may have it otherwise). */
-export function mayHaveParam(connString: ConnString, name: string): boolean {
-  return !(connString instanceof ParsedConnString) || mayHave(connString, name);
 }
 
 /** Whether validation found nothing to say about these parameters in this context before. */
