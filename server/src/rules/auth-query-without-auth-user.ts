@@ -2,7 +2,7 @@ import { availableIn, setting } from '../schema/catalog';
 import type { Rule, RuleFinding } from './rule';
 
 /** Auth types that never look a user up with auth_query. */
-const WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['any', 'pam', 'ldap']);
+export const WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['any', 'pam', 'ldap']);
 
 export const authQueryWithoutAuthUser: Rule = {
   id: 'auth-query-without-auth-user',

@@ -2,10 +2,8 @@
 // the same cross-check the userlist.txt view makes (userlist-expected-user-missing), seen from
 // pgbouncer.ini, where the names are written.
 
-import { resolvePath } from '../model/config';
 import { namesInList } from '../model/names-in-list';
-import { userlistFormat } from '../userlist/format';
-import { parseUserlist } from '../userlist/parser';
+import { authFileUsers } from './auth-file-users';
 import type { Rule, RuleFinding } from './rule';
 
 /** auth_type values that check the console login against the auth_file line of the user. */
@@ -23,17 +21,9 @@ export const consoleUserNotInAuthFile: Rule = {
   },
   check(context) {
     if (!CHECKED_AGAINST_AUTH_FILE.has(context.word('auth_type'))) return [];
+    const listed = authFileUsers(context);
+    if (!listed) return [];
     const authFile = context.value('auth_file');
-    if (authFile === '') return [];
-    const filePath = resolvePath(authFile, context.model.runDirectory);
-    const read = context.fileSystem.readFile(filePath);
-    // An auth_file that is not there is reported by validation; a directory reads as nothing.
-    if ('error' in read || context.fileSystem.stat(filePath) !== 'file') return [];
-    const listed = new Set(
-      parseUserlist(read.text, userlistFormat(context.target))
-        .entries.filter((entry) => entry.loaded)
-        .map((entry) => entry.user.value),
-    );
     const findings: RuleFinding[] = [];
     for (const role of ['admin_users', 'stats_users'] as const) {
       const at = context.entry(role);

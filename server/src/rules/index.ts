@@ -7,6 +7,7 @@ import { applicationUserInAdminList } from './application-user-in-admin-list';
 import { authQueryWithoutAuthUser } from './auth-query-without-auth-user';
 import { authTypeInsecure } from './auth-type-insecure';
 import { authTypeMd5 } from './auth-type-md5';
+import { authUserNotInAuthFile } from './auth-user-not-in-auth-file';
 import { clientIdleTimeoutDisabled } from './client-idle-timeout-disabled';
 import { clientTlsNotRequired } from './client-tls-not-required';
 import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   authTypeInsecure,
   authTypeMd5,
   authQueryWithoutAuthUser,
+  authUserNotInAuthFile,
   hbaWithoutFile,
   adminUsersMissing,
   consoleUserNotInAuthFile,
