@@ -4,8 +4,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { lintText } from '../../server/src/engine';
-import type { LintOptions } from '../../server/src/engine';
 import { applyEdits } from '../../server/src/lint/edits';
 import { RULES } from '../../server/src/rules';
 
@@ -16,31 +14,12 @@ const RULES_A = RULES.filter(
 );
 import type { Finding } from '../../server/src/validation/checks';
 import { memoryFileSystem } from '../support/memory-fs';
+import { one, only, virtualLint } from '../support/rule-lint';
 
 const DIR = path.resolve('/virtual/rules-a');
-const FILE = path.join(DIR, 'pgbouncer.ini');
 const HEAD = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
 
-function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
-  return lintText(text, {
-    filePath: FILE,
-    runDirectory: DIR,
-    useProjectFile: false,
-    targetVersion: '1.18',
-    fileSystem: memoryFileSystem({}, [DIR]),
-    ...options,
-  }).findings;
-}
-
-function only(findings: Finding[], code: string): Finding[] {
-  return findings.filter((finding) => finding.code === code);
-}
-
-function one(findings: Finding[], code: string): Finding {
-  const found = only(findings, code);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(found.map((f) => f.message))}`);
-  return found[0];
-}
+const lint = virtualLint(DIR);
 
 test('list-a rules are neither errors nor without a link to a setting of PgBouncer', () => {
   assert.equal(RULES_A.length, 12);

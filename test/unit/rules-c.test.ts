@@ -28,6 +28,7 @@ import type { RuleOptions } from '../../server/src/rules/rule';
 import { resolveTargetVersion } from '../../server/src/schema/catalog';
 import type { Finding } from '../../server/src/validation/checks';
 import { memoryFileSystem } from '../support/memory-fs';
+import { only, virtualLint } from '../support/rule-lint';
 
 const DIR = path.resolve('/virtual/rules-c');
 const FILE = path.join(DIR, 'pgbouncer.ini');
@@ -35,23 +36,10 @@ const HEAD = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
 const OURS = new Set(RULES_C.map((rule) => rule.id));
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
-function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
-  return lintText(text, {
-    filePath: FILE,
-    runDirectory: DIR,
-    useProjectFile: false,
-    targetVersion: '1.18',
-    fileSystem: memoryFileSystem({}, [DIR]),
-    ...options,
-  }).findings;
-}
+const lint = virtualLint(DIR);
 
 function ours(findings: Finding[]): Finding[] {
   return findings.filter((finding) => OURS.has(finding.code));
-}
-
-function only(findings: Finding[], code: string): Finding[] {
-  return findings.filter((finding) => finding.code === code);
 }
 
 function model(text: string, target = '1.18', options: Partial<RuleOptions> = {}): PoolModel {
