@@ -16,20 +16,14 @@ import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protoco
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from '../support/lsp-client';
-import { typedText } from '../support/typed-text';
+import { startingDocuments, typedText } from '../support/typed-text';
 
 const SEED = Number(process.env.INCREMENTAL_SEED) || 2025_07;
 const RUNS = Number(process.env.INCREMENTAL_RUNS) || 1;
 const SEQUENCES = Math.round(60 * RUNS);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const BASES: string[] = [
-  '',
-  '[pgbouncer]\nlisten_port = 6432\n',
-  ...['examples/pgbouncer.ini', 'examples/pgbouncer-secure.ini', 'test/fixtures/duplicates.ini']
-    .map((name) => path.join(ROOT, name))
-    .filter((file) => fs.existsSync(file))
-    .map((file) => fs.readFileSync(file, 'utf8')),
+  ...startingDocuments(),
   `[pgbouncer]\r\npool_mode = transaction\r\n\r\n[databases]\r\n${Array.from({ length: 300 }, (_, i) => `db${i} = host=h${i % 4} port=5432 dbname=app${i} pool_size=${i % 30}`).join('\r\n')}\r\n`,
 ];
 

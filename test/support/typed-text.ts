@@ -1,6 +1,8 @@
 // Text an editor inserts while someone types or pastes into a pgbouncer.ini: pieces of
-// configuration, line breaks of every kind, quotes, brackets and odd characters. Shared by the
-// tests that replay random edits.
+// configuration, line breaks of every kind, quotes, brackets and odd characters; and the
+// documents edits start from. Shared by the tests that replay random edits.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 
@@ -32,4 +34,18 @@ export const TYPED_PIECES: readonly string[] = [
 /** One of the pieces, one of `extra`, or a random string of at most `maxLength` characters. */
 export function typedText(extra: readonly string[] = [], maxLength = 20): Arbitrary<string> {
   return fc.oneof(fc.constantFrom(...TYPED_PIECES, ...extra), fc.string({ maxLength }));
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Documents edits start from: empty, one line, the examples and a fixture with duplicates. */
+export function startingDocuments(): string[] {
+  return [
+    '',
+    '[pgbouncer]\nlisten_port = 6432\n',
+    ...['examples/pgbouncer.ini', 'examples/pgbouncer-secure.ini', 'test/fixtures/duplicates.ini']
+      .map((name) => path.join(ROOT, name))
+      .filter((file) => fs.existsSync(file))
+      .map((file) => fs.readFileSync(file, 'utf8')),
+  ];
 }

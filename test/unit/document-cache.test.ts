@@ -4,8 +4,6 @@
 // fresh analysis of the same text gives: the same syntax tree and the same findings.
 
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -16,9 +14,8 @@ import type { LintOptions } from '../../server/src/engine';
 import { parse } from '../../server/src/parser/parser';
 import type { Item, ParsedFile } from '../../server/src/parser/syntax';
 import { memoryFileSystem } from '../support/memory-fs';
-import { typedText } from '../support/typed-text';
+import { startingDocuments, typedText } from '../support/typed-text';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.DOCUMENT_CACHE_SEED) || 2026_11;
 
 const many = (count: number, eol: string): string =>
@@ -29,12 +26,7 @@ const many = (count: number, eol: string): string =>
   ).join(eol);
 
 const BASES: string[] = [
-  '',
-  '[pgbouncer]\nlisten_port = 6432\n',
-  ...['examples/pgbouncer.ini', 'examples/pgbouncer-secure.ini', 'test/fixtures/duplicates.ini']
-    .map((name) => path.join(ROOT, name))
-    .filter((file) => fs.existsSync(file))
-    .map((file) => fs.readFileSync(file, 'utf8')),
+  ...startingDocuments(),
   `[pgbouncer]\npool_mode = transaction\nmax_client_conn = 100\n%include extra.ini\n[databases]\n${many(120, '\n')}\n[users]\nu1 = pool_size=3\nu2 = max_user_connections=4\n`,
   `[pgbouncer]\r\npool_mode = transaction\r\n\r\n[databases]\r\n${many(80, '\r\n')}\r\n`,
   // The same value on several lines: each entry must keep a connection string of its own.
