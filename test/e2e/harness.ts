@@ -13,11 +13,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { freePort } from '../support/processes';
 import { packagedVsix } from '../support/vsix';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -54,20 +54,6 @@ export function missingPieces(): string | undefined {
 export function needsVsCode(): { skip?: string } {
   const missing = missingPieces();
   return missing && !IN_CI ? { skip: missing } : {};
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
