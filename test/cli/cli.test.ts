@@ -2,7 +2,6 @@
 // text and SARIF formats, exit codes, usage errors, unreadable files, standard input, %include chains.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,44 +18,14 @@ import {
   sortDiagnostics,
 } from '../support/fixtures';
 import type { ExpectedDiagnostic, Fixture, FixtureExpectation } from '../support/fixtures';
+import { CLI, ROOT, runCli as cli } from '../support/cli-run';
+import type { CliRun as Run } from '../support/cli-run';
 import { SARIF_SUBSET_SCHEMA } from './sarif-subset';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const CLI_FIXTURES = path.join(FIXTURES_DIR, 'cli');
 
 interface JsonDiagnostic extends ExpectedDiagnostic {
   file: string;
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI from the repository root, with no colour variables unless given. */
-function cli(
-  args: string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string; nodeArgs?: string[] } = {},
-): Run {
-  const {
-    FORCE_COLOR: _force,
-    NO_COLOR: _no,
-    PGBOUNCER_LINT_DEBUG: _debug,
-    NODE_OPTIONS: _node,
-    ...env
-  } = process.env;
-  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
-    cwd: options.cwd ?? ROOT,
-    input: options.input ?? '',
-    encoding: 'utf8',
-    env: { ...env, ...options.env },
-    timeout: 60_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function json(run: Run): JsonDiagnostic[] {

@@ -3,45 +3,21 @@
 // files, standard input, usage errors, and the recommended changes against what --fix writes.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { unifiedDiff } from '../../server/src/report/line-diff';
+import { CLI, ROOT, runCli } from '../support/cli-run';
+import type { CliOptions, CliRun as Run } from '../support/cli-run';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const EXAMPLE = 'examples/pgbouncer.ini';
 /** 2026-01-06 00:00:00 UTC. */
 const EPOCH = '1767657600';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
-): Run {
-  const {
-    FORCE_COLOR: _force,
-    NO_COLOR: _no,
-    NODE_OPTIONS: _node,
-    SOURCE_DATE_EPOCH: _epoch,
-    ...env
-  } = process.env;
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: options.cwd ?? ROOT,
-    input: options.input ?? '',
-    encoding: 'utf8',
-    env: { ...env, SOURCE_DATE_EPOCH: EPOCH, ...options.env },
-    timeout: 60_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** The CLI with a fixed date in the reports. */
+function cli(args: string[], options: CliOptions = {}): Run {
+  return runCli(args, { ...options, env: { SOURCE_DATE_EPOCH: EPOCH, ...options.env } });
 }
 
 interface JsonDiagnostic {
