@@ -17,8 +17,8 @@ export class NameSlot {
   placedAt = 0;
   /** The analysis that last asked for it (see NameTable.startAnalysis). */
   askedIn = 0;
-  /** What the name says by itself, worked out once (see validate): 0 unknown, 1 no, 2 yes. */
-  isMainSetting = 0;
+  /** Whether the name is that of a [pgbouncer] setting, once validation has asked. */
+  isMainSetting: boolean | undefined = undefined;
 }
 
 let passes = 0;

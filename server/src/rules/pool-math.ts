@@ -566,13 +566,13 @@ function sharedKey(key: string): string {
   return key;
 }
 
-function serverOf(entry: ConnectionEntry): Server {
-  const memo = memoOf(entry.connString);
-  const kept = memo?.server as Server | undefined;
-  if (kept !== undefined) return kept;
-  const host = hostOf(entry);
-  const server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
-  if (memo !== null) memo.server = server;
+/** The server of a database whose connection string a cache keeps: worked out once, kept with it. */
+function keptServerOf(entry: ConnectionEntry, memo: ConnStringMemo): Server {
+  let server = memo.server as Server | undefined;
+  if (server === undefined) {
+    const host = hostOf(entry);
+    memo.server = server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
+  }
   return server;
 }
 
@@ -607,7 +607,8 @@ export function serverGroups(model: PoolModel): ServerGroup[] {
   for (let i = 0; i < loads.length; i++) {
     const load = loads[i];
     // Kept with the connection string when a cache keeps it; otherwise read without an object.
-    const kept = memoOf(load.entry.connString) === null ? null : serverOf(load.entry);
+    const memo = memoOf(load.entry.connString);
+    const kept = memo === null ? null : keptServerOf(load.entry, memo);
     const host = kept ? kept.host : hostOf(load.entry);
     const hostKey = kept ? kept.hostKey : hostKeyOf(host);
     const port = kept ? kept.port : portOf(load.entry);

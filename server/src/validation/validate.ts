@@ -1037,8 +1037,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     const connString = connStringOf(file.parsed, entry);
     const slot = model.databaseNames.slotOf(entry);
     // Most database names are not [pgbouncer] settings: the slot remembers.
-    if (slot.isMainSetting === 0) slot.isMainSetting = setting('pgbouncer', name) ? 2 : 1;
-    const mainSetting = slot.isMainSetting === 2 ? setting('pgbouncer', name) : undefined;
+    slot.isMainSetting ??= setting('pgbouncer', name) !== undefined;
+    const mainSetting = slot.isMainSetting ? setting('pgbouncer', name) : undefined;
     const looksMisplaced =
       mainSetting !== undefined &&
       (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));
