@@ -16,24 +16,73 @@ import { formatJson } from './cli/format-json';
 import { formatReport, joinReports, reportDate } from './cli/format-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
-import { formatText, useColor } from './cli/format-text';
+import { formatText, printable, useColor } from './cli/format-text';
 import { lintText, nodeFileSystem } from './engine';
+import { describeProblem, MAX_FILE_BYTES, readRegularFile } from './files/guarded-read';
+import { MAX_ANALYSIS_BYTES } from './files/read-budget';
+import type { UnreadFile } from './files/read-budget';
+import { decodeBytes } from './files/text-codec';
+import { MAX_DOCUMENT_BYTES } from './protocol';
 import { fixText } from './lint/fix-all';
 
 const EXIT_OK = 0;
 const EXIT_ERRORS = 1;
 const EXIT_FAILURE = 2;
 
+/** A line on stderr; names and reasons may hold anything a file name can, so controls are escaped. */
 function complain(message: string): void {
-  process.stderr.write(`${PROGRAM}: ${message}\n`);
+  process.stderr.write(`${PROGRAM}: ${printable(message)}\n`);
 }
 
+function describeUnread(unread: readonly UnreadFile[]): string {
+  const kinds = new Set(unread.map((file) => file.problem.kind));
+  const reasons: string[] = [];
+  if (kinds.has('too-large')) reasons.push(`a file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+  if (kinds.has('over-budget'))
+    reasons.push(`more than the ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB one analysis reads`);
+  if (kinds.has('pending')) reasons.push('a file still being read');
+  return reasons.join(', ');
+}
+
+/** Standard input, up to the size of a document the linter analyses. */
 function readStdin(): { text: string } | { error: string } {
-  try {
-    return { text: fs.readFileSync(0, 'utf8') };
-  } catch (error) {
-    return { error: (error as Error).message };
+  const chunks = [];
+  let total = 0;
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    let read: number;
+    try {
+      read = fs.readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(wait, 0, 0, 10); // a non-blocking pipe with nothing in it yet
+        continue;
+      }
+      if (code === 'EOF') break;
+      return { error: code ?? (error as Error).message };
+    }
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+    if (total > MAX_DOCUMENT_BYTES) {
+      return { error: `it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, so it is not read` };
+    }
   }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { text: decodeBytes(bytes) };
+}
+
+/** A FILE argument: a regular file (a committed symlink may point anywhere) of a document's size at most. */
+function readFileArgument(file: string): { text: string } | { error: string } {
+  const read = readRegularFile(file, MAX_DOCUMENT_BYTES);
+  return 'problem' in read ? { error: describeProblem(read.problem) } : { text: read.text };
 }
 
 function run(argv: readonly string[]): number {
@@ -71,7 +120,7 @@ function run(argv: readonly string[]): number {
   let stdin: { text: string } | { error: string } | undefined;
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
-    const read = file === '-' ? (stdin ??= readStdin()) : nodeFileSystem.readFile(file);
+    const read = file === '-' ? (stdin ??= readStdin()) : readFileArgument(file);
     if ('error' in read) {
       const message = `cannot read '${name}': ${read.error}`;
       complain(message);
@@ -103,6 +152,11 @@ function run(argv: readonly string[]): number {
     }
     linted.push({ name, result });
     if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
+    if (result.unread.length > 0) {
+      const message = `'${name}': not every file it names was read (${describeUnread(result.unread)}); the findings are incomplete`;
+      complain(message);
+      unreadable.push({ message, file: name });
+    }
   }
 
   const all = collectDiagnostics(linted, cwd);
@@ -156,7 +210,11 @@ function main(): void {
     const debug = process.env.PGBOUNCER_LINT_DEBUG === '1';
     const detail =
       error instanceof Error ? (debug && error.stack ? error.stack : error.message) : String(error);
-    complain(`internal error: ${detail}`);
+    // One complaint per line: the stack's line breaks are kept, anything else is escaped.
+    const [first, ...rest] = detail.split('\n');
+    process.stderr.write(
+      `${PROGRAM}: ${printable(`internal error: ${first}`)}${rest.map((line) => `\n${printable(line)}`).join('')}\n`,
+    );
     if (!debug) complain('set PGBOUNCER_LINT_DEBUG=1 to see where it happened, and please report it');
     process.exitCode = EXIT_FAILURE;
   }

@@ -1,10 +1,14 @@
 // The whole analysis of one configuration file, shared by the language server and the CLI:
 // PgBouncer's own checks, then the audit rules, then severities and suppression comments.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileKind, readRegularFile } from './files/guarded-read';
+import { budgetedFileSystem, MAX_ANALYSIS_BYTES, ReadBudget } from './files/read-budget';
+import type { UnreadFile } from './files/read-budget';
 import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
 import type { LintConfig, LoadedRcFile } from './lint/config';
+import { DESCRIPTIONS_BY_ID } from './lint/descriptions';
+import { discloseFindings, knownSecrets, Redactor } from './lint/disclosure';
 import { applyEdits } from './lint/edits';
 import { applySuppressions } from './lint/suppressions';
 import { loadConfig } from './model/config';
@@ -61,30 +65,22 @@ export interface LintResult {
   projectFile: LoadedRcFile | null;
   /** Findings in the main file and in included files (see Finding.file). */
   findings: Finding[];
+  /**
+   * Files this analysis did not read because of a limit (too large, past the read budget, still being
+   * read): the analysis is incomplete, which the CLI reports with exit code 2.
+   */
+  unread: readonly UnreadFile[];
+  /** Masks the secrets this configuration holds in text to be shown (findings are masked already). */
+  redactor: Redactor;
 }
 
+/** The machine's files, read synchronously through the guarded reader (the CLI). */
 export const nodeFileSystem: FileSystem = {
-  readFile(filePath) {
-    try {
-      return { text: fs.readFileSync(filePath, 'utf8') };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reasons: Record<string, string> = {
-        ENOENT: 'No such file or directory',
-        EACCES: 'Permission denied',
-        EISDIR: 'Is a directory',
-      };
-      return { error: (code && reasons[code]) ?? (error as Error).message };
-    }
+  readFile(filePath, maxBytes) {
+    const read = readRegularFile(filePath, maxBytes);
+    return 'problem' in read ? read : { text: read.text };
   },
-  stat(filePath) {
-    try {
-      const stat = fs.statSync(filePath);
-      return stat.isDirectory() ? 'directory' : 'file';
-    } catch {
-      return null;
-    }
-  },
+  stat: fileKind,
 };
 
 const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
@@ -99,7 +95,9 @@ export function targetFrom(value: string | Version | undefined): Version {
 }
 
 export function lintText(text: string, options: LintOptions): LintResult {
-  const fileSystem = options.fileSystem ?? nodeFileSystem;
+  const budget = new ReadBudget();
+  budget.charge(text.length);
+  const fileSystem = budgetedFileSystem(options.fileSystem ?? nodeFileSystem, budget);
   const projectFile =
     options.useProjectFile === false ? null : loadRcFile(options.filePath, fileSystem, KNOWN_IDS);
   const rc = projectFile?.rc ?? {};
@@ -163,9 +161,65 @@ export function lintText(text: string, options: LintOptions): LintResult {
       span: { start: 0, end: 0 },
     });
   }
-  const findingsOut = applySuppressions(adjusted, model, KNOWN_IDS);
-  if (!options.skipFixVerification) verifyGuesses(text, options, findingsOut);
-  return { model, target, config, effective, projectFile, findings: findingsOut };
+  const budgetFinding = unreadFinding(model, budget.unread);
+  if (budgetFinding && config.rules[budgetFinding.code] !== 'off') adjusted.push(budgetFinding);
+  const suppressed = applySuppressions(adjusted, model, KNOWN_IDS);
+  if (!options.skipFixVerification) verifyGuesses(text, options, suppressed);
+  const redactor = new Redactor(knownSecrets(model));
+  const findingsOut = discloseFindings(suppressed, model, redactor, { titleOf });
+  return {
+    model,
+    target,
+    config,
+    effective,
+    projectFile,
+    findings: findingsOut,
+    unread: budget.unread,
+    redactor,
+  };
+}
+
+function titleOf(code: string): string | undefined {
+  return DESCRIPTIONS_BY_ID.get(code)?.title;
+}
+
+/**
+ * One finding for everything the read budget kept out, at the first %include it stopped (or the top of
+ * the file when it was another file).
+ */
+function unreadFinding(model: ConfigModel, unread: readonly UnreadFile[]): Finding | null {
+  const skipped = unread.filter((file) => file.problem.kind === 'over-budget');
+  if (skipped.length === 0) return null;
+  const first = skipped[0];
+  const include = model.events.find(
+    (event) =>
+      event.kind === 'include' &&
+      event.problem?.kind === 'unreadable' &&
+      event.problem.problem.kind === 'over-budget',
+  );
+  const skippedInclusions = model.events.filter(
+    (event) =>
+      event.kind === 'include' &&
+      ((event.problem?.kind === 'unreadable' && event.problem.problem.kind === 'over-budget') ||
+        (event.problem?.kind === 'not-followed' && event.problem.reason === 'budget')),
+  ).length;
+  const others = skipped.length - 1;
+  const parts = [
+    `The linter reads at most ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB per analysis (this file and everything it includes or names); ${first.path} was not read`,
+  ];
+  if (skippedInclusions > 1)
+    parts.push(`, nor ${skippedInclusions - 1} further %include line${skippedInclusions === 2 ? '' : 's'}`);
+  if (others > 0 && skippedInclusions <= 1)
+    parts.push(`, nor ${others} other file${others === 1 ? '' : 's'}`);
+  parts.push('. Findings that depend on them are missing.');
+  const at = include && include.kind === 'include' ? include : null;
+  return {
+    code: 'file-not-read',
+    severity: 'warning',
+    message: parts.join(''),
+    file: at ? at.file.path : model.root.path,
+    span: at ? at.include.pathSpan : { start: 0, end: 0 },
+  };
 }
 
 /** Beyond this, guessed fixes are not verified but dropped: each check is a whole lint. */

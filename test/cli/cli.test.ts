@@ -337,11 +337,14 @@ test('include chain: the error is reported in the included file and on the inclu
       [level2, 3, 1, 'error', 'unknown-setting'],
     ],
   );
-  assert.match(diagnostics[0].message, /include-chain\/level2\.ini:3: Unknown setting 'no_such_setting'/);
+  assert.match(diagnostics[0].message, /include-chain\/level2\.ini:3 \(unknown setting\)/);
+  // Nothing written in the included files is repeated: the kind of problem and where it is.
+  assert.ok(diagnostics.every((d) => !d.message.includes('no_such_setting')));
+  assert.match(diagnostics[2].message, /^Unknown setting \(level2\.ini, line 3, a \[pgbouncer\] line\)/);
 
   const text = cli([main]);
   assert.equal(text.status, 1);
-  assert.ok(text.stdout.includes(`${level2}:3:1: error unknown-setting: Unknown setting 'no_such_setting'`));
+  assert.ok(text.stdout.includes(`${level2}:3:1: error unknown-setting: Unknown setting (level2.ini, line 3, `));
   assert.ok(text.stdout.includes(`${main}:4:10: error include-has-errors: `));
   assert.ok(text.stdout.endsWith('\n2 errors, 1 warning in 1 file\n'));
 
@@ -495,7 +498,7 @@ test('a missing file', () => {
 test('a directory', () => {
   assertCleanFailure(
     cli(['test/fixtures/cli']),
-    /^pgbouncer-lint: cannot read 'test\/fixtures\/cli': Is a directory\n$/,
+    /^pgbouncer-lint: cannot read 'test\/fixtures\/cli': it is a directory, not a regular file\n$/,
   );
 });
 

@@ -49,7 +49,9 @@ export function memoryFileSystem(files: Record<string, string>): FileSystem {
     readFile(filePath) {
       const text = texts.get(filePath);
       if (text !== undefined) return { text };
-      return { error: dirs.has(filePath) ? 'Is a directory' : 'No such file or directory' };
+      return {
+        problem: dirs.has(filePath) ? { kind: 'not-regular', fileKind: 'directory' } : { kind: 'missing' },
+      };
     },
     stat(filePath) {
       if (texts.has(filePath)) return 'file';

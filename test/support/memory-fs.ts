@@ -7,7 +7,7 @@ export function memoryFileSystem(
 ): FileSystem {
   return {
     readFile: (filePath) =>
-      filePath in files ? { text: files[filePath] } : { error: 'No such file or directory' },
+      filePath in files ? { text: files[filePath] } : { problem: { kind: 'missing' } },
     stat: (filePath) => (filePath in files ? 'file' : directories.includes(filePath) ? 'directory' : null),
   };
 }

@@ -283,7 +283,7 @@ const virtualFiles: Record<string, string> = {
 };
 const memoryFs: FileSystem = {
   readFile: (file) =>
-    file in virtualFiles ? { text: virtualFiles[file] } : { error: 'No such file or directory' },
+    file in virtualFiles ? { text: virtualFiles[file] } : { problem: { kind: 'missing' } },
   stat: (file) => (file in virtualFiles ? 'file' : file === VIRTUAL ? 'directory' : null),
 };
 const RANDOM_LINT: LintOptions = {

@@ -360,8 +360,7 @@ function memoryFolder(ini: string): Pick<Parameters<typeof lintUserlist>[1], 'fi
   const files = new Map([['/etc/pgbouncer/pgbouncer.ini', ini]]);
   return {
     fileSystem: {
-      readFile: (file) =>
-        files.has(file) ? { text: files.get(file)! } : { error: 'No such file or directory' },
+      readFile: (file) => (files.has(file) ? { text: files.get(file)! } : { problem: { kind: 'missing' } }),
       stat: (file) => (files.has(file) ? 'file' : null),
     },
     listFolder: (folder) =>

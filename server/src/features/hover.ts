@@ -6,6 +6,7 @@ import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../engine';
+import { describeProblem } from '../files/guarded-read';
 import { MAX_INCLUDE_DEPTH } from '../model/config';
 import type { Located } from '../model/effective';
 import { parseConnString } from '../parser/connstring';
@@ -232,7 +233,8 @@ function includeHover(index: PositionIndex, include: Include, offset: number): H
   }
   const problem = event.problem;
   if (!problem) lines.push('The file exists and is read here.');
-  else if (problem.kind === 'unreadable') lines.push(`It cannot be read: ${problem.message}.`);
+  else if (problem.kind === 'unreadable')
+    lines.push(`It cannot be read: ${describeProblem(problem.problem)}.`);
   else if (problem.kind === 'directory')
     lines.push('It is a directory, which PgBouncer reads as an empty file.');
   else if (problem.kind === 'too-deep') {
@@ -243,7 +245,9 @@ function includeHover(index: PositionIndex, include: Include, offset: number): H
     lines.push(
       problem.reason === 'stopped'
         ? 'PgBouncer has already stopped at an include nested too deep above, so this one is not read.'
-        : 'There are more than 1,000 inclusions in this configuration; this one is not followed.',
+        : problem.reason === 'budget'
+          ? 'The linter has read as much as one analysis may before this line, so this one is not read.'
+          : 'There are more than 1,000 inclusions in this configuration; this one is not followed.',
     );
   } else lines.push('No file name is given.');
   return answer(index, include.pathSpan, [lines.join('\n\n')]);

@@ -86,7 +86,7 @@ export function describeProblem(problem: FileProblem): string {
     case 'permission':
       return 'Permission denied';
     case 'not-regular':
-      return `it is ${describeFileKind(problem.fileKind)}, not a regular file, so it is not read`;
+      return `it is ${describeFileKind(problem.fileKind)}, not a regular file`;
     case 'too-large':
       return `it is larger than ${megabytes(problem.limit)} (at least ${megabytes(problem.size)}), so it is not read`;
     case 'over-budget':

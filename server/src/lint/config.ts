@@ -3,6 +3,7 @@
 // .pgbouncerlintrc.json next to the configuration, which the editor and the CLI read alike.
 
 import * as path from 'node:path';
+import { describeProblem } from '../files/guarded-read';
 import type { FileSystem } from '../model/config';
 import { DEFAULT_RULE_OPTIONS, PROFILES } from '../rules/rule';
 import type { Profile, RuleOptions, RuleSeverity } from '../rules/rule';
@@ -45,12 +46,20 @@ export interface LoadedRcFile {
   problems: string[];
 }
 
-/** The nearest .pgbouncerlintrc.json: in the configuration file's folder or the closest folder above. */
+/** A project file is a few lines; anything much larger is not one. */
+const MAX_RC_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The nearest .pgbouncerlintrc.json: in the configuration file's folder or the closest folder above.
+ * Anything by that name but a folder counts (a FIFO, a link to /dev/zero): reading it is refused
+ * with a problem the user sees, instead of looking further up as if it were not there.
+ */
 export function findRcFile(configPath: string, fileSystem: FileSystem): string | null {
   let folder = path.dirname(path.resolve(configPath));
   for (;;) {
     const candidate = path.join(folder, RC_FILE_NAME);
-    if (fileSystem.stat(candidate) === 'file') return candidate;
+    const kind = fileSystem.stat(candidate);
+    if (kind !== null && kind !== 'directory') return candidate;
     const parent = path.dirname(folder);
     if (parent === folder) return null;
     folder = parent;
@@ -65,16 +74,141 @@ export function loadRcFile(
 ): LoadedRcFile | null {
   const rcPath = findRcFile(configPath, fileSystem);
   if (!rcPath) return null;
-  const read = fileSystem.readFile(rcPath);
-  if ('error' in read) return { path: rcPath, rc: {}, problems: [`cannot read it: ${read.error}`] };
+  const read = fileSystem.readFile(rcPath, MAX_RC_FILE_BYTES);
+  if ('problem' in read) {
+    return { path: rcPath, rc: {}, problems: [`cannot read it: ${describeProblem(read.problem)}`] };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(read.text);
-  } catch (error) {
-    return { path: rcPath, rc: {}, problems: [`it is not valid JSON: ${(error as Error).message}`] };
+  } catch {
+    // JSON.parse's own message quotes the text, and the file may be anything (a link to /etc/shadow).
+    return { path: rcPath, rc: {}, problems: [`it is not valid JSON (${jsonErrorPlace(read.text)})`] };
   }
   const { rc, problems } = checkRc(raw, knownIds);
   return { path: rcPath, rc, problems };
+}
+
+/** Where JSON.parse gives up, as "line L, column C", found without quoting the text. */
+export function jsonErrorPlace(text: string): string {
+  // The longest prefix that is still the start of some JSON value is where the error is; a small
+  // scanner is enough to find it for messages.
+  const offset = firstJsonError(text);
+  if (offset < 0) return 'nested too deeply';
+  if (offset >= text.length) return 'it ends too early';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `line ${line}, column ${column}`;
+}
+
+/**
+ * Offset of the first character that cannot continue a JSON text: text.length if it ends too early,
+ * -1 if it nests deeper than this scanner follows.
+ */
+function firstJsonError(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (ch === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(i, i + 400),
+    );
+    if (!literal) fail();
+    i += literal![0].length;
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === '"') {
+        i++;
+        return;
+      }
+      if (ch < ' ') fail();
+      if (ch === '\\') {
+        const next = text[i + 1];
+        if (next === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i++;
+            fail();
+          }
+          i += 6;
+          continue;
+        }
+        if (next === undefined || !'"\\/bfnrt'.includes(next)) {
+          i++;
+          fail();
+        }
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    fail();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length + 1;
+  } catch (offset) {
+    return typeof offset === 'number' ? Math.min(offset, text.length) : -1;
+  }
 }
 
 function isPositiveInteger(value: unknown): value is number {

@@ -3,6 +3,7 @@
 // current section carried across files. The result is the sequence of events PgBouncer sees.
 
 import * as path from 'node:path';
+import type { FileKind, FileProblem } from '../files/guarded-read';
 import { EntryNode, parse } from '../parser/parser';
 import type { DocumentCache } from './document-cache';
 import { NameTable } from './names';
@@ -16,11 +17,15 @@ export const MAX_INCLUDE_DEPTH = 10;
  */
 export const MAX_INCLUSIONS = 1000;
 
+/**
+ * How the linter reads the files a configuration names. Implementations read regular files only
+ * (files/guarded-read.ts), never more than maxBytes of one.
+ */
 export interface FileSystem {
-  /** The file's text, or an error message (e.g. "No such file or directory"). */
-  readFile(filePath: string): { text: string } | { error: string };
-  /** 'file', 'directory' or null when nothing is there. */
-  stat(filePath: string): 'file' | 'directory' | null;
+  /** The file's text, or why it was not read. */
+  readFile(filePath: string, maxBytes?: number): { text: string } | { problem: FileProblem };
+  /** What is at the path after following symlinks, or null when nothing is there. */
+  stat(filePath: string): FileKind | null;
 }
 
 export interface LoadedFile {
@@ -45,16 +50,17 @@ export type ConfigEvent =
     };
 
 export type IncludeProblem =
-  | { kind: 'unreadable'; message: string }
+  | { kind: 'unreadable'; problem: FileProblem }
   | { kind: 'too-deep' }
   | { kind: 'empty-path' }
   /** PgBouncer reads a directory as an empty file. */
   | { kind: 'directory' }
   /**
    * Not read by the linter: PgBouncer has already stopped at an include nested too deep
-   * (reason 'stopped'), or more than MAX_INCLUSIONS files were included (reason 'too-many').
+   * (reason 'stopped'), more than MAX_INCLUSIONS files were included (reason 'too-many'), or the
+   * analysis has read all it may (reason 'budget': an earlier include says so).
    */
-  | { kind: 'not-followed'; reason: 'stopped' | 'too-many' };
+  | { kind: 'not-followed'; reason: 'stopped' | 'too-many' | 'budget' };
 
 export interface ConfigModel {
   root: LoadedFile;
@@ -111,11 +117,13 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   const databaseNames = cache ? cache.databaseNames : new NameTable();
   const files: LoadedFile[] = [root];
   const events: ConfigEvent[] = [];
-  const parseCache = new Map<string, ParsedFile>();
+  const parseCache = new Map<string, { text: string; parsed: ParsedFile }>();
   let section: string | null = null;
   let inclusions = 0;
   /** PgBouncer refuses the configuration at the first include nested too deep and reads no further. */
   let stopped = false;
+  /** An include was not read for the analysis' read budget: the later ones are not tried. */
+  let outOfBudget = false;
 
   const walk = (file: LoadedFile): void => {
     for (const item of file.parsed.items) {
@@ -143,15 +151,26 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
             problem = { kind: 'empty-path' };
           } else if (inclusions >= MAX_INCLUSIONS) {
             problem = { kind: 'not-followed', reason: 'too-many' };
+          } else if (outOfBudget) {
+            problem = { kind: 'not-followed', reason: 'budget' };
           } else {
-            let parsed = parseCache.get(resolvedPath);
-            if (!parsed && options.fileSystem.stat(resolvedPath) === 'directory') {
+            let parsed: ParsedFile | undefined;
+            if (options.fileSystem.stat(resolvedPath) === 'directory') {
               problem = { kind: 'directory' };
-              parseCache.set(resolvedPath, (parsed = parse('')));
-            } else if (!parsed) {
+              parsed = parseCache.get('')?.parsed;
+              if (!parsed) parseCache.set('', { text: '', parsed: (parsed = parse('')) });
+            } else {
+              // Read for every inclusion: the file system charges each to the analysis' budget.
               const read = options.fileSystem.readFile(resolvedPath);
-              if ('error' in read) problem = { kind: 'unreadable', message: read.error };
-              else parseCache.set(resolvedPath, (parsed = parseFile(read.text)));
+              if ('problem' in read) {
+                problem = { kind: 'unreadable', problem: read.problem };
+                if (read.problem.kind === 'over-budget') outOfBudget = true;
+              } else {
+                const known = parseCache.get(resolvedPath);
+                if (known && known.text === read.text) parsed = known.parsed;
+                else
+                  parseCache.set(resolvedPath, { text: read.text, parsed: (parsed = parseFile(read.text)) });
+              }
             }
             if (parsed) {
               inclusions++;

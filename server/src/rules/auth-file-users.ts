@@ -25,7 +25,7 @@ function readUsers(context: RuleContext): ReadonlySet<string> | null {
   // A directory reads as an empty file to PgBouncer; here it says nothing about the users.
   if (context.fileSystem.stat(filePath) !== 'file') return null;
   const read = context.fileSystem.readFile(filePath);
-  if ('error' in read) return null;
+  if ('problem' in read) return null;
   const parsed = parseUserlist(read.text, userlistFormat(context.target));
   return new Set(parsed.entries.filter((entry) => entry.loaded).map((entry) => entry.user.value));
 }

@@ -67,7 +67,7 @@ export function findReferences(userlistPath: string, options: ReferenceOptions):
     const configPath = path.join(folder, name);
     if (fileSystem.stat(configPath) !== 'file') continue;
     const read = fileSystem.readFile(configPath);
-    if ('error' in read) continue;
+    if ('problem' in read) continue;
     // The same choices as the linter: the project file first, then the editor settings.
     const projectFile = loadRcFile(configPath, fileSystem, KNOWN_IDS);
     const rc = projectFile?.rc ?? {};

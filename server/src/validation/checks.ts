@@ -166,6 +166,12 @@ const list: CheckInfo[] = [
     help: 'PgBouncer refuses to start when client TLS is enabled without client_tls_key_file and client_tls_cert_file, or when certificate verification is asked for without a CA file.',
   },
   {
+    id: 'file-not-read',
+    severity: 'warning',
+    title: 'File not read by the linter',
+    help: 'The linter reads only regular files, up to 8 MB each and 24 MB in all per analysis. A FIFO, a device, a socket, a larger file or one past that budget is named but not checked; PgBouncer itself would wait on a FIFO and never finish reading a device such as /dev/zero.',
+  },
+  {
     id: 'include-is-directory',
     severity: 'warning',
     title: 'Included path is a directory',

@@ -17,7 +17,9 @@ import {
   paramValueAt,
 } from '../parser/connstring';
 import type { ConnParam, ConnString } from '../parser/connstring';
-import type { Entry, Span } from '../parser/syntax';
+import type { Entry, Include, Span } from '../parser/syntax';
+import { describeFileKind, describeProblem } from '../files/guarded-read';
+import type { FileProblem } from '../files/guarded-read';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
 import { MAX_INCLUSIONS, resolvePath } from '../model/config';
 import {
@@ -192,12 +194,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         } else if (problem.kind === 'empty-path') {
           add(event.file, include.span, 'include-not-found', '%include has no file name.');
         } else {
-          add(
-            event.file,
-            include.pathSpan,
-            'include-not-found',
-            `Cannot read included file ${event.resolvedPath}: ${problem.message}${runDirectoryNote(include.path)}.`,
-          );
+          reportUnreadInclude(event.file, include, event.resolvedPath, problem.problem);
         }
         break;
       }
@@ -289,6 +286,61 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         else if (section === 'peers') checkPeer(at);
         break;
       }
+    }
+  }
+
+  function reportUnreadInclude(
+    file: LoadedFile,
+    include: Include,
+    resolvedPath: string,
+    problem: FileProblem,
+  ): void {
+    const span = include.pathSpan;
+    switch (problem.kind) {
+      case 'missing':
+      case 'permission':
+      case 'error':
+        add(
+          file,
+          span,
+          'include-not-found',
+          `Cannot read included file ${resolvedPath}: ${describeProblem(problem)}${runDirectoryNote(include.path)}.`,
+        );
+        return;
+      case 'not-regular':
+        if (problem.fileKind === 'socket') {
+          // PgBouncer's open() fails on a socket, as on a missing file.
+          add(file, span, 'include-not-found', `Cannot read included file ${resolvedPath}: it is a socket.`);
+        } else {
+          const consequence =
+            problem.fileKind === 'fifo'
+              ? 'PgBouncer would wait at start-up until something writes to it.'
+              : problem.fileKind === 'character-device' || problem.fileKind === 'block-device'
+                ? 'PgBouncer reads a device until it ends: /dev/null includes nothing, but /dev/zero or /dev/urandom never end and PgBouncer does not start.'
+                : 'PgBouncer would try to read it as a file.';
+          add(
+            file,
+            span,
+            'file-not-read',
+            `${resolvedPath} is ${describeFileKind(problem.fileKind)}, not a regular file; the linter does not read it. ${consequence}`,
+          );
+        }
+        return;
+      case 'too-large':
+        add(file, span, 'file-not-read', `Included file ${resolvedPath}: ${describeProblem(problem)}.`);
+        return;
+      case 'over-budget':
+        // The engine reports the read budget once for the whole analysis.
+        return;
+      case 'pending':
+        add(
+          file,
+          span,
+          'file-not-read',
+          `Included file ${resolvedPath} is still being read (the file system is slow); the findings are updated once it is read.`,
+          { severity: 'information' },
+        );
+        return;
     }
   }
 
@@ -756,7 +808,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         'file-not-found',
         found === null
           ? `${known.name}: ${resolved} does not exist on this machine${runDirectoryNote(value)}.`
-          : `${known.name}: ${resolved} is a ${found}, not a ${wanted}.`,
+          : `${known.name}: ${resolved} is ${describeFileKind(found)}, not ${describeFileKind(wanted)}.`,
       );
     }
   }
@@ -1347,11 +1399,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     }
     for (const { file, span, count, first } of errorsByInclude.values()) {
       const line = first.origin.parsed.lineIndex.positionAt(first.span.start).line + 1;
+      // The kind of problem, not its message: that quotes the included file, which is not shown.
+      const kind = CHECKS.get(first.code)?.title.toLowerCase() ?? first.code;
       add(
         file,
         span,
         'include-has-errors',
-        `The included file has ${count} error${count === 1 ? '' : 's'}; first: ${first.file}:${line}: ${first.message}`,
+        `The included file has ${count === 1 ? 'an error that stops' : `${count} errors that stop`} PgBouncer; the first is on ${first.file}:${line} (${kind}).`,
         { related: [{ file: first.file, span: first.span, message: first.message }] },
       );
     }
