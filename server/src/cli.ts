@@ -16,10 +16,10 @@ import { formatJson } from './cli/format-json';
 import { formatReport, joinReports, reportDate } from './cli/format-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
-import { formatText, printable, useColor } from './cli/format-text';
+import { formatText, printable, printableLines, useColor } from './cli/format-text';
 import { lintText, nodeFileSystem } from './engine';
 import { describeProblem, MAX_FILE_BYTES, readRegularFile } from './files/guarded-read';
-import { MAX_ANALYSIS_BYTES } from './files/read-budget';
+import { MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES } from './files/read-budget';
 import type { UnreadFile } from './files/read-budget';
 import { decodeBytes } from './files/text-codec';
 import { MAX_DOCUMENT_BYTES } from './protocol';
@@ -39,7 +39,9 @@ function describeUnread(unread: readonly UnreadFile[]): string {
   const reasons: string[] = [];
   if (kinds.has('too-large')) reasons.push(`a file larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
   if (kinds.has('over-budget'))
-    reasons.push(`more than the ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB one analysis reads`);
+    reasons.push(
+      `more than one analysis reads: ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB, ${MAX_INCLUDED_LINES} included lines`,
+    );
   if (kinds.has('pending')) reasons.push('a file still being read');
   return reasons.join(', ');
 }
@@ -161,7 +163,7 @@ function run(argv: readonly string[]): number {
 
   const all = collectDiagnostics(linted, cwd);
   if (options.report) {
-    if (reports.length > 0) process.stdout.write(joinReports(reports));
+    if (reports.length > 0) process.stdout.write(printableLines(joinReports(reports)));
   } else {
     const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
     const output = render(shown, options, { cwd, fileCount: linted.length, unreadable });

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { fileKind, readRegularFile } from './files/guarded-read';
-import { budgetedFileSystem, MAX_ANALYSIS_BYTES, ReadBudget } from './files/read-budget';
+import { budgetedFileSystem, MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES, ReadBudget } from './files/read-budget';
 import type { UnreadFile } from './files/read-budget';
 import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
 import type { LintConfig, LoadedRcFile } from './lint/config';
@@ -15,7 +15,8 @@ import { loadConfig } from './model/config';
 import { DocumentCache } from './model/document-cache';
 
 export { DocumentCache };
-import type { ConfigModel, FileSystem } from './model/config';
+import type { ConfigModel, FileSystem, LoadedFile } from './model/config';
+import type { Include } from './parser/syntax';
 import { effectiveConfig } from './model/effective';
 import type { EffectiveConfig } from './model/effective';
 import { RULES } from './rules';
@@ -120,6 +121,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     filePath: options.filePath,
     runDirectory,
     fileSystem,
+    budget,
     // A guessed fix is checked by a lint of its own, in the middle of this one: it must not move
     // what this one has taken from the cache.
     cache: options.skipFixVerification ? undefined : options.cache,
@@ -205,21 +207,21 @@ function unreadFinding(model: ConfigModel, unread: readonly UnreadFile[]): Findi
   ).length;
   const others = skipped.length - 1;
   const parts = [
-    `The linter reads at most ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB per analysis (this file and everything it includes or names); ${first.path} was not read`,
+    `The linter reads at most ${MAX_ANALYSIS_BYTES / 1024 / 1024} MB per analysis (this file and everything it includes or names), and ${MAX_INCLUDED_LINES.toLocaleString('en-US')} lines of included files; ${first.path} was not read`,
   ];
   if (skippedInclusions > 1)
     parts.push(`, nor ${skippedInclusions - 1} further %include line${skippedInclusions === 2 ? '' : 's'}`);
   if (others > 0 && skippedInclusions <= 1)
     parts.push(`, nor ${others} other file${others === 1 ? '' : 's'}`);
   parts.push('. Findings that depend on them are missing.');
-  const at = include && include.kind === 'include' ? include : null;
-  return {
-    code: 'file-not-read',
-    severity: 'warning',
-    message: parts.join(''),
-    file: at ? at.file.path : model.root.path,
-    span: at ? at.include.pathSpan : { start: 0, end: 0 },
-  };
+  // On the line of the main file that led to it, where the user can see it.
+  let span = { start: 0, end: 0 };
+  if (include && include.kind === 'include') {
+    let from: { file: LoadedFile; include: Include } = include;
+    while (from.file.includedFrom) from = from.file.includedFrom;
+    span = from.include.pathSpan;
+  }
+  return { code: 'file-not-read', severity: 'warning', message: parts.join(''), file: model.root.path, span };
 }
 
 /** Beyond this, guessed fixes are not verified but dropped: each check is a whole lint. */

@@ -24,6 +24,7 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { documentLinks, documentSymbols, foldingRanges } from './features/structure';
 import { USERLIST_LANGUAGE_ID, userlistDiagnostics } from './features/userlist';
 import {
+  boundedDiagnostics,
   diagnosticsOf,
   documentPath,
   isTooLarge,
@@ -31,6 +32,7 @@ import {
   tooLargeDiagnostics,
 } from './features/diagnostics';
 import { DocumentCache } from './engine';
+import { FileSnapshot } from './files/file-snapshot';
 import type { LintResult } from './engine';
 import { AUDIT_REPORT_REQUEST, SETTINGS_SECTION } from './protocol';
 import type { AuditReportParams, AuditReportResult } from './protocol';
@@ -46,6 +48,24 @@ let workspaceFolders: string[] = [];
 const reportedProblems = new Set<string>();
 
 let initializeReceived = false;
+
+/** A request handler that answers ServerNotInitialized until initialize has come, as the protocol says. */
+function ready<P, R>(handler: (params: P) => R): (params: P) => R {
+  return (params: P) => {
+    if (!initializeReceived) {
+      throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized yet.');
+    }
+    return handler(params);
+  };
+}
+
+// Requests nobody handles: not initialized first, then unknown.
+connection.onRequest((method: string) => {
+  if (!initializeReceived) {
+    throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized yet.');
+  }
+  throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
+});
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   // The protocol allows one initialize; a second would silently change the client's capabilities,
@@ -115,11 +135,31 @@ interface Analysis {
 }
 
 const analyses = new Map<string, Analysis>();
+/** The files documents name, read off the event loop (see FileSnapshot). */
+const files = new FileSnapshot({ onLateRead: (paths) => filesArrived(paths) });
+/** Per document: the paths its last analysis looked at, checked for changes before the next one. */
+const filesUsed = new Map<string, ReadonlySet<string>>();
 /** Per open document: what one analysis keeps for the next, so that an edit is cheap. */
 const documentCaches = new Map<string, DocumentCache>();
 
+/** Per document, the analysis running now: one at a time, since they share the document's cache. */
+const analysing = new Map<string, Promise<unknown>>();
+
 /** The analysis of the document's current version, computed once per version. */
-async function analysisFor(document: TextDocument): Promise<Analysis | null> {
+function analysisFor(document: TextDocument): Promise<Analysis | null> {
+  const cached = analyses.get(document.uri);
+  if (cached && cached.version === document.version) return Promise.resolve(cached);
+  const before = analysing.get(document.uri) ?? Promise.resolve();
+  const next = before.then(() => analyseNow(document));
+  const settled = next.catch(() => undefined);
+  analysing.set(document.uri, settled);
+  void settled.then(() => {
+    if (analysing.get(document.uri) === settled) analysing.delete(document.uri);
+  });
+  return next;
+}
+
+async function analyseNow(document: TextDocument): Promise<Analysis | null> {
   const cached = analyses.get(document.uri);
   if (cached && cached.version === document.version) return cached;
   const settings = await settingsFor(document.uri);
@@ -128,10 +168,17 @@ async function analysisFor(document: TextDocument): Promise<Analysis | null> {
   if (!current || current.version !== document.version) return null;
   let result: LintResult | null = null;
   if (!isTooLarge(document)) {
+    let cache = documentCaches.get(document.uri);
+    if (!cache) documentCaches.set(document.uri, (cache = new DocumentCache()));
     try {
-      let cache = documentCaches.get(document.uri);
-      if (!cache) documentCaches.set(document.uri, (cache = new DocumentCache()));
-      result = lintDocument(document, { settings, workspaceFolders, cache });
+      const cacheOfDocument = cache;
+      const analysed = await files.analyse(
+        (fileSystem) =>
+          lintDocument(document, { settings, workspaceFolders, cache: cacheOfDocument, fileSystem }),
+        filesUsed.get(document.uri),
+      );
+      result = analysed.result;
+      filesUsed.set(document.uri, analysed.used);
     } catch (error) {
       documentCaches.get(document.uri)?.clear(); // it may be half updated
       connection.console.error(
@@ -139,26 +186,53 @@ async function analysisFor(document: TextDocument): Promise<Analysis | null> {
       );
       return null;
     }
+    // Files were read meanwhile: a newer version may have been analysed already.
+    const latest = analyses.get(document.uri);
+    if (latest && latest.version >= document.version) return latest;
+    if (documents.get(document.uri)?.version !== document.version) return null;
   }
   const analysis = { version: document.version, result };
   analyses.set(document.uri, analysis);
   return analysis;
 }
 
+/**
+ * Files that were still being read when an analysis stopped waiting have arrived: analyse again the
+ * documents that asked for them.
+ */
+function filesArrived(paths: readonly string[]): void {
+  for (const document of documents.all()) {
+    const used = filesUsed.get(document.uri);
+    if (!used || !paths.some((filePath) => used.has(filePath))) continue;
+    analyses.delete(document.uri);
+    void validateDocument(document);
+  }
+}
+
 async function validateDocument(document: TextDocument): Promise<void> {
   if (document.languageId === USERLIST_LANGUAGE_ID) {
     const settings = await settingsFor(document.uri);
+    const { result: diagnostics, used } = await files.analyse(
+      (fileSystem) => userlistDiagnostics(document, settings, fileSystem),
+      filesUsed.get(document.uri),
+    );
+    filesUsed.set(document.uri, used);
+    if (documents.get(document.uri)?.version !== document.version) return;
     void connection.sendDiagnostics({
       uri: document.uri,
       version: document.version,
-      diagnostics: userlistDiagnostics(document, settings),
+      diagnostics: boundedDiagnostics(diagnostics),
     });
     return;
   }
   const analysis = await analysisFor(document);
   if (!analysis) return;
   const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
-  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  void connection.sendDiagnostics({
+    uri: document.uri,
+    version: document.version,
+    diagnostics: boundedDiagnostics(diagnostics),
+  });
 }
 
 /** The open pgbouncer.ini and its analysis, or null (unknown document, other language, too large). */
@@ -172,91 +246,124 @@ async function analysed(
   return { document, result: analysis.result, settings: await settingsFor(uri) };
 }
 
-connection.onCompletion(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? completion(a.document, a.result, params, a.settings) : [];
-});
-connection.onHover(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? hover(a.document, a.result, params, a.settings) : null;
-});
-connection.onDocumentSymbol(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? documentSymbols(a.result) : [];
-});
-connection.onFoldingRanges(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? foldingRanges(a.result) : [];
-});
-connection.onDocumentLinks(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? documentLinks(a.result) : [];
-});
-connection.onDefinition(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? definition(params.textDocument.uri, a.result, params.position) : null;
-});
-connection.onReferences(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? references(params.textDocument.uri, a.result, params) : [];
-});
-connection.onPrepareRename(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? prepareRename(a.result, params.position) : null;
-});
-connection.onRenameRequest(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? rename(params.textDocument.uri, a.result, params.position, params.newName) : null;
-});
-connection.languages.inlayHint.on(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? inlayHints(a.result, params.range, a.settings) : [];
-});
-connection.onDocumentFormatting(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? formatDocument(a.result, params.options, a.settings) : [];
-});
-connection.onDocumentRangeFormatting(async (params) => {
-  const a = await analysed(params.textDocument.uri);
-  return a ? formatDocument(a.result, params.options, a.settings, params.range) : [];
-});
+connection.onCompletion(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? completion(a.document, a.result, params, a.settings) : [];
+  }),
+);
+connection.onHover(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? hover(a.document, a.result, params, a.settings) : null;
+  }),
+);
+connection.onDocumentSymbol(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? documentSymbols(a.result) : [];
+  }),
+);
+connection.onFoldingRanges(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? foldingRanges(a.result) : [];
+  }),
+);
+connection.onDocumentLinks(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? documentLinks(a.result) : [];
+  }),
+);
+connection.onDefinition(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? definition(params.textDocument.uri, a.result, params.position) : null;
+  }),
+);
+connection.onReferences(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? references(params.textDocument.uri, a.result, params) : [];
+  }),
+);
+connection.onPrepareRename(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? prepareRename(a.result, params.position) : null;
+  }),
+);
+connection.onRenameRequest(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? rename(params.textDocument.uri, a.result, params.position, params.newName) : null;
+  }),
+);
+connection.languages.inlayHint.on(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? inlayHints(a.result, params.range, a.settings) : [];
+  }),
+);
+connection.onDocumentFormatting(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? formatDocument(a.result, params.options, a.settings) : [];
+  }),
+);
+connection.onDocumentRangeFormatting(
+  ready(async (params) => {
+    const a = await analysed(params.textDocument.uri);
+    return a ? formatDocument(a.result, params.options, a.settings, params.range) : [];
+  }),
+);
 
-connection.onCodeAction(async (params) => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
-  const analysis = await analysisFor(document);
-  if (!analysis?.result) return [];
-  return codeActions(document.uri, documentPath(document.uri), analysis.result, params);
-});
+connection.onCodeAction(
+  ready(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const analysis = await analysisFor(document);
+    if (!analysis?.result) return [];
+    return codeActions(document.uri, documentPath(document.uri), analysis.result, params);
+  }),
+);
 
 const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
 
-connection.onRequest(auditReportRequest, async (params): Promise<AuditReportResult> => {
-  // A document that changes while its settings are read is analysed again, at its new version.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const document = documents.get(params.uri);
-    if (!document) {
-      throw new ResponseError(ErrorCodes.InvalidParams, `${params.uri} is not open in the language server.`);
+connection.onRequest(
+  auditReportRequest,
+  ready(async (params): Promise<AuditReportResult> => {
+    // A document that changes while its settings are read is analysed again, at its new version.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const document = documents.get(params.uri);
+      if (!document) {
+        throw new ResponseError(
+          ErrorCodes.InvalidParams,
+          `${params.uri} is not open in the language server.`,
+        );
+      }
+      const analysis = await analysisFor(document);
+      if (analysis && !analysis.result) {
+        throw new ResponseError(LSPErrorCodes.RequestFailed, 'This file is too large to analyse.');
+      }
+      if (analysis?.result) {
+        const settings = await settingsFor(document.uri);
+        return auditReport(document.uri, analysis.result, { settings, workspaceFolders });
+      }
+      if (documents.get(params.uri)?.version === document.version) break; // the analysis failed
     }
-    const analysis = await analysisFor(document);
-    if (analysis && !analysis.result) {
-      throw new ResponseError(LSPErrorCodes.RequestFailed, 'This file is too large to analyse.');
-    }
-    if (analysis?.result) {
-      const settings = await settingsFor(document.uri);
-      return auditReport(document.uri, analysis.result, { settings, workspaceFolders });
-    }
-    if (documents.get(params.uri)?.version === document.version) break; // the analysis failed
-  }
-  throw new ResponseError(
-    LSPErrorCodes.RequestFailed,
-    'The analysis of this file failed; the language server log says why.',
-  );
-});
+    throw new ResponseError(
+      LSPErrorCodes.RequestFailed,
+      'The analysis of this file failed; the language server log says why.',
+    );
+  }),
+);
 
 connection.onDidChangeConfiguration((change) => {
   settingsCache.clear();
   analyses.clear();
+  files.clear();
   if (!canPullConfiguration) {
     const section = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
     reportProblems(section);
@@ -270,6 +377,8 @@ documents.onDidClose((event) => {
   settingsCache.delete(event.document.uri);
   analyses.delete(event.document.uri);
   documentCaches.delete(event.document.uri);
+  filesUsed.delete(event.document.uri);
+  files.retainOnly(new Set([...filesUsed.values()].flatMap((used) => [...used])));
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 

@@ -344,7 +344,9 @@ test('include chain: the error is reported in the included file and on the inclu
 
   const text = cli([main]);
   assert.equal(text.status, 1);
-  assert.ok(text.stdout.includes(`${level2}:3:1: error unknown-setting: Unknown setting (level2.ini, line 3, `));
+  assert.ok(
+    text.stdout.includes(`${level2}:3:1: error unknown-setting: Unknown setting (level2.ini, line 3, `),
+  );
   assert.ok(text.stdout.includes(`${main}:4:10: error include-has-errors: `));
   assert.ok(text.stdout.endsWith('\n2 errors, 1 warning in 1 file\n'));
 

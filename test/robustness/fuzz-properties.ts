@@ -3,13 +3,18 @@
 // input: no exception, every finding, fix and feature result inside its file, and a time bound.
 // They run in a worker (./fuzz-worker.ts) so that a hang can be stopped; ./fuzz.test.ts drives it.
 
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { ResponseError } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../../server/src/engine';
+import { nodeFileSystem } from '../../server/src/engine';
+import { MAX_ANALYSIS_BYTES } from '../../server/src/files/read-budget';
 import { diagnosticsOf, lintDocument } from '../../server/src/features/diagnostics';
 import type { FileSystem } from '../../server/src/model/config';
 import { allSections, allSettings, RELEASES } from '../../server/src/schema/catalog';
@@ -25,6 +30,13 @@ export interface FuzzInput {
   text: string;
   /** Other files, by absolute path (a trailing '/' makes a directory). */
   files: Record<string, string>;
+  /**
+   * Read real files instead (the guarded reader on this machine's file system): the configuration is
+   * written as pgbouncer.ini into a folder of special files (see specialFilesFolder), where '@DIR@'
+   * in the text stands for that folder, and `projectFile` names the special file that
+   * .pgbouncerlintrc.json is made to be.
+   */
+  onDisk?: { projectFile: string | null };
   /** Raw editor settings, normalized as the server does. */
   settings: Record<string, unknown>;
   /** Cursor positions as [line, character]; may lie past the end. */
@@ -97,15 +109,67 @@ export interface RunReport {
   findings: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Real special files, for inputs read from disk: what a stranger's configuration can name.
+
+let specialFolder: string | null = null;
+let specialSocket: net.Server | null = null;
+
+/** Names in the special files folder and what they are. */
+export const SPECIAL_FILES = [
+  'fifo',
+  'socket',
+  'zero',
+  'urandom',
+  'null',
+  'dir',
+  'huge.inc',
+  'big.inc',
+  'loop',
+  'regular.inc',
+  'missing',
+] as const;
+
+/** A folder with a FIFO, a listening socket, links to devices, a sparse 200 MB file and plain files. */
+export function specialFilesFolder(): string {
+  if (specialFolder) return specialFolder;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgb-fuzz-special-'));
+  execFileSync('mkfifo', [path.join(folder, 'fifo')]);
+  specialSocket = net.createServer().listen(path.join(folder, 'socket'));
+  specialSocket.unref();
+  fs.symlinkSync('/dev/zero', path.join(folder, 'zero'));
+  fs.symlinkSync('/dev/urandom', path.join(folder, 'urandom'));
+  fs.symlinkSync('/dev/null', path.join(folder, 'null'));
+  fs.mkdirSync(path.join(folder, 'dir'));
+  fs.closeSync(fs.openSync(path.join(folder, 'huge.inc'), 'w'));
+  fs.truncateSync(path.join(folder, 'huge.inc'), 200 * 1024 * 1024);
+  const databases = Array.from({ length: 20_000 }, (_, i) => `db${i} = host=h${i % 9} dbname=d${i}`);
+  fs.writeFileSync(path.join(folder, 'big.inc'), `[databases]\n${databases.join('\n')}\n`);
+  fs.symlinkSync('loop', path.join(folder, 'loop'));
+  fs.writeFileSync(path.join(folder, 'regular.inc'), '[pgbouncer]\nmax_client_conn = 10\n');
+  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  specialFolder = folder;
+  return folder;
+}
+
+function placeProjectFile(folder: string, kind: string | null): void {
+  const rc = path.join(folder, '.pgbouncerlintrc.json');
+  fs.rmSync(rc, { force: true, recursive: true });
+  if (kind === null) return;
+  if (kind === 'json') fs.writeFileSync(rc, '{"targetVersion": "1.21"}');
+  else fs.symlinkSync(kind, rc);
+}
+
 /** Runs one input through everything; throws with a description of the first problem. */
 export function runInput(input: FuzzInput, boundMs: number): RunReport {
+  if (input.onDisk) return runOnDisk(input, boundMs);
   const started = performance.now();
   const fileSystem = memoryFileSystem({ ...input.files, [MAIN]: input.text });
   const settings = normalizeSettings(input.settings);
   const document = TextDocument.create(URI, 'pgbouncer-ini', 1, input.text);
   const result = lintDocument(document, { settings, fileSystem });
   const texts = new Map(result.model.files.map((file) => [file.path, file.parsed.text]));
-  const problems = spanProblems(result, texts);
+  const problems = [...spanProblems(result, texts), ...budgetProblems(result)];
   if (result.model.root.parsed.text !== input.text)
     problems.push('the model does not hold the text it was given');
   const diagnostics = diagnosticsOf(result);
@@ -151,6 +215,51 @@ export function runInput(input: FuzzInput, boundMs: number): RunReport {
   if (ms > boundMs) {
     throw new Error(`took ${ms.toFixed(0)} ms, more than the ${boundMs} ms this input may take`);
   }
+  return { ms, findings: result.findings.length };
+}
+
+/** Whatever is included, the analysis reads no more than its budget and says so once. */
+function budgetProblems(result: LintResult): string[] {
+  const problems: string[] = [];
+  const budgetFindings = result.findings.filter(
+    (f) => f.code === 'file-not-read' && /reads at most/.test(f.message),
+  );
+  if (budgetFindings.length > 1)
+    problems.push(`${budgetFindings.length} findings about the read budget, not one`);
+  const read = result.model.files.reduce((sum, file) => sum + file.parsed.text.length, 0);
+  if (read > MAX_ANALYSIS_BYTES) problems.push(`the analysis read ${read} characters, more than its budget`);
+  const overBudget = result.unread.some((file) => file.problem.kind === 'over-budget');
+  if (overBudget !== (budgetFindings.length === 1)) {
+    problems.push('files were left unread for the budget but no finding says so (or the other way round)');
+  }
+  return problems;
+}
+
+/**
+ * An input read from real files: the lint must end within the bound whatever the paths name, say
+ * what it did not read, and never more than one finding about the read budget.
+ */
+function runOnDisk(input: FuzzInput, boundMs: number): RunReport {
+  const started = performance.now();
+  const folder = specialFilesFolder();
+  placeProjectFile(folder, input.onDisk!.projectFile);
+  const text = input.text.split('@DIR@').join(folder);
+  const settings = normalizeSettings(input.settings);
+  const uri = `file://${folder}/pgbouncer.ini`;
+  const document = TextDocument.create(uri, 'pgbouncer-ini', 1, text);
+  const result = lintDocument(document, { settings, fileSystem: nodeFileSystem });
+  const texts = new Map(result.model.files.map((file) => [file.path, file.parsed.text]));
+  const problems = [...spanProblems(result, texts), ...budgetProblems(result)];
+  for (const file of result.model.files.slice(1)) {
+    if (!file.path.startsWith(folder)) problems.push(`read a file outside the folder: ${file.path}`);
+    if (/\/(fifo|socket|zero|urandom|huge\.inc)$/.test(file.path) && file.parsed.text !== '') {
+      problems.push(`read ${file.path}, which is not a regular file of a readable size`);
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.slice(0, 10).join('\n'));
+  const ms = performance.now() - started;
+  if (ms > boundMs)
+    throw new Error(`took ${ms.toFixed(0)} ms, more than the ${boundMs} ms this input may take`);
   return { ms, findings: result.findings.length };
 }
 
@@ -444,6 +553,66 @@ const LARGE_MAKERS: (() => string)[] = [
     `[databases]\n${Array.from({ length: 5000 }, (_, i) => `db${i} = host=h${i % 7} pool_size=${i % 50} user=u${i % 3} pool_mode=transaction`).join('\n')}\n[users]\n${Array.from({ length: 500 }, (_, i) => `u${i} = pool_size=${i} max_user_connections=${i % 9}`).join('\n')}\n[pgbouncer]\nmax_db_connections = 3\nreserve_pool_timeout = 0\n`,
 ];
 
+/** Lines that name the special files, in every place a configuration names a file. */
+const SPECIAL_REFERENCE: Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom(
+      '%include ',
+      '%include @DIR@/',
+      'auth_file = ',
+      'auth_hba_file = @DIR@/',
+      'client_tls_key_file = ',
+      'client_tls_ca_file = @DIR@/',
+      'server_tls_cert_file = ',
+      'logfile = @DIR@/',
+      'pidfile = ',
+      'unix_socket_dir = @DIR@/',
+    ),
+    fc.constantFrom(...SPECIAL_FILES),
+  )
+  .map(([lead, name]) => `${lead}${name}`);
+
+const SPECIAL_TEXT: Arbitrary<string> = fc
+  .array(fc.oneof({ weight: 3, arbitrary: SPECIAL_REFERENCE }, { weight: 1, arbitrary: tokenSoup(6) }), {
+    minLength: 1,
+    maxLength: 12,
+  })
+  .chain((lines) =>
+    fc
+      .constantFrom('[pgbouncer]', '[databases]', '')
+      .map((section) => `[pgbouncer]\nlisten_port = 6432\n${section}\n${lines.join('\n')}\n`),
+  );
+
+/** A file included again and again, directly and through files that include it several times. */
+const AMPLIFICATION: Arbitrary<{ text: string; files: Record<string, string> }> = fc
+  .tuple(
+    fc.integer({ min: 50_000, max: 2_000_000 }),
+    fc.integer({ min: 1, max: 1000 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.integer({ min: 1, max: 8 }),
+    fc.constantFrom('entries', 'comments', 'settings'),
+  )
+  .map(([size, times, levels, fanOut, kind]) => {
+    const line =
+      kind === 'entries'
+        ? (i: number) => `db${i} = host=h${i % 7} dbname=x`
+        : kind === 'comments'
+          ? (i: number) => `; ${'c'.repeat(60)} ${i}`
+          : (i: number) => `max_client_conn = ${i}`;
+    const lines: string[] = [kind === 'entries' ? '[databases]' : '[pgbouncer]'];
+    for (let i = 0, length = 0; length < size; i++) {
+      lines.push(line(i));
+      length += lines[lines.length - 1].length + 1;
+    }
+    const files: Record<string, string> = { [`${DIR}/big.inc`]: `${lines.join('\n')}\n` };
+    // level k includes level k+1 fanOut times; the last level includes big.inc
+    for (let level = 0; level < levels; level++) {
+      const next = level + 1 < levels ? `level${level + 1}.inc` : 'big.inc';
+      files[`${DIR}/level${level}.inc`] = `%include ${next}\n`.repeat(fanOut);
+    }
+    return { text: `[pgbouncer]\nlisten_port = 6432\n${'%include level0.inc\n'.repeat(times)}`, files };
+  });
+
 export interface PropertyDefinition {
   name: string;
   arbitrary: Arbitrary<FuzzInput>;
@@ -496,6 +665,37 @@ export const PROPERTIES: PropertyDefinition[] = [
     ),
     numRuns: 120,
     boundMs: NORMAL_BOUND_MS,
+  },
+  {
+    name: 'real special files named everywhere: FIFOs, sockets, devices, links, a 200 MB file, project files',
+    arbitrary: fc.record({
+      text: SPECIAL_TEXT,
+      files: fc.constant({}),
+      settings: SETTINGS,
+      positions: POSITIONS,
+      newName: NEW_NAME,
+      onDisk: fc
+        .constantFrom<string | null>(
+          null,
+          'json',
+          'fifo',
+          'zero',
+          'urandom',
+          'socket',
+          'dir',
+          'huge.inc',
+          'loop',
+        )
+        .map((projectFile) => ({ projectFile })),
+    }),
+    numRuns: 60,
+    boundMs: LARGE_BOUND_MS,
+  },
+  {
+    name: 'amplification: one file included hundreds of times, directly and through fan-out levels',
+    arbitrary: AMPLIFICATION.chain(({ text, files }) => input(fc.constant(text), fc.constant(files))),
+    numRuns: 8,
+    boundMs: LARGE_BOUND_MS,
   },
   {
     name: 'large inputs: 1 MB lines, thousands of sections, repeated broken lines',

@@ -1,6 +1,7 @@
 // Runs the built CLI (dist/cli.js) the way a user's shell does, but hermetically: variables that
 // change its output (colours, debug, dates, Node options) come only from the test.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -19,6 +20,8 @@ export interface CliOptions {
   cwd?: string;
   /** Arguments to node itself, before the script. */
   nodeArgs?: string[];
+  /** A file to connect to standard input instead of `input` (e.g. /dev/zero). */
+  stdinFile?: string;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
@@ -30,14 +33,16 @@ export function runCli(args: string[], options: CliOptions = {}): CliRun {
     SOURCE_DATE_EPOCH: _epoch,
     ...env
   } = process.env;
+  const stdin = options.stdinFile === undefined ? null : fs.openSync(options.stdinFile, 'r');
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     cwd: options.cwd ?? ROOT,
-    input: options.input ?? '',
+    ...(stdin === null ? { input: options.input ?? '' } : { stdio: [stdin, 'pipe', 'pipe'] }),
     encoding: 'utf8',
     env: { ...env, ...options.env },
     timeout: 60_000,
     maxBuffer: 256 * 1024 * 1024,
   });
+  if (stdin !== null) fs.closeSync(stdin);
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

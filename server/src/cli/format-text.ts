@@ -54,7 +54,20 @@ const CONTROL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
 /** Control characters from a config file must not reach the terminal as escape sequences. */
 export function printable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, escapeControl);
+}
+
+/** Controls but tab and line feed. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_IN_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** printable() for a document of several lines (the Markdown report): line breaks and tabs stay. */
+export function printableLines(text: string): string {
+  return text.replace(CONTROL_CHARACTERS_IN_LINES, escapeControl);
+}
+
+function escapeControl(ch: string): string {
+  return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
 function plural(count: number, word: string): string {

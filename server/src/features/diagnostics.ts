@@ -136,6 +136,60 @@ export function diagnosticsOf(result: LintResult): Diagnostic[] {
     .map((finding) => toDiagnostic(finding, lineIndex, (file) => indexes.get(file)));
 }
 
+/**
+ * At most this many diagnostics are published for a document: a generated file can have hundreds of
+ * thousands of findings, and one notification with all of them is tens of megabytes the editor must
+ * parse before it shows anything.
+ */
+export const MAX_PUBLISHED_DIAGNOSTICS = 1000;
+const MAX_RELATED_PER_DIAGNOSTIC = 20;
+
+/** The most severe diagnostics first (in document order within a severity), then one saying how many more. */
+export function boundedDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const capRelated = (diagnostic: Diagnostic): Diagnostic =>
+    diagnostic.relatedInformation && diagnostic.relatedInformation.length > MAX_RELATED_PER_DIAGNOSTIC
+      ? {
+          ...diagnostic,
+          relatedInformation: diagnostic.relatedInformation.slice(0, MAX_RELATED_PER_DIAGNOSTIC),
+        }
+      : diagnostic;
+  if (diagnostics.length <= MAX_PUBLISHED_DIAGNOSTICS) return diagnostics.map(capRelated);
+  const kept = diagnostics
+    .map((diagnostic, index) => ({ diagnostic, index }))
+    .sort(
+      (a, b) =>
+        (a.diagnostic.severity ?? DiagnosticSeverity.Error) -
+          (b.diagnostic.severity ?? DiagnosticSeverity.Error) || a.index - b.index,
+    )
+    .slice(0, MAX_PUBLISHED_DIAGNOSTICS - 1)
+    .sort((a, b) => a.index - b.index)
+    .map(({ diagnostic }) => capRelated(diagnostic));
+  const left = diagnostics.length - kept.length;
+  const counts = new Map<DiagnosticSeverity, number>();
+  for (const diagnostic of diagnostics) {
+    const severity = diagnostic.severity ?? DiagnosticSeverity.Error;
+    counts.set(severity, (counts.get(severity) ?? 0) + 1);
+  }
+  const names: [DiagnosticSeverity, string][] = [
+    [DiagnosticSeverity.Error, 'error'],
+    [DiagnosticSeverity.Warning, 'warning'],
+    [DiagnosticSeverity.Information, 'information'],
+    [DiagnosticSeverity.Hint, 'hint'],
+  ];
+  const total = names
+    .filter(([severity]) => counts.has(severity))
+    .map(([severity, name]) => `${counts.get(severity)} ${name}`)
+    .join(', ');
+  kept.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'too-many-findings',
+    source: DIAGNOSTIC_SOURCE,
+    message: `${diagnostics.length} findings (${total}); the ${kept.length} most severe are shown and ${left} more are not. pgbouncer-lint lists them all.`,
+  });
+  return kept;
+}
+
 /** Diagnostics for one open document. */
 export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
   return isTooLarge(document) ? tooLargeDiagnostics() : diagnosticsOf(lintDocument(document, context));

@@ -2,13 +2,18 @@
 // pgbouncer.ini next to it expects in it.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileSystem } from '../model/config';
 import type { Settings } from '../settings';
 import { lintUserlist } from '../userlist/lint';
 import { documentPath, isTooLarge, toDiagnostic, tooLargeDiagnostics } from './diagnostics';
 
 export { USERLIST_LANGUAGE_ID } from '../protocol';
 
-export function userlistDiagnostics(document: TextDocument, settings: Settings): Diagnostic[] {
+export function userlistDiagnostics(
+  document: TextDocument,
+  settings: Settings,
+  fileSystem?: FileSystem,
+): Diagnostic[] {
   if (isTooLarge(document)) return tooLargeDiagnostics();
   const filePath = documentPath(document.uri);
   const result = lintUserlist(document.getText(), {
@@ -18,6 +23,7 @@ export function userlistDiagnostics(document: TextDocument, settings: Settings):
     rules: settings.rules,
     // An unsaved document has no folder of its own to find a pgbouncer.ini in.
     crossCheck: document.uri.startsWith('file:'),
+    fileSystem,
   });
   return result.findings.map((finding) =>
     toDiagnostic(finding, result.parsed.lineIndex, (file) => result.lineIndexOf(file)),

@@ -21,7 +21,7 @@ export type FileProblem =
   /** Larger than a file may be (`limit` bytes); `size` is at least what was seen. */
   | { kind: 'too-large'; size: number; limit: number }
   /** Not read: the files read for one analysis would pass their budget of `limit` bytes. */
-  | { kind: 'over-budget'; limit: number }
+  | { kind: 'over-budget'; limit: number; unit: 'bytes' | 'lines' }
   /** The language server is still reading it (a slow file system); the analysis is repeated once it is read. */
   | { kind: 'pending' }
   | { kind: 'error'; code: string };
@@ -90,7 +90,9 @@ export function describeProblem(problem: FileProblem): string {
     case 'too-large':
       return `it is larger than ${megabytes(problem.limit)} (at least ${megabytes(problem.size)}), so it is not read`;
     case 'over-budget':
-      return `not read: the files of this analysis already reach the ${megabytes(problem.limit)} the linter reads in one analysis`;
+      return problem.unit === 'bytes'
+        ? `not read: the files of this analysis already reach the ${megabytes(problem.limit)} the linter reads in one analysis`
+        : `not read: the included files of this analysis already reach the ${problem.limit} lines the linter reads in one analysis`;
     case 'pending':
       return 'still being read';
     case 'error':

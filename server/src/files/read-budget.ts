@@ -9,6 +9,11 @@ import type { FileSystem } from '../model/config';
 
 /** The open document plus everything read for it, in UTF-16 units (at most its bytes in UTF-8). */
 export const MAX_ANALYSIS_BYTES = 24 * 1024 * 1024;
+/**
+ * Lines of included files one analysis goes through (a file included twice counts twice). Short lines
+ * are cheap to read but not to check: 24 MB of `db1 = host=h` lines are a million entries.
+ */
+export const MAX_INCLUDED_LINES = 200_000;
 
 /** A path the analysis did not read because of a limit (not because of what is there). */
 export interface UnreadFile {
@@ -53,7 +58,7 @@ export function budgetedFileSystem(inner: FileSystem, budget: ReadBudget): FileS
   return {
     stat: (filePath) => inner.stat(filePath),
     readFile(filePath, maxBytes = MAX_FILE_BYTES) {
-      const overBudget = { kind: 'over-budget', limit: budget.limit } as const;
+      const overBudget = { kind: 'over-budget', limit: budget.limit, unit: 'bytes' } as const;
       const known = texts.get(filePath);
       if (known !== undefined) {
         if (known.length > budget.remaining) return refuse(filePath, overBudget);

@@ -169,8 +169,8 @@ function firstJsonError(text: string): number {
     const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
       text.slice(i, i + 400),
     );
-    if (!literal) fail();
-    i += literal![0].length;
+    if (!literal) return fail();
+    i += literal[0].length;
   };
   const string = (): void => {
     i++;

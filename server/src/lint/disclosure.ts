@@ -12,7 +12,7 @@ import type { Fix } from './edits';
 import { connStringOf, paramCount, paramKeyAt, paramValueAt } from '../parser/connstring';
 import type { ConfigModel, LoadedFile } from '../model/config';
 import type { Entry } from '../parser/syntax';
-import { setting } from '../schema/catalog';
+import { allSections, allSettings, setting } from '../schema/catalog';
 import type { SectionName } from '../schema/catalog';
 import type { Finding, RelatedInfo } from '../validation/checks';
 
@@ -34,8 +34,26 @@ const SECRET_PATTERNS: readonly [RegExp, string | ((...match: string[]) => strin
   [/[A-Za-z0-9+/]{40,}={0,2}/g, '[key material]'],
 ];
 
-/** One cheap test before the patterns: most messages hold none of their markers. */
-const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----|[A-Za-z0-9+/]{40}/i;
+/** Cheap tests before the patterns: most messages hold none of their markers. */
+const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----/i;
+const BASE64_RUN = 40;
+
+/** Whether the text has BASE64_RUN base64 characters in a row, found in one pass. */
+function hasBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const base64 =
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x2b ||
+      c === 0x2f;
+    run = base64 ? run + 1 : 0;
+    if (run >= BASE64_RUN) return true;
+  }
+  return false;
+}
 
 /** Masks secrets in text that is about to be shown. */
 export class Redactor {
@@ -53,7 +71,7 @@ export class Redactor {
     for (const secret of this.known) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
-    if (!MIGHT_HOLD_SECRET.test(out)) return out;
+    if (!MIGHT_HOLD_SECRET.test(out) && !hasBase64Run(out)) return out;
     for (const [pattern, replacement] of SECRET_PATTERNS) {
       out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
     }
@@ -98,15 +116,29 @@ class IncludedPlaces {
   subjectAt(filePath: string, offset: number): string | null {
     let entries = this.entriesByFile.get(filePath);
     if (!entries) {
-      entries = [];
+      // By start offset, once each (a file included twice has its entries twice among the events).
+      const byStart = new Map<number, { entry: Entry; section: string | null }>();
       for (const event of this.model.events) {
-        if (event.kind === 'entry' && event.file.path === filePath) {
-          entries.push({ entry: event.entry, section: event.section });
+        if (event.kind === 'entry' && event.file.path === filePath && !byStart.has(event.entry.span.start)) {
+          byStart.set(event.entry.span.start, { entry: event.entry, section: event.section });
         }
       }
+      entries = [...byStart.values()].sort((a, b) => a.entry.span.start - b.entry.span.start);
       this.entriesByFile.set(filePath, entries);
     }
-    const found = entries.find(({ entry }) => entry.span.start <= offset && offset <= entry.span.end);
+    // The last entry starting at or before the offset.
+    let low = 0;
+    let high = entries.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (entries[middle].entry.span.start <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const candidate = entries[low];
+    const found =
+      candidate && candidate.entry.span.start <= offset && offset <= candidate.entry.span.end
+        ? candidate
+        : undefined;
     if (!found || found.section === null) return null;
     const section = found.section as SectionName;
     if (section === 'pgbouncer') {
@@ -115,6 +147,81 @@ class IncludedPlaces {
       return known ? `setting ${known.name} in [pgbouncer]` : 'a [pgbouncer] line';
     }
     return `a [${section}] entry`;
+  }
+}
+
+/** Runs of letters, digits and the characters names are made of; the unit foreign words are matched in. */
+const WORD = /[\p{L}\p{N}_$.\-/@]+/gu;
+const EDGE_PUNCTUATION = /^[.\-/]+|[.\-/]+$/g;
+/** Words shorter than this are not hidden: they are too common to say anything ("db", "1"). */
+const MIN_FOREIGN_WORD = 3;
+
+let catalogWords: ReadonlySet<string> | null = null;
+
+/** Words of our own: setting, section and parameter names and enum values, which may always be shown. */
+function ourWords(): ReadonlySet<string> {
+  if (!catalogWords) {
+    const words = new Set<string>();
+    for (const known of allSettings()) {
+      words.add(known.name.toLowerCase());
+      for (const value of known.values ?? []) words.add(value.name.toLowerCase());
+    }
+    for (const section of allSections()) words.add(section.name.toLowerCase());
+    catalogWords = words;
+  }
+  return catalogWords;
+}
+
+function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const word = match[0].replace(EDGE_PUNCTUATION, '');
+    if (word.length >= MIN_FOREIGN_WORD) words.push(word);
+  }
+  return words;
+}
+
+/**
+ * The words written in included files (names, values, section headers) that the main file does not
+ * have and that are not ours: a finding about the main file that names a database defined in an
+ * include ("database app_billing and 2 more") shows them as [included] instead.
+ */
+class ForeignWords {
+  private readonly words = new Set<string>();
+
+  constructor(model: ConfigModel) {
+    const rootWords = new Set(wordsOf(model.root.parsed.text));
+    const ours = ourWords();
+    const seen = new Set<string>();
+    for (const file of model.files) {
+      if (file.path === model.root.path || seen.has(file.path)) continue;
+      seen.add(file.path);
+      for (const item of file.parsed.items) {
+        const texts =
+          item.kind === 'entry'
+            ? [item.key.text, item.value.text]
+            : item.kind === 'section'
+              ? [item.name]
+              : [];
+        for (const text of texts) {
+          for (const word of wordsOf(text)) {
+            if (/^[\d.\-]+$/.test(word) || rootWords.has(word) || ours.has(word.toLowerCase())) continue;
+            this.words.add(word);
+          }
+        }
+      }
+    }
+  }
+
+  get empty(): boolean {
+    return this.words.size === 0;
+  }
+
+  hide(text: string): string {
+    return text.replace(WORD, (run) => {
+      const word = run.replace(EDGE_PUNCTUATION, '');
+      return this.words.has(word) ? run.replace(word, '[included]') : run;
+    });
   }
 }
 
@@ -135,6 +242,11 @@ export function discloseFindings(
 ): Finding[] {
   const rootPath = model.root.path;
   const places = new IncludedPlaces(model);
+  const foreign = model.files.length > 1 ? new ForeignWords(model) : null;
+  const show = (text: string): string => {
+    const masked = redactor.redact(text);
+    return foreign && !foreign.empty ? foreign.hide(masked) : masked;
+  };
   const describe = (file: string, offset: number, code: string): string => {
     const line = places.lineOf(file, offset);
     const subject = places.subjectAt(file, offset);
@@ -144,25 +256,29 @@ export function discloseFindings(
   };
   const relatedOut = (info: RelatedInfo, code: string): RelatedInfo =>
     info.file === rootPath
-      ? { ...info, message: redactor.redact(info.message) }
+      ? { ...info, message: show(info.message) }
       : { ...info, message: describeRelated(info, code) };
   const describeRelated = (info: RelatedInfo, code: string): string => {
     const line = places.lineOf(info.file, info.span.start);
     return `${options.titleOf(code) ?? code}: ${path.basename(info.file)}${line === null ? '' : `, line ${line}`}`;
   };
-  const fixOut = (fix: Fix): Fix => ({ ...fix, title: redactor.redact(fix.title) });
+  // A fix that edits only the main file is about it, wherever its finding is.
+  const fixOut = (fix: Fix, code: string): Fix => ({
+    ...fix,
+    title: fix.edits.every((edit) => edit.file === rootPath)
+      ? show(fix.title)
+      : `${options.titleOf(code) ?? code}: a fix in an included file`,
+  });
 
   return findings.map((finding) => {
     const inRoot = finding.file === rootPath;
-    const message = inRoot
-      ? redactor.redact(finding.message)
-      : describe(finding.file, finding.span.start, finding.code);
+    const message = inRoot ? show(finding.message) : describe(finding.file, finding.span.start, finding.code);
     const related = finding.related?.map((info) => relatedOut(info, finding.code));
-    const fixes = finding.fixes?.map(fixOut);
+    const fixes = finding.fixes?.map((fix) => fixOut(fix, finding.code));
     const unchanged =
       message === finding.message &&
-      (related ?? []).every((info, i) => info.message === finding.related![i].message) &&
-      (fixes ?? []).every((fix, i) => fix.title === finding.fixes![i].title);
+      (related ?? []).every((info, i) => info.message === finding.related?.[i].message) &&
+      (fixes ?? []).every((fix, i) => fix.title === finding.fixes?.[i].title);
     if (unchanged) return finding;
     const out: Finding = { ...finding, message };
     if (related) out.related = related;

@@ -15,6 +15,14 @@ export function safeFixes(result: LintResult): Fix[] {
   return compatibleFixes(candidates);
 }
 
+/**
+ * Events (lines of the file and of everything it includes) the rounds of fixText may analyse in all:
+ * each round is a whole lint, and a file that includes a large one a hundred times is seconds per lint.
+ */
+const MAX_EVENTS_OF_ALL_ROUNDS = 2_000_000;
+/** A file with more findings than this gets one round: the pool rules' fix searches make each lint slow. */
+const MAX_FINDINGS_FOR_MORE_ROUNDS = 2000;
+
 /** Applies safe fixes until none is left (a fix can make room for another), at most 10 rounds. */
 export function fixText(
   text: string,
@@ -23,7 +31,10 @@ export function fixText(
 ): { text: string; result: LintResult } {
   let result = first;
   let current = text;
+  let events = first.model.events.length;
   for (let round = 0; round < 10; round++) {
+    if (round > 0 && events + result.model.events.length > MAX_EVENTS_OF_ALL_ROUNDS) break;
+    if (round > 0 && result.findings.length > MAX_FINDINGS_FOR_MORE_ROUNDS) break;
     const chosen = safeFixes(result);
     if (chosen.length === 0) break;
     const next = applyEdits(
@@ -33,6 +44,7 @@ export function fixText(
     if (next === current) break;
     current = next;
     result = lint(current);
+    events += result.model.events.length;
   }
   return { text: current, result };
 }

@@ -4,6 +4,8 @@
 
 import * as path from 'node:path';
 import type { FileKind, FileProblem } from '../files/guarded-read';
+import { MAX_INCLUDED_LINES } from '../files/read-budget';
+import type { ReadBudget } from '../files/read-budget';
 import { EntryNode, parse } from '../parser/parser';
 import type { DocumentCache } from './document-cache';
 import { NameTable } from './names';
@@ -81,6 +83,8 @@ export interface LoadOptions {
   fileSystem: FileSystem;
   /** What the previous analysis of this document kept (the language server has one per document). */
   cache?: DocumentCache;
+  /** Where an include left out for the analysis' budget is noted (see ReadBudget). */
+  budget?: ReadBudget;
 }
 
 export function resolvePath(filePath: string, runDirectory: string): string {
@@ -124,6 +128,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   let stopped = false;
   /** An include was not read for the analysis' read budget: the later ones are not tried. */
   let outOfBudget = false;
+  let includedLines = 0;
 
   const walk = (file: LoadedFile): void => {
     for (const item of file.parsed.items) {
@@ -172,8 +177,20 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
                   parseCache.set(resolvedPath, { text: read.text, parsed: (parsed = parseFile(read.text)) });
               }
             }
+            if (parsed && includedLines + parsed.lineIndex.lineCount > MAX_INCLUDED_LINES) {
+              const tooMuch: FileProblem = {
+                kind: 'over-budget',
+                limit: MAX_INCLUDED_LINES,
+                unit: 'lines',
+              };
+              problem = { kind: 'unreadable', problem: tooMuch };
+              options.budget?.noteUnread(resolvedPath, tooMuch);
+              outOfBudget = true;
+              parsed = undefined;
+            }
             if (parsed) {
               inclusions++;
+              includedLines += parsed.lineIndex.lineCount;
               included = {
                 path: resolvedPath,
                 parsed,

@@ -340,7 +340,9 @@ function findingsSection(located: Located[]): string[] {
     const groups = new Map<string, Located[]>();
     for (const item of items) {
       const key = `${item.finding.code}\0${item.finding.severity}`;
-      groups.set(key, [...(groups.get(key) ?? []), item]);
+      const group = groups.get(key);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
     }
     const ordered = [...groups.values()].sort(
       (a, b) =>
@@ -439,7 +441,8 @@ export function buildAuditReport(result: LintResult, options: AuditReportOptions
     '',
   );
 
-  out.push(...findingsSection(located));
+  // A loop, not push(...): a report can have more lines than a call can take arguments.
+  for (const line of findingsSection(located)) out.push(line);
 
   // Recommended changes: every safe fix, as `pgbouncer-lint --fix` and the editor's "fix all" apply them.
   const text = root.parsed.text;
@@ -450,7 +453,8 @@ export function buildAuditReport(result: LintResult, options: AuditReportOptions
     const edits = safeFixes(result).flatMap((fix) => fix.edits);
     fixed = { text: applyEdits(text, edits), result: null };
   }
-  const diff = unifiedDiff(text, fixed.text, diffLabels(options.fileLabel));
+  // The diff shows lines of the file as they are: secrets on them are masked like in every message.
+  const diff = result.redactor.redact(unifiedDiff(text, fixed.text, diffLabels(options.fileLabel)));
   if (diff !== '') {
     const tick = fence(diff);
     out.push('## Recommended changes', '');

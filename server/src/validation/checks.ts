@@ -169,7 +169,7 @@ const list: CheckInfo[] = [
     id: 'file-not-read',
     severity: 'warning',
     title: 'File not read by the linter',
-    help: 'The linter reads only regular files, up to 8 MB each and 24 MB in all per analysis. A FIFO, a device, a socket, a larger file or one past that budget is named but not checked; PgBouncer itself would wait on a FIFO and never finish reading a device such as /dev/zero.',
+    help: 'The linter reads only regular files, up to 8 MB each, 24 MB in all per analysis and 200,000 lines of included files. A FIFO, a device, a socket, a larger file or one past that budget is named but not checked; PgBouncer itself would wait on a FIFO and never finish reading a device such as /dev/zero.',
   },
   {
     id: 'include-is-directory',
