@@ -421,6 +421,7 @@ const ERROR_TITLES: Record<AdminError['kind'], string> = {
   'password-needed': 'Password needed',
   'not-allowed': 'User is neither admin nor stats user',
   tls: 'TLS problem',
+  protocol: 'Unexpected answer',
   timeout: 'No answer (timeout)',
   refused: 'PgBouncer refused',
   failed: 'Failed',
