@@ -25,7 +25,9 @@ export type HostileBehaviour =
   /** 'N' to the SSLRequest with the login's answer in the same packet, before the startup was sent. */
   | 'stuffed-ssl-answer'
   /** A correct answer. */
-  | 'good';
+  | 'good'
+  /** A correct answer of `rows` rows, `columns` wide, each made by `row` (default one column). */
+  | 'many-rows';
 
 export interface HostileOptions {
   behaviour: HostileBehaviour;
@@ -35,6 +37,10 @@ export interface HostileOptions {
   askPassword?: boolean;
   /** Upper bound of what one stream sends (default 256 MiB). */
   maxBytes?: number;
+  /** The shape of a 'many-rows' answer. */
+  rows?: number;
+  columns?: string[];
+  row?: (index: number) => string[];
 }
 
 export interface HostileServer {
@@ -207,6 +213,19 @@ export async function startHostileServer(options: HostileOptions): Promise<Hosti
       case 'good':
         socket.write(goodAnswer());
         return;
+      case 'many-rows': {
+        const count = options.rows ?? 1;
+        const row = options.row ?? (() => ['db']);
+        socket.write(rowDescription(options.columns ?? ['name']));
+        for (let sent = 0; sent < count; sent += 10_000) {
+          const batch = Array.from({ length: Math.min(10_000, count - sent) }, (_, i) =>
+            dataRow(row(sent + i)),
+          );
+          socket.write(concat(batch));
+        }
+        socket.write(concat([message('C', cstring(`SHOW`)), READY]));
+        return;
+      }
       case 'huge-row-description':
         hugeMessage(socket, 'T', limit);
         return;
