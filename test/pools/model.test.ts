@@ -459,7 +459,7 @@ describe('settings', () => {
   test('a stored password is bound to user, host, port, sslmode and CA file; never in settings', () => {
     const key = passwordKey(INSTANCE);
     assert.match(key, /^pgbouncer\.password\.v2:[0-9a-f]{64}$/);
-    assert.notEqual(key, legacyPasswordKey(INSTANCE), 'a 0.1.0 key is never read');
+    assert.notEqual(key, legacyPasswordKey(INSTANCE), 'an old-style key is never read');
     assert.equal(legacyPasswordKey(INSTANCE), 'pgbouncer.password:pgb_admin@10.0.0.5:6432');
     const variants: Partial<InstanceSettings>[] = [
       { sslmode: 'disable' },
@@ -505,13 +505,13 @@ describe('settings', () => {
       sslmode: 'verify-full',
       sslrootcert: '/etc/ssl/ca.pem',
     };
-    secrets.set(legacyPasswordKey(verified), 'kept-by-0.1.0');
+    secrets.set(legacyPasswordKey(verified), 'kept-by-an-earlier-build');
     await savePassword(store, verified, 'for-verify-full');
     assert.equal(await storedPassword(store, verified)(), 'for-verify-full');
     assert.equal(
       secrets.has(legacyPasswordKey(verified)),
       false,
-      'entering a password drops the 0.1.0 entry',
+      'entering a password drops the old-style entry',
     );
     for (const other of [
       { ...verified, sslmode: 'disable' as const },
@@ -521,7 +521,7 @@ describe('settings', () => {
     ]) {
       assert.equal(await storedPassword(store, other)(), undefined, JSON.stringify(other));
     }
-    secrets.set(legacyPasswordKey(verified), 'kept-by-0.1.0');
+    secrets.set(legacyPasswordKey(verified), 'kept-by-an-earlier-build');
     await forgetPassword(store, verified);
     assert.deepEqual([...secrets.keys()], []);
     await savePassword(store, verified, 'again');

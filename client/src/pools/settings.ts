@@ -166,7 +166,7 @@ export function passwordKey(instance: PasswordBinding): string {
   return `pgbouncer.password.v2:${createHash('sha256').update(JSON.stringify(binding)).digest('hex')}`;
 }
 
-/** The key of 0.1.0 (user@host:port, whatever the TLS mode): still deleted, never read. */
+/** The key earlier builds used (user@host:port, whatever the TLS mode): still deleted, never read. */
 export function legacyPasswordKey(instance: Pick<InstanceSettings, 'host' | 'port' | 'user'>): string {
   return `pgbouncer.password:${instance.user}@${instance.host}:${instance.port}`;
 }
@@ -183,7 +183,7 @@ export function storedPassword(secrets: SecretStore, instance: PasswordBinding):
   return () => secrets.get(passwordKey(instance));
 }
 
-/** Keeps the password for this binding (an empty one is no password) and drops the 0.1.0 entry. */
+/** Keeps the password for this binding (an empty one is no password) and drops the old-style entry. */
 export async function savePassword(
   secrets: SecretStore,
   instance: PasswordBinding,
@@ -194,7 +194,7 @@ export async function savePassword(
   await secrets.delete(legacyPasswordKey(instance));
 }
 
-/** Forgets the instance's password, and whatever 0.1.0 kept for its user@host:port. */
+/** Forgets the instance's password, and whatever earlier builds kept for its user@host:port. */
 export async function forgetPassword(secrets: SecretStore, instance: PasswordBinding): Promise<void> {
   await secrets.delete(passwordKey(instance));
   await secrets.delete(legacyPasswordKey(instance));
