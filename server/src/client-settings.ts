@@ -55,13 +55,18 @@ export const CLIENT_SETTINGS_SPEC: Record<string, SettingSpec> = {
           enum: [...POOL_SSL_MODES],
           default: POOL_SETTING_DEFAULTS.sslmode,
           description:
-            'TLS to PgBouncer, as in libpq: disable, prefer (TLS when offered), require (TLS, certificate not checked), verify-ca, verify-full.',
+            'TLS to PgBouncer, as in libpq: disable (never), prefer (TLS when PgBouncer offers it, else plain text without a warning), require (TLS, certificate not checked), verify-ca (TLS, certificate signed by a trusted CA), verify-full (verify-ca, and issued for the host). Ignored for a Unix socket.',
+        },
+        sslrootcert: {
+          type: 'string',
+          description:
+            'CA certificates (a PEM file, may hold several) trusted instead of the authorities Node.js trusts, as libpq’s sslrootcert: for verify-ca and verify-full with a private CA; with require or prefer the chain is then checked too. An absolute path, or relative to your home directory (~/ allowed). The stored password is bound to it.',
         },
       },
       additionalProperties: false,
     },
     description:
-      'PgBouncer instances shown in the Pool Status view: {name, host, port, user, database, sslmode}. Passwords are never stored in settings: the extension asks once and keeps them in VS Code’s secret storage. In an untrusted workspace only instances from user settings are used.',
+      'PgBouncer instances shown in the Pool Status view: {name, host, port, user, database, sslmode, sslrootcert}. Passwords are never stored in settings: the extension asks once and keeps them in VS Code’s secret storage, bound to user, host, port, sslmode and sslrootcert. In an untrusted workspace only instances from user settings are used.',
     scope: 'window',
   },
   'pgbouncer.refreshInterval': {

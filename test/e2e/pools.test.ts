@@ -93,6 +93,7 @@ test(
   async () => {
     const s = session!;
     const { page } = s;
+    const bouncer = stack!.pgbouncer;
     try {
       await s.openFile('pgbouncer.ini');
       await page
@@ -127,7 +128,10 @@ test(
       assert.match(poolText, /appdb \/ app\s*1 active, 0 waiting/, 'the client in its transaction is active');
       const statusText = (await status.innerText()).replace(/\s+/g, ' ').trim();
       assert.match(statusText, /PgBouncer: appdb \d+%/, 'the status bar names the busiest pool and its use');
-      console.log(`pool row: ${poolText} | status bar: ${statusText}`);
+      // sslmode prefer (the default) and a PgBouncer without TLS: plain text, and the view says so
+      const instanceText = (await instance.innerText()).replace(/\s+/g, ' ');
+      assert.match(instanceText, /primary\s*1\.\d+\.\d+ · without TLS · admin/, instanceText);
+      console.log(`pool row: ${poolText} | status bar: ${statusText} | instance: ${instanceText}`);
       // a wider side bar, so that the screenshot shows the numbers: drag the sash at its right edge
       const sidebar = await page.locator('.part.sidebar').boundingBox();
       if (sidebar) {
@@ -144,6 +148,35 @@ test(
           .catch(() => undefined);
       }
       await s.screenshot('pool-status');
+
+      // The same host, port and user redefined with sslmode disable, in the settings editor as a user
+      // would: the password typed above was given for prefer, so this definition has none of its own.
+      const settingsFile = path.join(s.userData, 'User', 'settings.json');
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      settings['pgbouncer.instances'] = [
+        {
+          name: 'primary',
+          host: bouncer.host,
+          port: bouncer.port,
+          user: stack!.users.admin.user,
+          sslmode: 'disable',
+        },
+      ];
+      await s.runCommand('Preferences: Open User Settings (JSON)');
+      await page
+        .locator('.editor-group-container.active .tab.active', { hasText: 'settings.json' })
+        .waitFor({ timeout: UI_TIMEOUT });
+      await s.editor().locator('.view-lines').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+      await page.keyboard.press('Control+S');
+      const needed = rows.filter({ hasText: 'Password needed' }).first();
+      await needed.waitFor({ timeout: UI_TIMEOUT });
+      assert.match(
+        (await instance.innerText()).replace(/\s+/g, ' '),
+        /password needed/,
+        'the instance asks for a password of its own',
+      );
       passed = true;
     } catch (error) {
       const shot = path.join(s.state, 'failed-pools.png');

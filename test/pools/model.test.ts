@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { POOL_SETTING_DEFAULTS, CLIENT_SETTINGS_SPEC } from '../../server/src/client-settings';
@@ -29,11 +30,17 @@ import {
 } from '../../client/src/pools/model';
 import type { InstanceState, RawShows, Snapshot, ViewItem } from '../../client/src/pools/model';
 import {
+  forgetPassword,
   instancesFromSettings,
+  legacyPasswordKey,
   normalizeInstances,
   passwordKey,
   poolSettings,
+  resolveCaPath,
+  savePassword,
+  storedPassword,
 } from '../../client/src/pools/settings';
+import type { SecretStore } from '../../client/src/pools/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const INSTANCE: InstanceSettings = {
@@ -449,16 +456,99 @@ describe('settings', () => {
     assert.equal(custom.thresholds.useCritical, 90);
   });
 
-  test('passwords are stored by user, host and port; never in settings', () => {
-    assert.equal(passwordKey(INSTANCE), 'pgbouncer.password:pgb_admin@10.0.0.5:6432');
+  test('a stored password is bound to user, host, port, sslmode and CA file; never in settings', () => {
+    const key = passwordKey(INSTANCE);
+    assert.match(key, /^pgbouncer\.password\.v2:[0-9a-f]{64}$/);
+    assert.notEqual(key, legacyPasswordKey(INSTANCE), 'an old-style key is never read');
+    assert.equal(legacyPasswordKey(INSTANCE), 'pgbouncer.password:pgb_admin@10.0.0.5:6432');
+    const variants: Partial<InstanceSettings>[] = [
+      { sslmode: 'disable' },
+      { sslmode: 'verify-full' },
+      { sslrootcert: '/etc/ssl/private-ca.pem' },
+      { sslrootcert: '/etc/ssl/other-ca.pem' },
+      { user: 'pgb_stats' },
+      { host: '10.0.0.6' },
+      { port: 6433 },
+    ];
+    const keys = new Set([key, ...variants.map((variant) => passwordKey({ ...INSTANCE, ...variant }))]);
+    assert.equal(keys.size, variants.length + 1, 'every difference gets its own key');
+    // the display name and the console's database name do not decide where a password goes
+    const renamed: InstanceSettings = { ...INSTANCE, name: 'renamed', database: 'console' };
+    assert.equal(passwordKey(renamed), key);
     const item = CLIENT_SETTINGS_SPEC['pgbouncer.instances'].items as { properties: Record<string, unknown> };
-    assert.deepEqual(Object.keys(item.properties), ['name', 'host', 'port', 'user', 'database', 'sslmode']);
+    assert.deepEqual(Object.keys(item.properties), [
+      'name',
+      'host',
+      'port',
+      'user',
+      'database',
+      'sslmode',
+      'sslrootcert',
+    ]);
     assert.equal(
       CLIENT_SETTINGS_SPEC['pgbouncer.refreshInterval'].default,
       POOL_SETTING_DEFAULTS.refreshInterval,
     );
     assert.equal(CLIENT_SETTINGS_SPEC['pgbouncer.thresholds.useWarning'].default, 80);
     assert.equal(CLIENT_SETTINGS_SPEC['pgbouncer.thresholds.useCritical'].default, 95);
+  });
+
+  test('the password of one TLS mode or CA is never handed to another; forget removes the old key too', async () => {
+    const secrets = new Map<string, string>();
+    const store: SecretStore = {
+      get: async (key) => secrets.get(key),
+      store: async (key, value) => void secrets.set(key, value),
+      delete: async (key) => void secrets.delete(key),
+    };
+    const verified: InstanceSettings = {
+      ...INSTANCE,
+      sslmode: 'verify-full',
+      sslrootcert: '/etc/ssl/ca.pem',
+    };
+    secrets.set(legacyPasswordKey(verified), 'kept-by-an-earlier-build');
+    await savePassword(store, verified, 'for-verify-full');
+    assert.equal(await storedPassword(store, verified)(), 'for-verify-full');
+    assert.equal(
+      secrets.has(legacyPasswordKey(verified)),
+      false,
+      'entering a password drops the old-style entry',
+    );
+    for (const other of [
+      { ...verified, sslmode: 'disable' as const },
+      { ...verified, sslmode: 'prefer' as const },
+      { ...verified, sslrootcert: '/tmp/attacker-ca.pem' },
+      { ...verified, sslrootcert: undefined },
+    ]) {
+      assert.equal(await storedPassword(store, other)(), undefined, JSON.stringify(other));
+    }
+    secrets.set(legacyPasswordKey(verified), 'kept-by-an-earlier-build');
+    await forgetPassword(store, verified);
+    assert.deepEqual([...secrets.keys()], []);
+    await savePassword(store, verified, 'again');
+    await savePassword(store, verified, ''); // an empty password is none
+    assert.deepEqual([...secrets.keys()], []);
+  });
+
+  test('sslrootcert: absolute as given, ~ and relative paths from the home directory', () => {
+    const home = os.homedir();
+    const { instances } = normalizeInstances([
+      { name: 'a', host: 'db', user: 'u', sslmode: 'verify-full', sslrootcert: '/etc/ssl/ca.pem' },
+      { name: 'b', host: 'db', user: 'u', sslmode: 'verify-full', sslrootcert: '~/.postgresql/root.crt' },
+      { name: 'c', host: 'db', user: 'u', sslmode: 'verify-ca', sslrootcert: 'certs/ca.pem' },
+      { name: 'd', host: 'db', user: 'u', sslrootcert: '  ' },
+    ]);
+    assert.deepEqual(
+      instances.map((instance) => instance.sslrootcert),
+      [
+        '/etc/ssl/ca.pem',
+        path.join(home, '.postgresql', 'root.crt'),
+        path.join(home, 'certs', 'ca.pem'),
+        undefined,
+      ],
+    );
+    assert.equal('sslrootcert' in instances[3], false);
+    assert.equal(resolveCaPath('~', '/home/me'), '/home/me');
+    assert.equal(resolveCaPath('../shared/ca.pem', '/home/me'), '/home/shared/ca.pem');
   });
 });
 

@@ -10,6 +10,9 @@ import type { AdminClient, InstanceSettings } from '../../client/src/pools/admin
 import { DEFAULT_THRESHOLDS, instanceItem, rootItems, statusSummary } from '../../client/src/pools/model';
 import type { ViewItem } from '../../client/src/pools/model';
 import { PoolMonitor } from '../../client/src/pools/monitor';
+import { savePassword, storedPassword } from '../../client/src/pools/settings';
+import type { SecretStore } from '../../client/src/pools/settings';
+import { startHostileServer } from '../support/hostile-pgbouncer';
 import { instanceFor, stackUnavailable, startStack, waitFor } from '../support/stack';
 import type { Credentials, PgBouncerProcess, Stack } from '../support/stack';
 
@@ -182,6 +185,85 @@ describe('pool monitor', { skip }, () => {
     assert.equal(summary?.health, 'critical');
     assert.match(summary!.text, /^\$\(error\) PgBouncer: wrong-password wrong password \(\+3\)$/);
     await tlsBouncer.stop();
+  });
+
+  test('sslmode prefer without TLS on offer: the item and the status-bar tooltip say so; with TLS they do not', async () => {
+    const tlsBouncer = await stack.startPgBouncer({ requireTls: true });
+    const monitor = monitorFor(passwords);
+    monitor.setInstances([
+      instanceFor(stack.pgbouncer, stack.users.admin, { name: 'plain', sslmode: 'prefer' }),
+      instanceFor(tlsBouncer, stack.users.admin, { name: 'secured', sslmode: 'prefer' }),
+    ]);
+    await monitor.refresh();
+    const [plain, secured] = monitor
+      .states()
+      .map((state) => instanceItem(state, DEFAULT_THRESHOLDS, Date.now()));
+    assert.match(plain.description!, /^1\.\d+\.\d+ · without TLS · admin · /);
+    assert.match(plain.tooltip!, /Connected without TLS: sslmode is prefer and PgBouncer offered no TLS/);
+    assert.doesNotMatch(secured.description!, /without TLS/);
+    assert.match(
+      secured.tooltip!.replace(/\\(.)/g, '$1'),
+      /TLS \(TLSv1\.[23], [A-Z0-9_-]+\), certificate not checked \(sslmode prefer\)/,
+    );
+    const tooltip = statusSummary(monitor.states(), DEFAULT_THRESHOLDS)!.tooltip.split('\n');
+    assert.match(
+      tooltip.find((line) => line.startsWith('plain'))!,
+      /^plain \(connected without TLS\): /,
+    );
+    assert.doesNotMatch(
+      tooltip.find((line) => line.startsWith('secured'))!,
+      /without TLS/,
+    );
+    await tlsBouncer.stop();
+  });
+
+  test('a password stored for verify-full is not handed to the same instance redefined with sslmode disable', async () => {
+    const secrets = new Map<string, string>();
+    const store: SecretStore = {
+      get: async (key) => secrets.get(key),
+      store: async (key, value) => void secrets.set(key, value),
+      delete: async (key) => void secrets.delete(key),
+    };
+    // a console that asks for a cleartext password and keeps what it gets, as an eavesdropper would
+    const listener = await startHostileServer({ behaviour: 'good', askPassword: true });
+    const monitor = new PoolMonitor({
+      password: (instance) => storedPassword(store, instance),
+      intervalMs: 60_000,
+      client: { timeoutMs: 1500, initialBackoffMs: 50, maxBackoffMs: 200 },
+    });
+    monitors.push(monitor);
+    try {
+      const user = instanceFor(stack.pgbouncer, stack.users.admin, {
+        port: listener.port,
+        sslmode: 'verify-full',
+        sslrootcert: '/etc/ssl/private-ca.pem',
+      });
+      await savePassword(store, user, stack.users.admin.password);
+      for (const workspace of [
+        { ...user, sslmode: 'disable' as const },
+        { ...user, sslmode: 'disable' as const, sslrootcert: undefined },
+        { ...user, sslmode: 'prefer' as const, sslrootcert: undefined },
+      ]) {
+        monitor.setInstances([workspace]);
+        await monitor.refresh();
+        const item = instanceItem(monitor.states()[0], DEFAULT_THRESHOLDS, Date.now());
+        assert.equal(item.children![0].label, 'Password needed', JSON.stringify(workspace));
+        assert.match(item.children![0].contextValue, / password\b/, 'the view offers to enter one');
+      }
+      assert.ok(listener.logins() >= 3, 'each redefinition logged in as far as the password');
+      assert.deepEqual(listener.passwords(), [], 'no password reached the server');
+      // the same binding as the stored one (here without TLS, against a real PgBouncer): it is used
+      const plain = instanceFor(stack.pgbouncer, stack.users.admin, { sslmode: 'disable' });
+      await savePassword(store, plain, stack.users.admin.password);
+      monitor.setInstances([plain, { ...plain, name: 'prefer', sslmode: 'prefer' }]);
+      await monitor.refresh();
+      const [kept, other] = monitor.states();
+      assert.equal(kept.error, undefined, kept.error?.message);
+      assert.equal(kept.snapshot?.rights, 'admin');
+      assert.equal(other.error?.kind, 'password-needed', 'real PgBouncer: no password for sslmode prefer');
+    } finally {
+      await listener.close();
+    }
   });
 
   test('a PgBouncer restart: the view shows it down, then recovers by itself', async () => {

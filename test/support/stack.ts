@@ -50,6 +50,12 @@ export interface PgBouncerOptions {
   generatedDatabases?: number;
   /** client_tls_sslmode = require with a generated self-signed key and certificate. */
   requireTls?: boolean;
+  /**
+   * Client TLS with your own key and certificate (e.g. signed by a test CA, see tls.ts): copied into the
+   * stack directory where PgBouncer can read them. `sslmode` is client_tls_sslmode (default require;
+   * allow or prefer offer TLS without requiring it). Wins over requireTls.
+   */
+  clientTls?: { keyFile: string; certFile: string; sslmode?: 'allow' | 'prefer' | 'require' };
   /** Written to this file name in the stack directory (default pgbouncer-<n>.ini). */
   configName?: string;
 }
@@ -58,6 +64,8 @@ export interface PgBouncerProcess {
   readonly host: string;
   readonly port: number;
   readonly configPath: string;
+  /** Its unix_socket_dir: an instance with this as its host connects over the Unix socket. */
+  readonly socketDir: string;
   /** The process id while it runs, else null. */
   pid(): number | null;
   /** Everything it logged (stderr/stdout) since it was created. */
@@ -466,7 +474,18 @@ function pgbouncerConfig(
     logfile: '',
     pidfile: '',
   };
-  if (options.requireTls) {
+  if (options.clientTls) {
+    // PgBouncer drops root: it reads its key as RUN_AS, from a copy it owns
+    const key = path.join(dir, `client-tls-${port}.key`);
+    const cert = path.join(dir, `client-tls-${port}.crt`);
+    writeOwned(key, fs.readFileSync(options.clientTls.keyFile, 'utf8'), 0o600);
+    writeOwned(cert, fs.readFileSync(options.clientTls.certFile, 'utf8'));
+    Object.assign(settings, {
+      client_tls_sslmode: options.clientTls.sslmode ?? 'require',
+      client_tls_key_file: key,
+      client_tls_cert_file: cert,
+    });
+  } else if (options.requireTls) {
     const { key, cert } = generateTls(dir);
     Object.assign(settings, {
       client_tls_sslmode: 'require',
@@ -533,6 +552,7 @@ async function launchPgBouncer(
     host: '127.0.0.1',
     port,
     configPath,
+    socketDir: ownSocketDir,
     baseConfig,
     pid: () => {
       const child = (spawned as Spawned | null)?.child;

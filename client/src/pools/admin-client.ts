@@ -4,16 +4,23 @@
 // (no parameters, no named statements, no row limits), so pg sends a single 'Q' message. One
 // connection per instance is kept open and reused; when it fails, the next query reconnects, but not
 // before a backoff delay that doubles with each failure (a retry clears it). Every connect and every
-// query has a timeout: when it expires the socket is destroyed, so nothing hangs.
+// query has a timeout: when it expires the socket is destroyed, so nothing hangs. pg runs over our own
+// stream (wire.ts), which does TLS and bounds what the server may send before pg parses any of it.
 //
 // Errors are AdminErrors with a readable kind (PgBouncer down, wrong password, not allowed, TLS, timeout,
-// a refused command). Messages never contain the password: they are written here, not copied from
-// connection settings, and PgBouncer's own text is passed on only from its ErrorResponse.
+// a refused command, a broken protocol). Messages never contain the password: they are written here,
+// not copied from connection settings, and PgBouncer's own text is passed on only from its ErrorResponse.
 
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import type { ConnectionOptions } from 'node:tls';
 
 import type { PoolSslMode } from '../../../server/src/client-settings';
+import { AdminError, PasswordNeededError, where } from './errors';
+import { AdminWire } from './wire';
+import type { Transport } from './wire';
+
+export { AdminError, PasswordNeededError } from './errors';
+export type { AdminErrorKind } from './errors';
+export type { Transport } from './wire';
 
 /**
  * pg (and the network modules it pulls in) is loaded on the first connection, not when the
@@ -36,44 +43,8 @@ export interface InstanceSettings {
   /** The admin console's database name: "pgbouncer". */
   database: string;
   sslmode: SslMode;
-}
-
-export type AdminErrorKind =
-  /** Nothing answers at host:port, or the connection broke. */
-  | 'down'
-  /** PgBouncer refused the password (or does not know the user). */
-  | 'auth'
-  /** PgBouncer asked for a password and none is stored. */
-  | 'password-needed'
-  /** The user logged in but is neither in admin_users nor in stats_users. */
-  | 'not-allowed'
-  /** TLS: required by PgBouncer, not offered by it, or its certificate was refused. */
-  | 'tls'
-  /** No answer within the timeout. */
-  | 'timeout'
-  /** PgBouncer answered the command with an error (e.g. "admin access needed"). */
-  | 'refused'
-  /** Anything else. */
-  | 'failed';
-
-export class AdminError extends Error {
-  override readonly name = 'AdminError';
-  constructor(
-    readonly kind: AdminErrorKind,
-    message: string,
-    /** PgBouncer's own error text, when it sent one. */
-    readonly serverMessage?: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown by a password source that has nothing to give. */
-export class PasswordNeededError extends Error {
-  override readonly name = 'PasswordNeededError';
-  constructor() {
-    super('no password stored');
-  }
+  /** Absolute path of the CA certificates (PEM) to trust instead of Node's list; settings.ts resolves it. */
+  sslrootcert?: string;
 }
 
 export type PasswordSource = () => PromiseLike<string | undefined> | string | undefined;
@@ -101,6 +72,8 @@ export interface ConnectionState {
   retryAt?: number;
   /** Consecutive failed connects. */
   failures: number;
+  /** How the connection is protected, while status is 'connected'. */
+  transport?: Transport;
 }
 
 export type Row = Record<string, unknown>;
@@ -177,21 +150,6 @@ export function classifyError(error: unknown, instance: InstanceSettings): Admin
     }
     return new AdminError('refused', `PgBouncer: ${message}`, message);
   }
-  if (/does not support SSL/i.test(message)) {
-    return new AdminError(
-      'tls',
-      `${where(instance)} does not offer TLS, but the instance's sslmode is ${instance.sslmode}. Set sslmode to disable or prefer, or enable client TLS in PgBouncer.`,
-    );
-  }
-  if (
-    /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code) ||
-    /certificate/i.test(message)
-  ) {
-    return new AdminError(
-      'tls',
-      `The TLS certificate of ${where(instance)} was not accepted (${message}). With sslmode ${instance.sslmode} it must be valid for the host and signed by a trusted authority.`,
-    );
-  }
   if (
     ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(
       code,
@@ -213,25 +171,6 @@ export function classifyError(error: unknown, instance: InstanceSettings): Admin
     return new AdminError('timeout', `${where(instance)} did not answer in time.`);
   }
   return new AdminError('failed', `${where(instance)}: ${message}`);
-}
-
-function where(instance: InstanceSettings): string {
-  return `${instance.name} (${instance.host}:${instance.port})`;
-}
-
-function sslOptions(mode: SslMode): false | ConnectionOptions {
-  switch (mode) {
-    case 'disable':
-      return false;
-    case 'prefer':
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      // the chain is checked, the host name is not (as libpq's verify-ca)
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return { rejectUnauthorized: true };
-  }
 }
 
 interface PgConnectionInternals {
@@ -434,23 +373,14 @@ export class AdminClient {
 
   private async connect(): Promise<Client> {
     this.setState({ status: 'connecting', failures: this.current.failures });
-    const mode = this.instance.sslmode;
     try {
-      let client: Client;
-      try {
-        client = await this.open(sslOptions(mode));
-      } catch (error) {
-        // prefer: TLS when PgBouncer offers it, else plain (as libpq)
-        if (mode === 'prefer' && /does not support SSL/i.test((error as Error).message ?? '')) {
-          client = await this.open(false);
-        } else throw error;
-      }
+      const { client, wire } = await this.open();
       if (this.closed) {
         destroy(client);
         throw new AdminError('failed', `${where(this.instance)}: the client is closed.`);
       }
       this.client = client;
-      this.setState({ status: 'connected', failures: 0 });
+      this.setState({ status: 'connected', failures: 0, transport: wire.transport ?? undefined });
       return client;
     } catch (error) {
       const adminError = classifyError(error, this.instance);
@@ -467,13 +397,16 @@ export class AdminClient {
     }
   }
 
-  private async open(ssl: false | ConnectionOptions): Promise<Client> {
+  private async open(): Promise<{ client: Client; wire: AdminWire }> {
+    const wire = new AdminWire(this.instance);
     const config: ClientConfig = {
       host: this.instance.host,
       port: this.instance.port,
       user: this.instance.user,
       database: this.instance.database,
-      ssl,
+      // TLS is the wire's business: pg sees the plain protocol
+      ssl: false,
+      stream: () => wire,
       password: async () => {
         const password = await this.password();
         if (password === undefined) throw new PasswordNeededError();
@@ -509,7 +442,7 @@ export class AdminClient {
     connecting.catch(() => undefined);
     try {
       await Promise.race([connecting, timeout]);
-      return client;
+      return { client, wire };
     } catch (error) {
       destroy(client);
       throw error;

@@ -20,7 +20,14 @@ import {
 } from './model';
 import type { ViewItem } from './model';
 import { PoolMonitor, readRunningConfig } from './monitor';
-import { instancesFromSettings, passwordKey, poolSettings } from './settings';
+import {
+  forgetPassword,
+  instancesFromSettings,
+  poolSettings,
+  resolveCaPath,
+  savePassword,
+  storedPassword,
+} from './settings';
 import type { PoolSettings } from './settings';
 import { ACTION_COMMANDS, RETRY_COMMAND, SHOW_COMMAND } from './ids';
 import type { PoolCommand } from './ids';
@@ -42,7 +49,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
   let notes: string[] = [];
 
   const monitor = new PoolMonitor({
-    password: (instance) => () => secrets.get(passwordKey(instance)),
+    password: (instance) => storedPassword(secrets, instance),
     intervalMs: settings.refreshIntervalMs,
     client: { timeoutMs: settings.timeoutMs },
   });
@@ -158,15 +165,16 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
   };
 
   const askPassword = async (instance: InstanceSettings): Promise<boolean> => {
+    const ca = instance.sslrootcert ? `, CA ${instance.sslrootcert}` : '';
     const password = await vscode.window.showInputBox({
-      title: `Password of ${instance.user} for ${instance.name} (${instance.host}:${instance.port})`,
-      prompt: 'Kept in VS Code’s secret storage, never in settings. Leave empty for none.',
+      title: `Password of ${instance.user} for ${instance.name} (${instance.host}:${instance.port}, sslmode ${instance.sslmode}${ca})`,
+      prompt:
+        'Kept in VS Code’s secret storage, never in settings, and given only to this host, port and user with this sslmode and CA file. Leave empty for none.',
       password: true,
       ignoreFocusOut: true,
     });
     if (password === undefined) return false;
-    if (password === '') await secrets.delete(passwordKey(instance));
-    else await secrets.store(passwordKey(instance), password);
+    await savePassword(secrets, instance, password);
     return true;
   };
 
@@ -214,6 +222,17 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
       },
     );
     if (!sslmode) return;
+    let sslrootcert = '';
+    if (sslmode.label === 'verify-ca' || sslmode.label === 'verify-full') {
+      const answer = await vscode.window.showInputBox({
+        title: 'Add PgBouncer Instance: CA file (sslrootcert)',
+        prompt:
+          'PEM file of the CA that signed PgBouncer’s certificate (absolute, or relative to your home directory). Leave empty to trust the authorities Node.js trusts.',
+        placeHolder: '~/.postgresql/root.crt',
+      });
+      if (answer === undefined) return;
+      sslrootcert = answer.trim();
+    }
     const instance: InstanceSettings = {
       name: name.trim(),
       host: host.trim(),
@@ -221,6 +240,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
       user: user.trim(),
       database: POOL_SETTING_DEFAULTS.database,
       sslmode: sslmode.label,
+      ...(sslrootcert ? { sslrootcert: resolveCaPath(sslrootcert) } : {}),
     };
     if (!(await askPassword(instance))) return;
     // User settings: an instance added here works in every workspace, trusted or not.
@@ -236,6 +256,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
           port: instance.port,
           user: instance.user,
           sslmode: instance.sslmode,
+          ...(sslrootcert ? { sslrootcert } : {}),
         },
       ],
       vscode.ConfigurationTarget.Global,
@@ -257,7 +278,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
     }
     const instance = monitor.state(name)?.instance;
     await config.update('instances', kept, vscode.ConfigurationTarget.Global);
-    if (instance) await secrets.delete(passwordKey(instance));
+    if (instance) await forgetPassword(secrets, instance);
   };
 
   const forgetPasswords = async (): Promise<void> => {
@@ -269,7 +290,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
       { placeHolder: 'Forget the stored password of' },
     );
     if (!picked) return;
-    for (const instance of picked.instances) await secrets.delete(passwordKey(instance));
+    for (const instance of picked.instances) await forgetPassword(secrets, instance);
     void vscode.window.showInformationMessage(
       `PgBouncer: password of ${picked.instances.map((instance) => instance.name).join(', ')} forgotten.`,
     );

@@ -20,6 +20,7 @@ import type {
   InstanceSettings,
   Rights,
   Row,
+  Transport,
 } from './admin-client';
 
 // ---------------------------------------------------------------------------------------------
@@ -421,6 +422,7 @@ const ERROR_TITLES: Record<AdminError['kind'], string> = {
   'password-needed': 'Password needed',
   'not-allowed': 'User is neither admin nor stats user',
   tls: 'TLS problem',
+  protocol: 'Unexpected answer',
   timeout: 'No answer (timeout)',
   refused: 'PgBouncer refused',
   failed: 'Failed',
@@ -428,6 +430,38 @@ const ERROR_TITLES: Record<AdminError['kind'], string> = {
 
 export function errorTitle(error: AdminError): string {
   return ERROR_TITLES[error.kind];
+}
+
+/**
+ * How a connected instance is reached, in words: `short` for the item's description when the
+ * connection is plain text over the network (sslmode prefer fell back silently, as libpq does, or
+ * sslmode disable), `long` for the tooltips.
+ */
+export function transportText(
+  instance: InstanceSettings,
+  transport: Transport | undefined,
+): { short?: string; long: string } | null {
+  if (!transport) return null;
+  if (transport.tls) {
+    const checked =
+      transport.verified === 'chain-and-host'
+        ? `certificate signed by a trusted CA and issued for ${instance.host}`
+        : transport.verified === 'chain'
+          ? 'certificate signed by a trusted CA (host name not checked)'
+          : `certificate not checked (sslmode ${instance.sslmode})`;
+    return { long: `TLS (${[transport.protocol, transport.cipher].filter(Boolean).join(', ')}), ${checked}` };
+  }
+  switch (transport.reason) {
+    case 'unix-socket':
+      return { long: 'Over a Unix socket (sslmode does not apply)' };
+    case 'disabled':
+      return { short: 'without TLS', long: 'Connected without TLS (sslmode disable)' };
+    case 'not-offered':
+      return {
+        short: 'without TLS',
+        long: 'Connected without TLS: sslmode is prefer and PgBouncer offered no TLS, so the password and everything shown here crossed the network in plain text. Enable client TLS in PgBouncer, or set sslmode to require or verify-full to refuse plain text',
+      };
+  }
 }
 
 function context(kind: ItemKind, flags: Record<string, boolean>): string {
@@ -497,6 +531,7 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
   const worst = statuses[0];
   const health = statuses.reduce<Health>((acc, status) => worse(acc, status.health), 'ok');
   const version = snapshot.version.replace(/^PgBouncer\s+/i, '');
+  const transport = transportText(instance, state.connection.transport);
   const summary = worst
     ? `${plural(statuses.length, 'pool')} · worst ${worst.pool.database}/${worst.pool.user} ${
         worst.usePercent === null ? '' : formatPercent(worst.usePercent)
@@ -515,10 +550,13 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
     kind: 'instance',
     instance: instance.name,
     label: instance.name,
-    description: `${version} · ${admin ? 'admin' : 'stats only'} · ${summary}`,
+    description: [version, transport?.short, admin ? 'admin' : 'stats only', summary]
+      .filter(Boolean)
+      .join(' · '),
     tooltip: [
       `**${escapeMarkdown(instance.name)}** (${where}, user ${escapeMarkdown(instance.user)})`,
       `${escapeMarkdown(snapshot.version)}, ${admin ? 'admin user: admin actions available' : 'stats user: read only'}`,
+      ...(transport ? [`${escapeMarkdown(transport.long)}.`] : []),
       `Refreshed ${new Date(snapshot.takenAt).toLocaleTimeString()}`,
     ].join('\n\n'),
     health,
@@ -842,12 +880,15 @@ export function statusSummary(states: InstanceState[], thresholds: Thresholds): 
       continue;
     }
     const status = poolStatuses(state.snapshot, thresholds)[0];
+    const plain = transportText(state.instance, state.connection.transport)?.short
+      ? ' (connected without TLS)'
+      : '';
     if (!status) {
-      lines.push(`${name}: no pools in use`);
+      lines.push(`${name}${plain}: no pools in use`);
       continue;
     }
     lines.push(
-      `${name}: worst pool ${status.pool.database}/${status.pool.user} (${status.health}) ${poolNumbers(status)}`,
+      `${name}${plain}: worst pool ${status.pool.database}/${status.pool.user} (${status.health}) ${poolNumbers(status)}`,
     );
     if (!worst || compareStatus(status, worst.status) < 0) worst = { status, instance: name };
   }

@@ -29,7 +29,8 @@ function sameInstance(a: InstanceSettings, b: InstanceSettings): boolean {
     a.port === b.port &&
     a.user === b.user &&
     a.database === b.database &&
-    a.sslmode === b.sslmode
+    a.sslmode === b.sslmode &&
+    a.sslrootcert === b.sslrootcert
   );
 }
 

@@ -1,8 +1,12 @@
 // The pool view's settings as plain data (no vscode): instances from pgbouncer.instances, checked and
-// completed with defaults; which values count in an untrusted workspace; intervals and thresholds.
+// completed with defaults; which values count in an untrusted workspace; intervals and thresholds;
+// where an instance's password is kept.
 
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from '../../../server/src/client-settings';
-import type { InstanceSettings, SslMode } from './admin-client';
+import type { InstanceSettings, PasswordSource, SslMode } from './admin-client';
 import type { Thresholds } from './model';
 
 export interface InstancesResult {
@@ -43,6 +47,7 @@ export function normalizeInstance(raw: unknown, index: number): InstanceSettings
   if (!POOL_SSL_MODES.includes(sslmode)) {
     return `${label}: sslmode ${JSON.stringify(entry.sslmode)} is not one of ${POOL_SSL_MODES.join(', ')}; it is skipped.`;
   }
+  const sslrootcert = text('sslrootcert');
   return {
     name: text('name') ?? `${host}:${port}`,
     host,
@@ -50,7 +55,20 @@ export function normalizeInstance(raw: unknown, index: number): InstanceSettings
     user,
     database: text('database') ?? POOL_SETTING_DEFAULTS.database,
     sslmode,
+    ...(sslrootcert ? { sslrootcert: resolveCaPath(sslrootcert) } : {}),
   };
+}
+
+/**
+ * The absolute path of an sslrootcert setting. Relative paths and ~ are taken from the home directory:
+ * the same file in every workspace and for user and workspace settings alike (libpq would use the
+ * current directory, which means nothing in an editor; its own default, ~/.postgresql/root.crt, is
+ * written `~/.postgresql/root.crt` here).
+ */
+export function resolveCaPath(value: string, home = os.homedir()): string {
+  if (value === '~') return home;
+  if (value.startsWith('~/') || value.startsWith('~\\')) return path.resolve(home, value.slice(2));
+  return path.resolve(home, value);
 }
 
 /** Every usable instance of a pgbouncer.instances value; names made unique. */
@@ -126,7 +144,58 @@ export function poolSettings(get: (key: string) => unknown): PoolSettings {
   };
 }
 
-/** The SecretStorage key of an instance's password: by where and who, not by its display name. */
-export function passwordKey(instance: Pick<InstanceSettings, 'host' | 'port' | 'user'>): string {
+/** What decides where a password goes: an instance that differs in any of these gets its own. */
+export type PasswordBinding = Pick<InstanceSettings, 'user' | 'host' | 'port' | 'sslmode' | 'sslrootcert'>;
+
+/**
+ * The SecretStorage key of an instance's password: a hash of user, host, port, sslmode and the CA
+ * file's path, so that a password given for verify-full is never handed to the same host:port with
+ * sslmode disable (which a workspace could define) or with another CA. The CA is identified by its
+ * path, not its content: the key must follow from the settings alone, so that "forget" finds it when
+ * the file has changed or is gone (SecretStorage cannot list its keys in VS Code 1.91), and a renewed
+ * CA certificate does not ask for the password again.
+ */
+export function passwordKey(instance: PasswordBinding): string {
+  const binding = [
+    instance.user,
+    instance.host,
+    instance.port,
+    instance.sslmode,
+    instance.sslrootcert ?? null,
+  ];
+  return `pgbouncer.password.v2:${createHash('sha256').update(JSON.stringify(binding)).digest('hex')}`;
+}
+
+/** The key earlier builds used (user@host:port, whatever the TLS mode): still deleted, never read. */
+export function legacyPasswordKey(instance: Pick<InstanceSettings, 'host' | 'port' | 'user'>): string {
   return `pgbouncer.password:${instance.user}@${instance.host}:${instance.port}`;
+}
+
+/** The part of VS Code's SecretStorage the pool view uses. */
+export interface SecretStore {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
+
+/** Where the admin client gets an instance's password: only the one stored for exactly this binding. */
+export function storedPassword(secrets: SecretStore, instance: PasswordBinding): PasswordSource {
+  return () => secrets.get(passwordKey(instance));
+}
+
+/** Keeps the password for this binding (an empty one is no password) and drops the old-style entry. */
+export async function savePassword(
+  secrets: SecretStore,
+  instance: PasswordBinding,
+  password: string,
+): Promise<void> {
+  if (password === '') await secrets.delete(passwordKey(instance));
+  else await secrets.store(passwordKey(instance), password);
+  await secrets.delete(legacyPasswordKey(instance));
+}
+
+/** Forgets the instance's password, and whatever earlier builds kept for its user@host:port. */
+export async function forgetPassword(secrets: SecretStore, instance: PasswordBinding): Promise<void> {
+  await secrets.delete(passwordKey(instance));
+  await secrets.delete(legacyPasswordKey(instance));
 }
