@@ -205,7 +205,7 @@ class ForeignWords {
               : [];
         for (const text of texts) {
           for (const word of wordsOf(text)) {
-            if (/^[\d.\-]+$/.test(word) || rootWords.has(word) || ours.has(word.toLowerCase())) continue;
+            if (/^[\d.-]+$/.test(word) || rootWords.has(word) || ours.has(word.toLowerCase())) continue;
             this.words.add(word);
           }
         }
