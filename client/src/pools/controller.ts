@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
+import { FileSnapshot } from '../../../server/src/files/file-snapshot';
 import { resolveRunDirectory } from '../../../server/src/settings';
 import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from '../../../server/src/client-settings';
 import { AdminError, COMMAND_TARGET } from './admin-client';
@@ -309,15 +310,22 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
       const runDirectorySetting = vscode.workspace
         .getConfiguration(SECTION, document.uri)
         .get<string>('runDirectory', '');
-      return reloadPreview({
-        instance: instance.name,
-        text: document.getText(),
-        filePath: document.uri.fsPath,
-        config: running.config,
-        databases: running.databases,
-        version: running.version,
-        runDirectory: resolveRunDirectory(runDirectorySetting, document.uri.fsPath, folders),
-      });
+      // Included files are read off the extension host's event loop, as in the language server.
+      const text = document.getText();
+      const runDirectory = resolveRunDirectory(runDirectorySetting, document.uri.fsPath, folders);
+      const { result } = await new FileSnapshot().analyse((fileSystem) =>
+        reloadPreview({
+          instance: instance.name,
+          text,
+          filePath: document.uri.fsPath,
+          config: running.config,
+          databases: running.databases,
+          version: running.version,
+          runDirectory,
+          fileSystem,
+        }),
+      );
+      return result;
     } catch (error) {
       showError(`Reading ${instance.name}'s configuration`, error);
       return null;

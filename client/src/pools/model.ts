@@ -8,7 +8,7 @@ import { POOL_SETTING_DEFAULTS } from '../../../server/src/client-settings';
 import { lintText } from '../../../server/src/engine';
 import { effectiveConfig } from '../../../server/src/model/effective';
 import type { EffectiveConfig } from '../../../server/src/model/effective';
-import type { LoadedFile } from '../../../server/src/model/config';
+import type { FileSystem, LoadedFile } from '../../../server/src/model/config';
 import { parse } from '../../../server/src/parser/parser';
 import { readAtoi, readCInt, readCTime } from '../../../server/src/validation/values';
 import { resolveTargetVersion, setting } from '../../../server/src/schema/catalog';
@@ -1128,6 +1128,8 @@ export interface ReloadPreviewInput {
   version: string;
   /** Directory PgBouncer runs in (relative paths, %include); default the file's folder. */
   runDirectory?: string;
+  /** Where included files are read from; default the machine's (read synchronously). */
+  fileSystem?: FileSystem;
 }
 
 /** Keys SHOW CONFIG lists that the file does not control (set by PgBouncer or its command line). */
@@ -1155,6 +1157,7 @@ export function reloadPreview(input: ReloadPreviewInput): ReloadPreview {
     targetVersion: target,
     runDirectory: input.runDirectory,
     useProjectFile: false,
+    fileSystem: input.fileSystem,
   });
   const { model, effective } = lint;
   const files = new Map(model.files.map((file) => [file.path, file]));
