@@ -8,6 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import {
   CancellationTokenSource,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
@@ -288,3 +296,45 @@ test(
     assert.equal(stderr, '', 'nothing on stderr');
   },
 );
+
+test('requests before initialize get ServerNotInitialized (-32002), and the server then initializes normally', async () => {
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  connection.listen();
+  try {
+    const textDocument = { uri: KNOWN_DOC };
+    const position = { line: 0, character: 1 };
+    for (const [method, params] of [
+      ['textDocument/hover', { textDocument, position }],
+      ['textDocument/completion', { textDocument, position }],
+      ['textDocument/documentSymbol', { textDocument }],
+      ['pgbouncer/auditReport', { uri: KNOWN_DOC }],
+      ['workspace/noSuchMethod', {}],
+    ] as const) {
+      await assert.rejects(
+        connection.sendRequest(method, params),
+        (error: ResponseError<unknown>) => error.code === ErrorCodes.ServerNotInitialized,
+        `${method} before initialize`,
+      );
+    }
+    const result = await connection.sendRequest(InitializeRequest.type, {
+      processId: null,
+      rootUri: null,
+      capabilities: {},
+    });
+    assert.ok(result.capabilities.hoverProvider);
+    await assert.rejects(
+      connection.sendRequest('workspace/noSuchMethod', {}),
+      (error: ResponseError<unknown>) => error.code === ErrorCodes.MethodNotFound,
+      'after initialize an unknown method is just unknown',
+    );
+    await connection.sendRequest(ShutdownRequest.type);
+    await connection.sendNotification(ExitNotification.type);
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
+});

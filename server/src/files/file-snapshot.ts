@@ -123,29 +123,32 @@ export class FileSnapshot {
     for (let round = 0; ; round++) {
       const view = this.view();
       const result = analyse(view);
-      if (view.missing.size === 0 || round >= 12 || Date.now() >= deadline)
+      if (view.missing.size === 0) return { result, used: view.used };
+      const loads = this.loadMissing(view);
+      if (round >= 12 || Date.now() >= deadline) {
+        this.tellWhenLoaded(loads, [...view.missing.keys()]);
         return { result, used: view.used };
-      // A path only looked at is not read (a TLS key is checked for existence, not loaded).
-      const loads = [...view.missing].map(([filePath, wanted]) =>
-        this.load(filePath, wanted.stat ? 0 : wanted.maxBytes),
-      );
-      const finished = await this.withinDeadline(Promise.all(loads), deadline);
-      if (!finished) {
+      }
+      if (!(await this.withinDeadline(Promise.all(loads), deadline))) {
         // Out of time: one last round with what is there; the rest is 'pending' until it arrives.
         const late = this.view();
         const lateResult = analyse(late);
-        const waiting = [...late.missing.keys()];
-        if (waiting.length > 0) {
-          void Promise.all(
-            waiting.map(
-              (filePath) =>
-                this.inFlight.get(filePath) ?? this.load(filePath, late.missing.get(filePath)?.maxBytes),
-            ),
-          ).then(() => this.options.onLateRead?.(waiting));
-        }
+        this.tellWhenLoaded(this.loadMissing(late), [...late.missing.keys()]);
         return { result: lateResult, used: late.used };
       }
     }
+  }
+
+  /** Starts reading what a view missed; a path only looked at is not read (a TLS key is checked, not loaded). */
+  private loadMissing(view: SnapshotView): Promise<void>[] {
+    return [...view.missing].map(([filePath, wanted]) =>
+      this.load(filePath, wanted.stat ? 0 : wanted.maxBytes),
+    );
+  }
+
+  private tellWhenLoaded(loads: Promise<void>[], paths: string[]): void {
+    if (paths.length === 0) return;
+    void Promise.all(loads).then(() => this.options.onLateRead?.(paths));
   }
 
   /** Forgets everything (a configuration change). */
