@@ -130,10 +130,20 @@ export const SPECIAL_FILES = [
   'missing',
 ] as const;
 
+/**
+ * Where the special files are: one folder per process (the workers are threads of the test's process),
+ * which fuzz.test.ts removes at the end; a stopped worker has no chance to.
+ */
+export function specialFilesFolderPath(): string {
+  return path.join(os.tmpdir(), `pgb-fuzz-special-${process.pid}`);
+}
+
 /** A folder with a FIFO, a listening socket, links to devices, a sparse 200 MB file and plain files. */
 export function specialFilesFolder(): string {
   if (specialFolder) return specialFolder;
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pgb-fuzz-special-'));
+  const folder = specialFilesFolderPath();
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder);
   execFileSync('mkfifo', [path.join(folder, 'fifo')]);
   specialSocket = net.createServer().listen(path.join(folder, 'socket'));
   specialSocket.unref();
@@ -147,7 +157,6 @@ export function specialFilesFolder(): string {
   fs.writeFileSync(path.join(folder, 'big.inc'), `[databases]\n${databases.join('\n')}\n`);
   fs.symlinkSync('loop', path.join(folder, 'loop'));
   fs.writeFileSync(path.join(folder, 'regular.inc'), '[pgbouncer]\nmax_client_conn = 10\n');
-  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
   specialFolder = folder;
   return folder;
 }

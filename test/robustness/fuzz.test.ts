@@ -9,9 +9,10 @@
 
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import * as fs from 'node:fs';
+import { after, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { PROPERTIES } from './fuzz-properties';
+import { PROPERTIES, specialFilesFolderPath } from './fuzz-properties';
 import type { WorkerMessage, WorkerRequest } from './fuzz-worker';
 
 const SEED = Number(process.env.FUZZ_SEED) || 7_2025;
@@ -70,6 +71,8 @@ function runProperty(request: WorkerRequest): Promise<WorkerMessage & { kind: 'd
     });
   });
 }
+
+after(() => fs.rmSync(specialFilesFolderPath(), { recursive: true, force: true }));
 
 for (const property of PROPERTIES) {
   test(`fuzz: ${property.name}`, { timeout: 900_000 }, async () => {
