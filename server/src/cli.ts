@@ -17,8 +17,14 @@ import { formatReport, joinReports, reportDate } from './cli/format-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, useColor } from './cli/format-text';
+import { fixSummary } from './cli/fix-summary';
 import { lintText, nodeFileSystem } from './engine';
-import { fixText } from './lint/fix-all';
+import type { LintResult } from './engine';
+import { AtomicWriteError, writeFileAtomically } from './files/atomic-write';
+import { describeProblem, readRegularFile } from './files/guarded-read';
+import { encodeText } from './files/text-codec';
+import { fixesLeft, fixText } from './lint/fix-all';
+import type { FixMode } from './lint/fix-all';
 
 const EXIT_OK = 0;
 const EXIT_ERRORS = 1;
@@ -71,7 +77,14 @@ function run(argv: readonly string[]): number {
   let stdin: { text: string } | { error: string } | undefined;
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
-    const read = file === '-' ? (stdin ??= readStdin()) : nodeFileSystem.readFile(file);
+    // The file --fix rewrites is read as bytes and decoded losslessly, so that every byte no fix
+    // touches is written back as it was (a Latin-1 comment included).
+    const read: { text: string; bytes?: Uint8Array } | { error: string } =
+      file === '-'
+        ? (stdin ??= readStdin())
+        : options.fix
+          ? bytesOf(readRegularFile(file))
+          : nodeFileSystem.readFile(file);
     if ('error' in read) {
       const message = `cannot read '${name}': ${read.error}`;
       complain(message);
@@ -87,19 +100,14 @@ function run(argv: readonly string[]): number {
     };
     const lint = (text: string) => lintText(text, lintOptions);
     let result = lint(read.text);
-    if (options.fix) {
-      const fixed = fixText(read.text, result, lint);
-      if (fixed.text !== read.text) {
-        try {
-          fs.writeFileSync(file, fixed.text);
-        } catch (error) {
-          const message = `cannot write '${name}': ${(error as Error).message}`;
-          complain(message);
-          unreadable.push({ message, file: name });
-          continue;
-        }
-        result = fixed.result;
+    if (options.fix && read.bytes) {
+      const fixed = fixFile(file, name, { text: read.text, bytes: read.bytes }, result, lint, options.fix);
+      if ('error' in fixed) {
+        complain(fixed.error);
+        unreadable.push({ message: fixed.error, file: name });
+        continue;
       }
+      result = fixed.result;
     }
     linted.push({ name, result });
     if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
@@ -116,6 +124,38 @@ function run(argv: readonly string[]): number {
 
   if (unreadable.length > 0) return EXIT_FAILURE;
   return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+}
+
+function bytesOf(
+  read: ReturnType<typeof readRegularFile>,
+): { text: string; bytes: Uint8Array } | { error: string } {
+  return 'problem' in read ? { error: describeProblem(read.problem) } : read;
+}
+
+/**
+ * Applies the fixes of `mode` to a file read as `read` and replaces it (atomically, and only if it
+ * still holds the bytes read); says on stderr what was applied and what was left.
+ */
+function fixFile(
+  file: string,
+  name: string,
+  read: { text: string; bytes: Uint8Array },
+  result: LintResult,
+  lint: (text: string) => LintResult,
+  mode: FixMode,
+): { result: LintResult } | { error: string } {
+  const fixed = fixText(read.text, result, lint, mode);
+  if (fixed.text !== read.text) {
+    try {
+      writeFileAtomically(file, read.bytes, encodeText(fixed.text));
+    } catch (error) {
+      if (!(error instanceof AtomicWriteError)) throw error;
+      return { error: `cannot write '${name}': ${error.message}; the file is left as it was` };
+    }
+  }
+  const summary = fixSummary(name, mode, fixed.applied, fixesLeft(fixed.result, mode));
+  if (summary !== null) complain(summary);
+  return { result: fixed.result };
 }
 
 function render(

@@ -1,38 +1,89 @@
-// "Fix all": every safe fix of a file that can be applied together, as the editor's
-// source.fixAll action and `pgbouncer-lint --fix` use it.
+// "Fix all": the fixes of a file that can be applied together, as the editor's source.fixAll action
+// (safe fixes) and `pgbouncer-lint --fix` (safe) or `--fix=all` (safe and recommended) apply them.
 
 import type { LintResult } from '../engine';
+import type { Finding } from '../validation/checks';
 import { applyEdits, compatibleFixes } from './edits';
-import type { Fix } from './edits';
+import type { Fix, FixKind } from './edits';
 
-/** The first safe fix of each finding in the main file, keeping only fixes that do not collide. */
-export function safeFixes(result: LintResult): Fix[] {
+/** `safe`: fixes that keep what PgBouncer does; `all`: recommended fixes as well. */
+export type FixMode = 'safe' | 'all';
+
+export const FIX_MODES: readonly FixMode[] = ['safe', 'all'];
+
+/** Whether a mode applies fixes of a class: suggestions never are. */
+export function modeApplies(mode: FixMode, kind: FixKind): boolean {
+  return kind === 'safe' || (mode === 'all' && kind === 'recommended');
+}
+
+/**
+ * The one fix of a finding that may ever be applied without asking: its first safe fix, else its
+ * first recommended one. The editor marks it as preferred.
+ */
+export function primaryFix(finding: Finding): Fix | undefined {
+  const fixes = finding.fixes ?? [];
+  return fixes.find((fix) => fix.kind === 'safe') ?? fixes.find((fix) => fix.kind === 'recommended');
+}
+
+/**
+ * The primary fix of each finding in the main file that `mode` applies and that no error holds
+ * back (Fix.withheld), keeping only fixes that do not collide.
+ */
+export function fixesToApply(result: LintResult, mode: FixMode): Fix[] {
   const path = result.model.root.path;
-  const candidates = result.findings
-    .filter((finding) => finding.file === path)
-    .flatMap((finding) => (finding.fixes ?? []).filter((fix) => fix.safe).slice(0, 1))
-    .filter((fix) => fix.edits.every((edit) => edit.file === path));
+  const candidates: Fix[] = [];
+  for (const finding of result.findings) {
+    if (finding.file !== path) continue;
+    const fix = primaryFix(finding);
+    if (!fix || fix.withheld || !modeApplies(mode, fix.kind)) continue;
+    if (fix.edits.every((edit) => edit.file === path)) candidates.push(fix);
+  }
   return compatibleFixes(candidates);
 }
 
-/** Applies safe fixes until none is left (a fix can make room for another), at most 10 rounds. */
+export interface FixedText {
+  text: string;
+  result: LintResult;
+  /** Every fix applied, over all rounds. */
+  applied: Fix[];
+}
+
+/** Applies the fixes of `mode` until none is left (a fix can make room for another), at most 10 rounds. */
 export function fixText(
   text: string,
   first: LintResult,
   lint: (text: string) => LintResult,
-): { text: string; result: LintResult } {
+  mode: FixMode,
+): FixedText {
   let result = first;
   let current = text;
+  const applied: Fix[] = [];
   for (let round = 0; round < 10; round++) {
-    const chosen = safeFixes(result);
+    const chosen = fixesToApply(result, mode);
     if (chosen.length === 0) break;
     const next = applyEdits(
       current,
       chosen.flatMap((fix) => fix.edits),
     );
     if (next === current) break;
+    applied.push(...chosen);
     current = next;
     result = lint(current);
   }
-  return { text: current, result };
+  return { text: current, result, applied };
+}
+
+/** What is left in the main file after fixing: primary fixes held back by an error, and ones `mode` does not apply. */
+export function fixesLeft(result: LintResult, mode: FixMode): { withheld: Fix[]; notInMode: Fix[] } {
+  const path = result.model.root.path;
+  const withheld: Fix[] = [];
+  const notInMode: Fix[] = [];
+  for (const finding of result.findings) {
+    if (finding.file !== path) continue;
+    const fix = primaryFix(finding);
+    if (!fix || !fix.edits.every((edit) => edit.file === path)) continue;
+    if (fix.withheld) withheld.push(fix);
+    else if (!modeApplies(mode, fix.kind)) notInMode.push(fix);
+  }
+  return { withheld, notInMode };
 }
