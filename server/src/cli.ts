@@ -22,8 +22,7 @@ import { lintText, nodeFileSystem } from './engine';
 import type { LintResult } from './engine';
 import { AtomicWriteError, writeFileAtomically } from './files/atomic-write';
 import { describeProblem, readRegularFile } from './files/guarded-read';
-import { encodeText } from './files/text-codec';
-import { fixesLeft, fixText } from './lint/fix-all';
+import { fixBytes, fixesLeft } from './lint/fix-all';
 import type { FixMode } from './lint/fix-all';
 
 const EXIT_OK = 0;
@@ -101,7 +100,7 @@ function run(argv: readonly string[]): number {
     const lint = (text: string) => lintText(text, lintOptions);
     let result = lint(read.text);
     if (options.fix && read.bytes) {
-      const fixed = fixFile(file, name, { text: read.text, bytes: read.bytes }, result, lint, options.fix);
+      const fixed = fixFile(file, name, { bytes: read.bytes }, result, lint, options.fix);
       if ('error' in fixed) {
         complain(fixed.error);
         unreadable.push({ message: fixed.error, file: name });
@@ -139,15 +138,15 @@ function bytesOf(
 function fixFile(
   file: string,
   name: string,
-  read: { text: string; bytes: Uint8Array },
+  read: { bytes: Uint8Array },
   result: LintResult,
   lint: (text: string) => LintResult,
   mode: FixMode,
 ): { result: LintResult } | { error: string } {
-  const fixed = fixText(read.text, result, lint, mode);
-  if (fixed.text !== read.text) {
+  const fixed = fixBytes(read.bytes, lint, mode, result);
+  if (fixed.bytes !== read.bytes) {
     try {
-      writeFileAtomically(file, read.bytes, encodeText(fixed.text));
+      writeFileAtomically(file, read.bytes, fixed.bytes);
     } catch (error) {
       if (!(error instanceof AtomicWriteError)) throw error;
       return { error: `cannot write '${name}': ${error.message}; the file is left as it was` };

@@ -19,6 +19,9 @@ export interface CliOptions {
   cwd?: string;
   /** Arguments to node itself, before the script. */
   nodeArgs?: string[];
+  /** Run as this user and group (the tests run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
@@ -36,6 +39,8 @@ export function runCli(args: string[], options: CliOptions = {}): CliRun {
     encoding: 'utf8',
     env: { ...env, ...options.env },
     timeout: 60_000,
+    uid: options.uid,
+    gid: options.gid,
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;

@@ -24,6 +24,7 @@ export function fixSummary(
   if (done === '') parts.push('no fix applied');
   else
     parts.push(`${done} applied${recommended > 0 ? ' (recommended fixes change what PgBouncer does)' : ''}`);
+  // Held back or not: --fix=all would apply these once the errors are corrected.
   const notApplied = left.notInMode.filter((fix) => fix.kind === 'recommended').length;
   if (mode === 'safe' && notApplied > 0) {
     parts.push(
@@ -31,10 +32,11 @@ export function fixSummary(
     );
   }
   if (left.withheld.length > 0) {
-    const more = left.withheld.length > 1 ? ` (and ${left.withheld.length - 1} more)` : '';
+    const reasons = [...new Set(left.withheld.map((fix) => fix.withheld))];
+    const others = reasons.length - 1;
     parts.push(
-      `${left.withheld.length === 1 ? '1 fix' : `${left.withheld.length} fixes`} held back while ` +
-        `${left.withheld[0].withheld}${more}; correct that first`,
+      `${left.withheld.length === 1 ? '1 fix' : `${left.withheld.length} fixes`} held back while ${reasons[0]}` +
+        `${others > 0 ? ` (and ${others} more line${others === 1 ? '' : 's'} with errors)` : ''}; correct ${others > 0 ? 'them' : 'it'} first`,
     );
   }
   if (safe + recommended === 0 && parts.length === 1) return null;

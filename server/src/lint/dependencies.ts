@@ -7,8 +7,9 @@
 // withheld: "Fix all" and --fix skip it, the light bulb shows it with the reason.
 //
 // What an error taints, by where it is:
-//   - a [pgbouncer] line: that setting (an unknown key also the setting it is closest to, which it
-//     may be a misspelling of); a database definition written in [pgbouncer] also [databases];
+//   - a [pgbouncer] line: that setting; a key PgBouncer does not know every setting (it may be the
+//     misspelling of any, and "not set" is what a rule would read); a database definition written
+//     in [pgbouncer] the [databases] entries instead;
 //   - a [databases], [users] or [peers] entry: that section (a [pgbouncer] setting written in
 //     [databases] also that setting);
 //   - its own line, always;
@@ -20,7 +21,7 @@
 // Errors count as PgBouncer's checks report them, whatever severity the user shows them with.
 
 import type { ConfigModel, LoadedFile } from '../model/config';
-import { closestName, settingsOf } from '../schema/catalog';
+import { setting } from '../schema/catalog';
 import type { Finding } from '../validation/checks';
 import { lineDependency } from './edits';
 import type { Dependency, Fix } from './edits';
@@ -35,7 +36,8 @@ function findingKey(finding: Finding): string {
   return `${finding.file}\0${finding.span.start}\0${finding.span.end}\0${finding.code}\0${finding.message}`;
 }
 
-let mainSettingNames: string[] | null = null;
+/** Tainted by a [pgbouncer] key PgBouncer does not know: every setting may be the one it meant. */
+const ANY_SETTING: Dependency = 'section:pgbouncer';
 
 /** Where a line is, for a reason: "line 3", or "conf/extra.ini:3" in an included file. */
 function lineLabel(model: ConfigModel, file: LoadedFile, offset: number): string {
@@ -71,7 +73,11 @@ class Taints {
     const dependencies = ownLine ? [...(fix.dependsOn ?? []), ownLine] : (fix.dependsOn ?? []);
     for (const dependency of dependencies) {
       if (found) break;
-      found = dependency === '*' ? other(this.all) : other(this.byDependency.get(dependency));
+      if (dependency === '*') found = other(this.all);
+      else {
+        found = other(this.byDependency.get(dependency));
+        if (!found && dependency.startsWith('setting:')) found = other(this.byDependency.get(ANY_SETTING));
+      }
     }
     return found ? found.reason : null;
   }
@@ -125,14 +131,8 @@ function taintedBy(
   const entry = locate(file.path, finding.span.start);
   if (!entry || entry.section === null) return 'everything';
   if (entry.section === 'pgbouncer') {
-    const dependencies: Dependency[] = [line, `setting:${entry.key}`];
-    mainSettingNames ??= settingsOf('pgbouncer').map((known) => known.name);
-    if (!mainSettingNames.includes(entry.key)) {
-      const closest = closestName(entry.key, mainSettingNames);
-      if (closest) dependencies.push(`setting:${closest}`);
-    }
-    if (finding.code === 'misplaced-setting') dependencies.push('section:databases');
-    return dependencies;
+    if (finding.code === 'misplaced-setting') return [line, 'section:databases'];
+    return [line, setting('pgbouncer', entry.key) ? `setting:${entry.key}` : ANY_SETTING];
   }
   if (entry.section === 'databases' || entry.section === 'users' || entry.section === 'peers') {
     const dependencies: Dependency[] = [line, `section:${entry.section}`];

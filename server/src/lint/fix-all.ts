@@ -2,6 +2,7 @@
 // (safe fixes) and `pgbouncer-lint --fix` (safe) or `--fix=all` (safe and recommended) apply them.
 
 import type { LintResult } from '../engine';
+import { decodeBytes, encodeText } from '../files/text-codec';
 import type { Finding } from '../validation/checks';
 import { applyEdits, compatibleFixes } from './edits';
 import type { Fix, FixKind } from './edits';
@@ -73,7 +74,25 @@ export function fixText(
   return { text: current, result, applied };
 }
 
-/** What is left in the main file after fixing: primary fixes held back by an error, and ones `mode` does not apply. */
+/**
+ * The fixes of a file's bytes: decoded losslessly (text-codec.ts), fixed, encoded again. Bytes no
+ * fix touches come back as they were, whatever they are (a Latin-1 comment, a NUL, a BOM, CRLF).
+ */
+export function fixBytes(
+  bytes: Uint8Array,
+  lint: (text: string) => LintResult,
+  mode: FixMode,
+  first?: LintResult,
+): FixedText & { bytes: Uint8Array } {
+  const text = decodeBytes(bytes);
+  const fixed = fixText(text, first ?? lint(text), lint, mode);
+  return { ...fixed, bytes: fixed.text === text ? bytes : encodeText(fixed.text) };
+}
+
+/**
+ * What is left in the main file after fixing: primary fixes `mode` would apply but an error holds
+ * back, and primary fixes `mode` does not apply (held back or not).
+ */
 export function fixesLeft(result: LintResult, mode: FixMode): { withheld: Fix[]; notInMode: Fix[] } {
   const path = result.model.root.path;
   const withheld: Fix[] = [];
@@ -82,8 +101,8 @@ export function fixesLeft(result: LintResult, mode: FixMode): { withheld: Fix[];
     if (finding.file !== path) continue;
     const fix = primaryFix(finding);
     if (!fix || !fix.edits.every((edit) => edit.file === path)) continue;
-    if (fix.withheld) withheld.push(fix);
-    else if (!modeApplies(mode, fix.kind)) notInMode.push(fix);
+    if (!modeApplies(mode, fix.kind)) notInMode.push(fix);
+    else if (fix.withheld) withheld.push(fix);
   }
   return { withheld, notInMode };
 }
