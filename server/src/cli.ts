@@ -3,8 +3,9 @@
 // lints each FILE with the engine, and prints the findings as text, JSON or SARIF (cli/format-*.ts), or
 // with --report a Markdown audit report of each FILE (cli/format-report.ts).
 //
-// Exit status: 0 no error finding, 1 at least one error finding, 2 a usage error, an unreadable file or
-// an internal error (unreadable files are reported on stderr and the other files are still linted).
+// Exit status: 0 no error finding, 1 at least one error finding, 2 a usage error, a file that cannot be
+// read (or, with --fix, written) or an internal error (such files are reported on stderr and the other
+// files are still linted).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -304,7 +304,7 @@ export function usageText(): string {
   lines.push(
     '',
     'Exit status: 0 no error found (warnings may have been reported), 1 an error found,',
-    '2 a usage error, an unreadable file or an internal error.',
+    '2 a usage error, a file that cannot be read (or, with --fix, written) or an internal error.',
   );
   return lines.join('\n') + '\n';
 }

@@ -32,8 +32,9 @@ interface Taint {
   reason: string;
 }
 
+/** Which finding it is, for the engine's copies of it too (the message is left out: it can be long). */
 function findingKey(finding: Finding): string {
-  return `${finding.file}\0${finding.span.start}\0${finding.span.end}\0${finding.code}\0${finding.message}`;
+  return `${finding.code}\0${finding.span.start}\0${finding.span.end}\0${finding.file}`;
 }
 
 /** Tainted by a [pgbouncer] key PgBouncer does not know: every setting may be the one it meant. */
@@ -64,9 +65,8 @@ class Taints {
     }
   }
 
-  /** Why `fix` of `finding` must not be applied, or null. */
-  against(fix: Fix, finding: Finding, ownLine: Dependency | null): string | null {
-    const own = findingKey(finding);
+  /** Why `fix` of the finding `own` (its findingKey) must not be applied, or null. */
+  against(fix: Fix, own: string, ownLine: Dependency | null): string | null {
     const other = (list: readonly Taint[] | undefined): Taint | undefined =>
       list?.find((taint) => taint.key !== own);
     let found = other(this.everything);
@@ -187,8 +187,9 @@ export function withholdTainted(
     if (!finding.fixes || finding.fixes.length === 0) continue;
     const file = files.get(finding.file);
     const ownLine = file ? lineDependency(file, finding.span.start) : null;
+    const own = findingKey(finding);
     finding.fixes = finding.fixes.map((fix) => {
-      const reason = taints.against(fix, finding, ownLine);
+      const reason = taints.against(fix, own, ownLine);
       return reason === null ? fix : { ...fix, withheld: reason };
     });
   }
