@@ -86,6 +86,28 @@ test('--fix keeps server_reset_query when a database has a misspelt pool_mode', 
   }
 });
 
+test('--fix leaves the audited configuration as it is: each of its fixes changes what PgBouncer does', () => {
+  const example = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'pgbouncer.ini'));
+  const file = fresh('audited', new Uint8Array(example));
+  const run = cli(['--fix', '--target-version', '1.21', file]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(onDisk(file), new Uint8Array(example));
+  assert.match(
+    run.stderr,
+    /: no fix applied; 6 recommended fixes not applied: they change what PgBouncer does, --fix=all applies them\n$/,
+  );
+  const all = cli(['--fix=all', '--target-version', '1.21', file]);
+  assert.match(
+    all.stderr,
+    /: 6 recommended fixes applied \(recommended fixes change what PgBouncer does\)\n$/,
+  );
+  const fixed = fs.readFileSync(file, 'utf8');
+  assert.match(fixed, /^client_idle_timeout = 900$/m);
+  // Suggestions stay suggestions: authentication and the listen address are for the user.
+  assert.match(fixed, /^auth_type = md5$/m);
+  assert.match(fixed, /^listen_addr = 0\.0\.0\.0$/m);
+});
+
 test('--fix writes back every byte no fix is about: Latin-1, a NUL, CRLF and LF, tabs, trailing blanks', () => {
   const lines = [
     latin1('; caf\xe9 \xff\xfe not UTF-8\r\n'),

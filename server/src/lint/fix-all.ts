@@ -97,10 +97,15 @@ export function fixesLeft(result: LintResult, mode: FixMode): { withheld: Fix[];
   const path = result.model.root.path;
   const withheld: Fix[] = [];
   const notInMode: Fix[] = [];
+  // Two findings may offer the same change (client_tls_sslmode = require): it counts once.
+  const seen = new Set<string>();
   for (const finding of result.findings) {
     if (finding.file !== path) continue;
     const fix = primaryFix(finding);
     if (!fix || !fix.edits.every((edit) => edit.file === path)) continue;
+    const change = fix.edits.map((edit) => `${edit.span.start}:${edit.span.end}:${edit.newText}`).join('\0');
+    if (seen.has(change)) continue;
+    seen.add(change);
     if (!modeApplies(mode, fix.kind)) notInMode.push(fix);
     else if (fix.withheld) withheld.push(fix);
   }
