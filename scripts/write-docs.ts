@@ -1,8 +1,20 @@
-// Writes docs/rules.md from the checks and rules. Run: npx tsx scripts/write-docs.ts
+// Writes docs/rules.md and docs/fixes.md from the checks, rules and fix classes, formatted as
+// Prettier formats them (the tests compare). Run: npx tsx scripts/write-docs.ts
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
+import { fixesMarkdown } from '../server/src/lint/fix-classes';
 import { rulesMarkdown } from '../server/src/lint/rules-doc';
 
-const target = path.resolve(__dirname, '..', 'docs', 'rules.md');
-fs.writeFileSync(target, rulesMarkdown());
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+async function write(name: string, markdown: string): Promise<void> {
+  const root = path.resolve(__dirname, '..');
+  const target = path.join(root, 'docs', name);
+  const options = { parser: 'markdown', ...(await prettier.resolveConfig(root)) };
+  fs.writeFileSync(target, await prettier.format(markdown, options));
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+}
+
+void (async () => {
+  await write('rules.md', rulesMarkdown());
+  await write('fixes.md', fixesMarkdown());
+})();

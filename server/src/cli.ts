@@ -17,13 +17,17 @@ import { formatReport, joinReports, reportDate } from './cli/format-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, printable, printableLines, useColor } from './cli/format-text';
+import { fixSummary } from './cli/fix-summary';
 import { lintText, nodeFileSystem } from './engine';
+import type { LintResult } from './engine';
+import { AtomicWriteError, writeFileAtomically } from './files/atomic-write';
 import { describeProblem, MAX_FILE_BYTES, readRegularFile } from './files/guarded-read';
 import { MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES } from './files/read-budget';
 import type { UnreadFile } from './files/read-budget';
 import { decodeBytes } from './files/text-codec';
+import { fixBytes, fixesLeft } from './lint/fix-all';
+import type { FixMode } from './lint/fix-all';
 import { MAX_DOCUMENT_BYTES } from './protocol';
-import { fixText } from './lint/fix-all';
 
 const EXIT_OK = 0;
 const EXIT_ERRORS = 1;
@@ -81,10 +85,13 @@ function readStdin(): { text: string } | { error: string } {
   return { text: decodeBytes(bytes) };
 }
 
-/** A FILE argument: a regular file (a committed symlink may point anywhere) of a document's size at most. */
-function readFileArgument(file: string): { text: string } | { error: string } {
+/**
+ * A FILE argument: a regular file (a committed symlink may point anywhere) of a document's size at
+ * most, as bytes and as lossless text, so that --fix writes back every byte no fix touches.
+ */
+function readFileArgument(file: string): { text: string; bytes: Uint8Array } | { error: string } {
   const read = readRegularFile(file, MAX_DOCUMENT_BYTES);
-  return 'problem' in read ? { error: describeProblem(read.problem) } : { text: read.text };
+  return 'problem' in read ? { error: describeProblem(read.problem) } : read;
 }
 
 function run(argv: readonly string[]): number {
@@ -122,7 +129,8 @@ function run(argv: readonly string[]): number {
   let stdin: { text: string } | { error: string } | undefined;
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
-    const read = file === '-' ? (stdin ??= readStdin()) : readFileArgument(file);
+    const read: { text: string; bytes?: Uint8Array } | { error: string } =
+      file === '-' ? (stdin ??= readStdin()) : readFileArgument(file);
     if ('error' in read) {
       const message = `cannot read '${name}': ${read.error}`;
       complain(message);
@@ -138,19 +146,14 @@ function run(argv: readonly string[]): number {
     };
     const lint = (text: string) => lintText(text, lintOptions);
     let result = lint(read.text);
-    if (options.fix) {
-      const fixed = fixText(read.text, result, lint);
-      if (fixed.text !== read.text) {
-        try {
-          fs.writeFileSync(file, fixed.text);
-        } catch (error) {
-          const message = `cannot write '${name}': ${(error as Error).message}`;
-          complain(message);
-          unreadable.push({ message, file: name });
-          continue;
-        }
-        result = fixed.result;
+    if (options.fix && read.bytes) {
+      const fixed = fixFile(file, name, { bytes: read.bytes }, result, lint, options.fix);
+      if ('error' in fixed) {
+        complain(fixed.error);
+        unreadable.push({ message: fixed.error, file: name });
+        continue;
       }
+      result = fixed.result;
     }
     linted.push({ name, result });
     if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
@@ -172,6 +175,32 @@ function run(argv: readonly string[]): number {
 
   if (unreadable.length > 0) return EXIT_FAILURE;
   return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+}
+
+/**
+ * Applies the fixes of `mode` to a file read as `read` and replaces it (atomically, and only if it
+ * still holds the bytes read); says on stderr what was applied and what was left.
+ */
+function fixFile(
+  file: string,
+  name: string,
+  read: { bytes: Uint8Array },
+  result: LintResult,
+  lint: (text: string) => LintResult,
+  mode: FixMode,
+): { result: LintResult } | { error: string } {
+  const fixed = fixBytes(read.bytes, lint, mode, result);
+  if (fixed.bytes !== read.bytes) {
+    try {
+      writeFileAtomically(file, read.bytes, fixed.bytes);
+    } catch (error) {
+      if (!(error instanceof AtomicWriteError)) throw error;
+      return { error: `cannot write '${name}': ${error.message}; the file is left as it was` };
+    }
+  }
+  const summary = fixSummary(name, mode, fixed.applied, fixesLeft(fixed.result, mode));
+  if (summary !== null) complain(summary);
+  return { result: fixed.result };
 }
 
 function render(

@@ -8,6 +8,7 @@ import type { UnreadFile } from './files/read-budget';
 import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
 import type { LintConfig, LoadedRcFile } from './lint/config';
 import { DESCRIPTIONS_BY_ID } from './lint/descriptions';
+import { withholdTainted } from './lint/dependencies';
 import { discloseFindings, knownSecrets, Redactor } from './lint/disclosure';
 import { applyEdits } from './lint/edits';
 import { applySuppressions } from './lint/suppressions';
@@ -127,6 +128,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
     cache: options.skipFixVerification ? undefined : options.cache,
   });
   const findings = validate(model, { target, fileSystem });
+  // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
+  const checkFindings = options.skipFixVerification ? [] : [...findings];
   const effective = effectiveConfig(model, target);
   // Without a document cache the name table served these two passes only.
   if (!options.cache || options.skipFixVerification) model.databaseNames.clear();
@@ -134,16 +137,21 @@ export function lintText(text: string, options: LintOptions): LintResult {
   for (const rule of RULES) {
     const severity = config.rules[rule.id] ?? config.rules[ALL_RULES] ?? rule.severity[config.profile];
     if (severity === 'off') continue;
-    for (const found of rule.check(context)) {
+    context.startRecording();
+    const found = rule.check(context);
+    // What the check read is what its fixes' reasons rest on.
+    const reads = context.stopRecording();
+    for (const one of found) {
       const finding: Finding = {
         code: rule.id,
         severity,
-        message: found.message,
-        file: found.file.path,
-        span: found.span,
+        message: one.message,
+        file: one.file.path,
+        span: one.span,
       };
-      if (found.fixes) finding.fixes = found.fixes;
-      if (found.related) finding.related = found.related;
+      if (one.fixes)
+        finding.fixes = one.fixes.map((fix) => ({ ...fix, dependsOn: [...(fix.dependsOn ?? []), ...reads] }));
+      if (one.related) finding.related = one.related;
       findings.push(finding);
     }
   }
@@ -166,7 +174,10 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const budgetFinding = unreadFinding(model, budget.unread);
   if (budgetFinding && config.rules[budgetFinding.code] !== 'off') adjusted.push(budgetFinding);
   const suppressed = applySuppressions(adjusted, model, KNOWN_IDS);
-  if (!options.skipFixVerification) verifyGuesses(text, options, suppressed);
+  if (!options.skipFixVerification) {
+    withholdTainted(suppressed, checkFindings, model);
+    verifyGuesses(text, options, suppressed);
+  }
   const redactor = new Redactor(knownSecrets(model));
   const findingsOut = discloseFindings(suppressed, model, redactor, { titleOf });
   return {

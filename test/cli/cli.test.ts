@@ -566,25 +566,58 @@ test('an internal error: a message on stderr and exit 2; the stack only with PGB
   assert.match(debug.stderr, /^pgbouncer-lint: internal error: Error: boom\n\s+at /);
 });
 
-test('--fix rewrites the file with every safe fix and reports what is left', () => {
+test('--fix applies safe fixes only, --fix=all recommended ones too; stderr says which were applied', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbouncer-lint-fix-'));
   try {
     const file = path.join(dir, 'pgbouncer.ini');
-    fs.writeFileSync(file, '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\nbogus = 1\n');
+    const original =
+      '[pgbouncer]\nlisten_addr = 127.0.0.1\nmax_client_conn = 100\nmax_client_conn = 200\n' +
+      'client_idle_timeout = 0\n';
+    fs.writeFileSync(file, original);
     const rules = ['--rule', '*=off', '--rule', 'client-idle-timeout-disabled=warning'];
-    const run = cli(['--fix', '--format', 'json', '--target-version', '1.18', ...rules, file]);
+    const safe = cli(['--fix', '--format', 'json', '--target-version', '1.18', ...rules, file]);
+    // The line without effect goes; the timeout, which changes what PgBouncer does, stays.
+    const afterSafe =
+      '[pgbouncer]\nlisten_addr = 127.0.0.1\nmax_client_conn = 200\nclient_idle_timeout = 0\n';
+    assert.equal(fs.readFileSync(file, 'utf8'), afterSafe);
+    assert.deepEqual(
+      json(safe).map((d) => d.code),
+      ['client-idle-timeout-disabled'],
+    );
+    assert.equal(safe.status, 0);
+    assert.equal(
+      safe.stderr,
+      `pgbouncer-lint: ${file}: 1 safe fix applied; 1 recommended fix not applied: ` +
+        'they change what PgBouncer does, --fix=all applies them\n',
+    );
+
+    fs.writeFileSync(file, original);
+    const all = cli(['--fix=all', '--format', 'json', '--target-version', '1.18', ...rules, file]);
     assert.equal(
       fs.readFileSync(file, 'utf8'),
-      '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 900\nbogus = 1\n',
+      '[pgbouncer]\nlisten_addr = 127.0.0.1\nmax_client_conn = 200\nclient_idle_timeout = 900\n',
     );
-    assert.deepEqual(
-      json(run).map((d) => d.code),
-      ['unknown-setting'],
+    assert.deepEqual(json(all), []);
+    assert.equal(all.status, 0);
+    assert.equal(
+      all.stderr,
+      `pgbouncer-lint: ${file}: 1 safe fix and 1 recommended fix applied ` +
+        '(recommended fixes change what PgBouncer does)\n',
     );
-    assert.equal(run.status, 1);
+
+    fs.writeFileSync(file, original);
+    cli(['--fix=safe', '--target-version', '1.18', ...rules, file]);
+    assert.equal(fs.readFileSync(file, 'utf8'), afterSafe, '--fix=safe is --fix');
+
+    assertCleanFailure(cli(['--fix=some', file]), /invalid --fix 'some': use safe or all/);
+    assertCleanFailure(cli(['--quiet=1', file]), /option '--quiet' takes no value/);
     assertCleanFailure(
       cli(['--fix', '-'], { input: '[pgbouncer]\n' }),
       /--fix cannot rewrite standard input/,
+    );
+    assert.match(
+      cli(['--help']).stdout,
+      /\n {6}--fix\[=safe\|all\] +rewrite the files with their safe fixes/,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -149,31 +149,45 @@ test('--report: exit code 1 and the refusal at the top when PgBouncer would not 
   assert.match(run.stdout, /\[broken\.ini:3\]\(<broken\.ini#L3>\): Unknown setting 'bogus'/);
 });
 
-test('--report: exit code 0 with warnings only; the recommended changes are what --fix writes', () => {
-  const run = cli(['--report', 'warnings.ini'], { cwd: tmp });
+test('--report: the changes shown are what --fix writes, then what --fix=all adds', () => {
+  const original =
+    '[databases]\napp = host=127.0.0.1 dbname=app\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\n' +
+    'max_client_conn = 100\nmax_client_conn = 200\nclient_idle_timeout = 0\n';
+  fs.writeFileSync(path.join(tmp, 'both.ini'), original);
+  const run = cli(['--report', 'both.ini'], { cwd: tmp });
   assert.equal(run.status, 0, run.stderr);
-  const block = /\n## Recommended changes\n[\s\S]*?\n(`{3,})diff\n([\s\S]*?)\n\1\n/.exec(run.stdout);
-  assert.ok(block, 'no diff block');
-  const original = fs.readFileSync(path.join(tmp, 'warnings.ini'), 'utf8');
-  const copy = path.join(tmp, 'warnings-fixed.ini');
+  const diffIn = (title: string): string => {
+    const block = new RegExp(`\\n## ${title}\\n[\\s\\S]*?\\n(\`{3,})diff\\n([\\s\\S]*?)\\n\\1\\n`).exec(
+      run.stdout,
+    );
+    assert.ok(block, `no diff under ${title}`);
+    return block[2] + '\n';
+  };
+  const copy = path.join(tmp, 'both-fixed.ini');
   fs.writeFileSync(copy, original);
-  assert.equal(cli(['--fix', 'warnings-fixed.ini'], { cwd: tmp }).status, 0);
-  const fixed = fs.readFileSync(copy, 'utf8');
-  assert.notEqual(fixed, original);
+  assert.equal(cli(['--fix', 'both-fixed.ini'], { cwd: tmp }).status, 0);
+  const safe = fs.readFileSync(copy, 'utf8');
   assert.equal(
-    block[2] + '\n',
-    unifiedDiff(original, fixed, { old: 'a/warnings.ini', new: 'b/warnings.ini' }),
+    diffIn('Changes --fix makes'),
+    unifiedDiff(original, safe, { old: 'a/both.ini', new: 'b/both.ini' }),
   );
-  assert.match(block[2], /\n-client_idle_timeout = 0\n\+client_idle_timeout = 900/);
+  assert.match(safe, /^max_client_conn = 200\nclient_idle_timeout = 0$/m);
+  assert.equal(cli(['--fix=all', 'both-fixed.ini'], { cwd: tmp }).status, 0);
+  const all = fs.readFileSync(copy, 'utf8');
+  assert.equal(
+    diffIn('Further changes with --fix=all'),
+    unifiedDiff(safe, all, { old: 'a/both.ini', new: 'b/both.ini' }),
+  );
+  assert.match(all, /^client_idle_timeout = 900$/m);
 });
 
-test('--report: a file with nothing to fix has no recommended changes section', () => {
+test('--report: a file with nothing to fix has no changes sections', () => {
   const run = cli(['--report', '--rule', '*=off', 'broken.ini'], { cwd: tmp });
-  assert.doesNotMatch(run.stdout, /## Recommended changes/);
+  assert.doesNotMatch(run.stdout, /## Changes --fix makes|## Further changes/);
   assert.match(run.stdout, /## Needs a human decision/);
   const clean = cli(['--report', '--rule', '*=off', 'warnings.ini'], { cwd: tmp });
   assert.equal(clean.status, 0);
-  assert.doesNotMatch(clean.stdout, /## Recommended changes|## Needs a human decision/);
+  assert.doesNotMatch(clean.stdout, /## Changes --fix makes|## Further changes|## Needs a human decision/);
   assert.match(clean.stdout, /\*\*Overall rating: 10\/10, Production-ready\.\*\*/);
 });
 

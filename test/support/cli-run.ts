@@ -22,6 +22,9 @@ export interface CliOptions {
   nodeArgs?: string[];
   /** A file to connect to standard input instead of `input` (e.g. /dev/zero). */
   stdinFile?: string;
+  /** Run as this user and group (the tests run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
@@ -40,6 +43,8 @@ export function runCli(args: string[], options: CliOptions = {}): CliRun {
     encoding: 'utf8',
     env: { ...env, ...options.env },
     timeout: 60_000,
+    uid: options.uid,
+    gid: options.gid,
     maxBuffer: 256 * 1024 * 1024,
   });
   if (stdin !== null) fs.closeSync(stdin);

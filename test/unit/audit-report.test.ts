@@ -173,7 +173,8 @@ test('report: a clean file scores 10 everywhere, with no changes and nothing to 
   for (const area of SCORE_AREAS) assert.equal(scores.get(area), '10/10', area);
   assert.equal(scores.get('**Overall rating**'), '**10/10**');
   assert.match(markdown, /\nNo findings\.\n/);
-  assert.equal(section(markdown, 'Recommended changes'), '');
+  assert.equal(section(markdown, 'Changes --fix makes'), '');
+  assert.equal(section(markdown, 'Further changes with --fix=all'), '');
   assert.equal(section(markdown, 'Needs a human decision'), '');
   assert.doesNotMatch(markdown, /would refuse to start with this configuration/);
   assert.match(markdown, /\*\*How the scores are computed\.\*\* .*4 points per error, 2 per warning, 0\.5/);
@@ -206,7 +207,7 @@ test('report: a file PgBouncer refuses says so at the top, with the error under 
   );
 });
 
-test('report: a safe fix gives the recommended changes as a unified diff, and the rating after them', () => {
+test('report: a recommended fix is labelled as such and shown only in the --fix=all block', () => {
   const text = '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\n';
   const { markdown } = report(text, { 'client-idle-timeout-disabled': 'warning' });
   assert.equal(scoreTable(markdown).get('Timeouts'), '8/10');
@@ -221,8 +222,13 @@ test('report: a safe fix gives the recommended changes as a unified diff, and th
     medium,
     /\[deploy\/pgbouncer\.ini:3\]\(<deploy\/pgbouncer\.ini#L3>\): client_idle_timeout is 0/,
   );
-  assert.match(medium, /\n {2}- Fix \(safe\): Set client_idle_timeout = 900 \(15 minutes\)\n/);
-  const changes = section(markdown, 'Recommended changes');
+  assert.match(
+    medium,
+    /\n {2}- Fix \(recommended, changes behaviour: --fix=all\): Set client_idle_timeout = 900 \(15 minutes\)\n/,
+  );
+  // It changes what PgBouncer does: not what --fix writes.
+  assert.equal(section(markdown, 'Changes --fix makes'), '');
+  const changes = section(markdown, 'Further changes with --fix=all');
   assert.ok(
     changes.includes(
       [
@@ -240,16 +246,33 @@ test('report: a safe fix gives the recommended changes as a unified diff, and th
     changes,
   );
   assert.match(changes, /With these changes the overall rating would be 10\/10, Production-ready\./);
-  // The one finding is fixed safely: nothing for a human.
+  // Not fixed by --fix: still for a human to decide.
+  assert.match(section(markdown, 'Needs a human decision'), /`client-idle-timeout-disabled`/);
+});
+
+test('report: a safe fix is what --fix writes, a diff with the rating after it', () => {
+  const text = '[pgbouncer]\nlisten_addr = 127.0.0.1\nmax_client_conn = 100\nmax_client_conn = 200\n';
+  const { markdown } = report(text);
+  assert.match(
+    markdown,
+    /\n {2}- Fix \(safe\): Remove the earlier max_client_conn line, which has no effect\n/,
+  );
+  const changes = section(markdown, 'Changes --fix makes');
+  assert.match(changes, /\n listen_addr = 127\.0\.0\.1\n-max_client_conn = 100\n max_client_conn = 200\n/);
+  assert.match(changes, /With these changes the overall rating would be 10\/10, Production-ready\./);
+  assert.equal(section(markdown, 'Further changes with --fix=all'), '');
   assert.equal(section(markdown, 'Needs a human decision'), '');
 });
 
-test('report: without a lint function the recommended changes are one round of safe fixes', () => {
-  const text = '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\n';
+test('report: without a lint function the changes are one round of fixes', () => {
+  const text = '[pgbouncer]\nlisten_addr = 127.0.0.1\nclient_idle_timeout = 0\nclient_idle_timeout = 0\n';
   const { markdown } = report(text, { 'client-idle-timeout-disabled': 'warning' }, { lint: undefined });
-  const changes = section(markdown, 'Recommended changes');
-  assert.match(changes, /\n-client_idle_timeout = 0\n\+client_idle_timeout = 900\n/);
-  assert.doesNotMatch(changes, /would be/);
+  const safe = section(markdown, 'Changes --fix makes');
+  assert.match(safe, /\n-client_idle_timeout = 0\n/);
+  assert.doesNotMatch(safe, /\+client_idle_timeout/);
+  const all = section(markdown, 'Further changes with --fix=all');
+  assert.match(all, /\n-client_idle_timeout = 0\n\+client_idle_timeout = 900\n/);
+  assert.doesNotMatch(safe + all, /would be/);
 });
 
 test('report: severities follow the rule settings; an audit rule raised to error is Critical, not a refusal', () => {

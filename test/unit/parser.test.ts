@@ -169,9 +169,13 @@ test('connection strings: the character after a closing quote is dropped', () =>
 test('fix-all applies the same insertion once even when two findings offer it', () => {
   const insert = { file: 'f', span: { start: 3, end: 3 }, newText: 'x = 1\n' };
   const fixes = [
-    { title: 'a', safe: true, edits: [insert] },
-    { title: 'b', safe: true, edits: [{ ...insert }] },
-    { title: 'c', safe: true, edits: [{ file: 'f', span: { start: 3, end: 3 }, newText: 'y = 2\n' }] },
+    { title: 'a', kind: 'safe' as const, edits: [insert] },
+    { title: 'b', kind: 'safe' as const, edits: [{ ...insert }] },
+    {
+      title: 'c',
+      kind: 'safe' as const,
+      edits: [{ file: 'f', span: { start: 3, end: 3 }, newText: 'y = 2\n' }],
+    },
   ];
   assert.deepEqual(
     compatibleFixes(fixes).map((f) => f.title),

@@ -106,16 +106,14 @@ test('the audited configuration: what list-a reports on it for 1.21', () => {
   ]);
 });
 
-test('reset-query-ignored: removing the line is preferred; server_reset_query_always = 1 is offered, not safe', () => {
+test('reset-query-ignored: removing the line is safe; server_reset_query_always = 1 is only a suggestion', () => {
   const text = `${HEAD}pool_mode = transaction\nserver_reset_query = DISCARD ALL\n`;
   const finding = one(lint(text), 'reset-query-ignored');
   const [remove, always] = finding.fixes ?? [];
   assert.equal(remove.title, 'Remove server_reset_query (not used without session pooling)');
-  assert.equal(remove.safe, true);
-  assert.equal(remove.preferred, true);
+  assert.equal(remove.kind, 'safe');
   assert.equal(applyEdits(text, remove.edits), `${HEAD}pool_mode = transaction\n`);
-  assert.equal(always.safe, false);
-  assert.equal(always.preferred, false);
+  assert.equal(always.kind, 'suggestion');
   assert.equal(
     applyEdits(text, always.edits),
     `${HEAD}pool_mode = transaction\nserver_reset_query = DISCARD ALL\nserver_reset_query_always = 1\n`,

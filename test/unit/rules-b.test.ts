@@ -179,18 +179,18 @@ describe('rules-b: server TLS', () => {
     assert.ok(!codes(`${remote}server_tls_sslmode = verify-full\n`).includes('tls-verify-without-ca'));
   });
 
-  test('the fix is require without a CA file and verify-full with one, never applied automatically', () => {
+  test('the fix is require without a CA file and verify-full with one, recommended (not applied by --fix)', () => {
     const [without] = lint(remote).filter((f) => f.code === 'server-tls-not-verified');
     assert.deepEqual(
-      without.fixes?.map((fix) => [fix.title, fix.safe]),
-      [['Set server_tls_sslmode = require', false]],
+      without.fixes?.map((fix) => [fix.title, fix.kind]),
+      [['Set server_tls_sslmode = require', 'recommended']],
     );
     const [withCa] = lint(`${remote}server_tls_ca_file = /ca.crt\n`).filter(
       (f) => f.code === 'server-tls-not-verified',
     );
     assert.deepEqual(
-      withCa.fixes?.map((fix) => [fix.title, fix.safe]),
-      [['Set server_tls_sslmode = verify-full', false]],
+      withCa.fixes?.map((fix) => [fix.title, fix.kind]),
+      [['Set server_tls_sslmode = verify-full', 'recommended']],
     );
   });
 });
@@ -304,7 +304,7 @@ describe('rules-b: fix all', () => {
       targetVersion: '1.18',
       useProjectFile: false,
     };
-    return fixText(text, lintText(text, options), (next) => lintText(next, options)).text;
+    return fixText(text, lintText(text, options), (next) => lintText(next, options), 'all').text;
   };
 
   test('client_tls_sslmode = require is added once although two findings offer it', () => {
@@ -316,11 +316,11 @@ describe('rules-b: fix all', () => {
     assert.match(fixed, /^listen_addr = \*$/m, 'listen_addr is only changed on request');
   });
 
-  test('on the audited configuration: client TLS required, nothing unsafe applied', () => {
+  test('on the audited configuration with --fix=all: client TLS required, no suggestion applied', () => {
     const audited = fs.readFileSync(path.join(EXAMPLES, 'pgbouncer.ini'), 'utf8');
     const fixed = run(audited);
     assert.match(fixed, /^client_tls_sslmode = require$/m);
-    assert.match(fixed, /^server_tls_sslmode = prefer$/m);
+    assert.match(fixed, /^server_tls_sslmode = verify-full$/m);
     assert.match(fixed, /^auth_type = md5$/m);
     assert.match(fixed, /^listen_addr = 0\.0\.0\.0$/m);
   });

@@ -248,7 +248,7 @@ test('a global fix that would change other databases is made on the database con
   assert.ok(finding?.fixes);
   const [fix] = finding.fixes;
   assert.equal(fix.title, "Set min_pool_size=5 on database 'a'");
-  assert.equal(fix.safe, true);
+  assert.equal(fix.kind, 'safe');
   const fixed = applyEdits(text, fix.edits);
   assert.match(fixed, /^a = host=h min_pool_size=5$/m);
   assert.equal(ours(lint(fixed)).filter((f) => f.severity === 'warning').length, 0);

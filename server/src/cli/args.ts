@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../schema/catalog';
 import type { Version } from '../schema/catalog';
 import { RULE_SEVERITIES } from '../lint/config';
+import { FIX_MODES } from '../lint/fix-all';
+import type { FixMode } from '../lint/fix-all';
 import { PROFILES } from '../rules/rule';
 import type { Profile, RuleSeverity } from '../rules/rule';
 
@@ -31,8 +33,8 @@ export interface CliOptions {
   color?: boolean;
   /** Report errors only. */
   quiet: boolean;
-  /** Apply safe fixes to the files, then report what is left. */
-  fix: boolean;
+  /** --fix (safe) or --fix=all: rewrite the files with these fixes, then report what is left. */
+  fix: FixMode | null;
   /** Print the Markdown audit report of each file instead of the findings. */
   report: boolean;
   help: boolean;
@@ -53,6 +55,8 @@ interface OptionSpec {
   type: 'string' | 'boolean';
   /** Shown in the help for string options, e.g. FORMAT. */
   valueName?: string;
+  /** A boolean option that also takes `--name=VALUE` (never a separate argument, which is a FILE). */
+  optionalValue?: { name: string };
   description: string;
   /** Reads the (last) value into the options; throws UsageError for a bad value. */
   apply(options: CliOptions, value: string | boolean): void;
@@ -148,9 +152,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'fix',
     type: 'boolean',
-    description: 'apply every safe fix to the files (rewriting them), then report what is left',
-    apply(options) {
-      options.fix = true;
+    optionalValue: { name: FIX_MODES.join('|') },
+    description:
+      'rewrite the files with their safe fixes (PgBouncer behaves as before, or starts as the file meant), then ' +
+      'report what is left; --fix=all also applies recommended fixes, which change what PgBouncer does',
+    apply(options, value) {
+      options.fix = value === true ? 'safe' : oneOf('--fix', FIX_MODES, String(value));
     },
   },
   {
@@ -194,7 +201,7 @@ export function defaultOptions(): CliOptions {
     format: 'text',
     rules: {},
     quiet: false,
-    fix: false,
+    fix: null,
     report: false,
     help: false,
     version: false,
@@ -253,8 +260,10 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
         );
       }
       given.push({ spec, value: token.value });
+    } else if (token.inlineValue && token.value !== undefined) {
+      if (!spec.optionalValue) throw new UsageError(`option '${token.rawName}' takes no value`);
+      given.push({ spec, value: token.value });
     } else {
-      if (token.inlineValue) throw new UsageError(`option '${token.rawName}' takes no value`);
       given.push({ spec, value: true });
     }
   }
@@ -281,7 +290,13 @@ export function usageText(): string {
     'Options:',
   ];
   const labels = OPTIONS.map((spec) => {
-    const long = `--${spec.name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    const value =
+      spec.type === 'string'
+        ? ` ${spec.valueName ?? 'VALUE'}`
+        : spec.optionalValue
+          ? `[=${spec.optionalValue.name}]`
+          : '';
+    const long = `--${spec.name}${value}`;
     return spec.short ? `-${spec.short}, ${long}` : `    ${long}`;
   });
   const width = Math.max(...labels.map((label) => label.length));
@@ -289,7 +304,7 @@ export function usageText(): string {
   lines.push(
     '',
     'Exit status: 0 no error found (warnings may have been reported), 1 an error found,',
-    '2 a usage error, an unreadable file or an internal error.',
+    '2 a usage error, a file that cannot be read (or, with --fix, written) or an internal error.',
   );
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,8 @@ import type {
   TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
 import type { LintResult } from '../engine';
-import { safeFixes } from '../lint/fix-all';
+import { fixesToApply, primaryFix } from '../lint/fix-all';
+import { lineBreakAt } from '../lint/edits';
 import type { Fix } from '../lint/edits';
 import type { LineIndex } from '../parser/syntax';
 import { DIAGNOSTIC_SOURCE } from '../protocol';
@@ -28,10 +29,21 @@ function wants(params: CodeActionParams, kind: string): boolean {
   return only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
 }
 
-/** All safe fixes of the document that can be applied together, as LSP edits. */
+/**
+ * The safe fixes of the document that can be applied together, as LSP edits: "Fix all" runs on
+ * save, so it must not change what PgBouncer does.
+ */
 export function fixAllEdits(uriPath: string, result: LintResult): LspTextEdit[] {
   const lineIndex = result.model.root.parsed.lineIndex;
-  return safeFixes(result).flatMap((fix) => toLspEdits(fix, uriPath, lineIndex) ?? []);
+  return fixesToApply(result, 'safe').flatMap((fix) => toLspEdits(fix, uriPath, lineIndex) ?? []);
+}
+
+/** How the light bulb names a fix: what it does, and whether it changes PgBouncer's behaviour. */
+export function quickFixTitle(fix: Fix): string {
+  if (fix.withheld) return `${fix.title} (held back while ${fix.withheld})`;
+  if (fix.kind === 'recommended') return `${fix.title} (changes behaviour)`;
+  if (fix.kind === 'suggestion') return `${fix.title} (changes behaviour: review first)`;
+  return fix.title;
 }
 
 function suppressionAction(
@@ -45,7 +57,7 @@ function suppressionAction(
   const line = diagnostic.range.start.line;
   const lineStart = lineIndex.lineStart(line);
   const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakAt(text, lineStart);
   return {
     title: `Disable ${finding.code} for this line`,
     kind: CodeActionKind.QuickFix,
@@ -88,14 +100,16 @@ export function codeActions(
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const finding = byKey.get(keyOf(diagnostic.code, diagnostic.range));
       if (!finding) continue;
+      // The fix "Fix all" or --fix=all could apply is the preferred one; a safe fix comes first.
+      const primary = primaryFix(finding);
       for (const fix of finding.fixes ?? []) {
         const edits = toLspEdits(fix, uriPath, lineIndex);
         if (!edits) continue;
         actions.push({
-          title: fix.title,
+          title: quickFixTitle(fix),
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          isPreferred: fix.preferred === true,
+          isPreferred: fix === primary && !fix.withheld,
           edit: { changes: { [uri]: edits } },
         });
       }
@@ -110,7 +124,7 @@ export function codeActions(
     const edits = fixAllEdits(uriPath, result);
     if (edits.length > 0) {
       actions.push({
-        title: 'Fix all auto-fixable PgBouncer problems',
+        title: 'Fix all PgBouncer problems that have a safe fix',
         kind: FIX_ALL_KIND,
         edit: { changes: { [uri]: edits } },
       });

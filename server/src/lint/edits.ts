@@ -10,40 +10,78 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * How far a fix may be trusted (docs/fixes.md lists the class of every fix):
+ * - safe: PgBouncer does what it did before, or a file it refuses starts as it evidently meant.
+ *   `pgbouncer-lint --fix`, fix on save and "Fix all" apply these, and only these.
+ * - recommended: changes what PgBouncer does, on the audit's advice. `--fix=all` applies them too.
+ * - suggestion: a decision only the user can make (an authentication method, a listen address, a
+ *   guessed value). Offered in the editor, never applied by any `--fix`.
+ */
+export type FixKind = 'safe' | 'recommended' | 'suggestion';
+
+export const FIX_KINDS: readonly FixKind[] = ['safe', 'recommended', 'suggestion'];
+
+/**
+ * What a fix's reason reads, so that a fix resting on a line with an error is withheld
+ * (engine.ts, lint/dependencies.ts): `setting:NAME` (a [pgbouncer] setting), `section:NAME` (the
+ * entries of [databases], [users] or [peers]), `line:START:PATH` (one line), `*` (everything).
+ */
+export type Dependency = `setting:${string}` | `section:${string}` | `line:${number}:${string}` | '*';
+
 export interface Fix {
   title: string;
   edits: TextEdit[];
-  /** Safe fixes are applied by "fix all" and `pgbouncer-lint --fix`; others only on request. */
-  safe: boolean;
-  /** The fix an editor should offer first. */
-  preferred?: boolean;
+  kind: FixKind;
   /**
    * A guess (a "did you mean" rename, another enum value) that can collide with the rest of the
    * file; the engine lints the result and drops the fix if it would add a finding.
    */
   verify?: boolean;
+  /** Set by the engine: what the fix's reason reads besides the line of its own finding. */
+  dependsOn?: readonly Dependency[];
+  /**
+   * Set by the engine when the fix rests on a line with an error, saying which: "line 2 has an
+   * error: invalid-value". No "Fix all" or --fix applies it.
+   */
+  withheld?: string;
 }
 
 export function replace(file: LoadedFile, span: Span, newText: string): TextEdit {
   return { file: file.path, span, newText };
 }
 
-function lineBreakOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+/**
+ * The line break for a line inserted at `offset`: the one that ends the line there (the last line
+ * break of the file when that line has none), so that a file with mixed line endings gets what
+ * its neighbours have.
+ */
+export function lineBreakAt(text: string, offset: number): string {
+  let newline = text.indexOf('\n', offset);
+  if (newline === -1) newline = text.lastIndexOf('\n', offset - 1);
+  if (newline === -1) return '\n';
+  return newline > 0 && text.charCodeAt(newline - 1) === 13 ? '\r\n' : '\n';
 }
 
-/** The whole line holding `offset`, with its line break, as a span to delete. */
+/**
+ * The whole line holding `offset`, with its line break, as a span to delete. The last line of a
+ * file without a final line break takes the break before it instead, so that the file still ends
+ * without one.
+ */
 export function lineSpan(text: string, offset: number): Span {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   const newline = text.indexOf('\n', offset);
-  return { start, end: newline === -1 ? text.length : newline + 1 };
+  if (newline !== -1) return { start, end: newline + 1 };
+  if (start === 0) return { start, end: text.length };
+  const before = start >= 2 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1;
+  return { start: before, end: text.length };
 }
 
 export function deleteEntry(file: LoadedFile, entry: Entry): TextEdit {
   const text = file.parsed.text;
   const line = lineSpan(text, entry.span.start);
   // Only delete the whole line when the entry is alone on it (not "[pgbouncer] key = v").
-  const before = text.slice(line.start, entry.span.start);
+  const before = text.slice(text.lastIndexOf('\n', entry.span.start - 1) + 1, entry.span.start);
   if (/^[ \t]*$/.test(before)) return { file: file.path, span: line, newText: '' };
   return { file: file.path, span: { start: entry.span.start, end: entry.span.end }, newText: '' };
 }
@@ -91,15 +129,14 @@ export function insertMainSetting(model: ConfigModel, name: string, value: strin
   const { header, lastEntry } = mainSectionEnd(model);
   if (!header) return null;
   const text = root.parsed.text;
-  const eol = lineBreakOf(text);
   const after = lastEntry ? lastEntry.span.end : header.span.end;
+  const eol = lineBreakAt(text, after);
+  // PgBouncer reads nothing after a NUL: a line added there would be ignored.
+  const limit = root.parsed.nulOffset ?? text.length;
   const lineEnd = text.indexOf('\n', after);
-  if (lineEnd === -1) {
-    return {
-      file: root.path,
-      span: { start: text.length, end: text.length },
-      newText: `${eol}${name} = ${value}${eol}`,
-    };
+  if (lineEnd === -1 || lineEnd >= limit) {
+    // The last line has no line break: the new line gets none either, and the file still ends as it did.
+    return { file: root.path, span: { start: limit, end: limit }, newText: `${eol}${name} = ${value}` };
   }
   const insertAt = lineEnd + 1;
   return { file: root.path, span: { start: insertAt, end: insertAt }, newText: `${name} = ${value}${eol}` };
@@ -136,4 +173,9 @@ export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
     taken.push(...fix.edits);
   }
   return chosen;
+}
+
+/** The dependency on the line of `offset` in a file. */
+export function lineDependency(file: { path: string; parsed: { text: string } }, offset: number): Dependency {
+  return `line:${file.parsed.text.lastIndexOf('\n', offset - 1) + 1}:${file.path}`;
 }

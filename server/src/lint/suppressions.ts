@@ -129,7 +129,9 @@ export function applySuppressions(
           fixes: [
             {
               title: 'Remove the unused pgbouncer-lint comment',
-              safe: true,
+              kind: 'safe',
+              // "Suppresses nothing" rests on every finding: an error anywhere may hide the one it is for.
+              dependsOn: ['*'],
               edits: [
                 {
                   file: directive.file.path,

@@ -1,5 +1,6 @@
 // The audit report: one Markdown document about one configuration file, with a score per area,
-// the findings by priority, the changes every safe fix would make, and what a file cannot show.
+// the findings by priority, the changes `--fix` (safe fixes) and `--fix=all` (recommended ones too)
+// would make, and what a file cannot show.
 // Used by `pgbouncer-lint --report` and by the language server's pgbouncer/auditReport request.
 // A plain function of the lint result: no I/O, the same text for the same input and date.
 //
@@ -16,7 +17,9 @@ import * as path from 'node:path';
 import type { LintResult } from '../engine';
 import { DESCRIPTIONS_BY_ID } from '../lint/descriptions';
 import { applyEdits } from '../lint/edits';
-import { fixText, safeFixes } from '../lint/fix-all';
+import { fixesToApply, fixText, primaryFix } from '../lint/fix-all';
+import type { FixMode } from '../lint/fix-all';
+import type { Fix } from '../lint/edits';
 import { CATEGORIES } from '../rules/rule';
 import type { Category } from '../rules/rule';
 import type { Finding, Severity } from '../validation/checks';
@@ -32,8 +35,8 @@ export interface AuditReportOptions {
   includedFile?: (filePath: string) => { label: string; link: (line: number) => string };
   /** YYYY-MM-DD; default today (local time). */
   date?: string;
-  /** Lints a text the way `result` was linted, for applying safe fixes round after round; without it
-   * the recommended changes are one round of safe fixes. */
+  /** Lints a text the way `result` was linted, for applying fixes round after round; without it the
+   * changes shown are one round of fixes. */
   lint?: (text: string) => LintResult;
 }
 
@@ -309,18 +312,31 @@ function targetLabel(result: LintResult): string {
   return result.target.unreleased ? 'unreleased (development version)' : result.target.label;
 }
 
-/** True when "fix all" changes the main file for this finding: a safe fix with edits in that file only. */
+/** True when `--fix` and "Fix all" change the main file for this finding: its safe fix, in that file only. */
 function hasAppliedFix(item: Located, rootPath: string): boolean {
+  const fix = primaryFix(item.finding);
   return (
     item.inRoot &&
-    (item.finding.fixes ?? []).some((fix) => fix.safe && fix.edits.every((edit) => edit.file === rootPath))
+    fix !== undefined &&
+    fix.kind === 'safe' &&
+    !fix.withheld &&
+    fix.edits.every((edit) => edit.file === rootPath)
   );
 }
 
+const FIX_LABELS: Record<Fix['kind'], string> = {
+  safe: 'safe',
+  recommended: 'recommended, changes behaviour: --fix=all',
+  suggestion: 'suggestion, changes behaviour: review first',
+};
+
 function fixLines(finding: Finding, indent: string): string[] {
-  return (finding.fixes ?? []).map(
-    (fix) => `${indent}- Fix${fix.safe ? ' (safe)' : ' (review first)'}: ${escapeMarkdown(fix.title)}`,
-  );
+  return (finding.fixes ?? []).map((fix) => {
+    const label = fix.withheld
+      ? `${FIX_LABELS[fix.kind]}; held back while ${fix.withheld}`
+      : FIX_LABELS[fix.kind];
+    return `${indent}- Fix (${escapeMarkdown(label)}): ${escapeMarkdown(fix.title)}`;
+  });
 }
 
 function findingsSection(located: Located[]): string[] {
@@ -444,30 +460,50 @@ export function buildAuditReport(result: LintResult, options: AuditReportOptions
   // A loop, not push(...): a report can have more lines than a call can take arguments.
   for (const line of findingsSection(located)) out.push(line);
 
-  // Recommended changes: every safe fix, as `pgbouncer-lint --fix` and the editor's "fix all" apply them.
+  // What `--fix` writes (safe fixes), then what `--fix=all` writes on top of it (recommended fixes).
   const text = root.parsed.text;
-  let fixed: { text: string; result: LintResult | null };
-  if (options.lint) {
-    fixed = fixText(text, result, options.lint);
-  } else {
-    const edits = safeFixes(result).flatMap((fix) => fix.edits);
-    fixed = { text: applyEdits(text, edits), result: null };
-  }
-  // The diff shows lines of the file as they are: secrets on them are masked like in every message.
-  const diff = result.redactor.redact(unifiedDiff(text, fixed.text, diffLabels(options.fileLabel)));
-  if (diff !== '') {
+  const fixWith = (from: { text: string; result: LintResult }, mode: FixMode) =>
+    options.lint
+      ? fixText(from.text, from.result, options.lint, mode)
+      : {
+          text: applyEdits(
+            from.text,
+            fixesToApply(from.result, mode).flatMap((fix) => fix.edits),
+          ),
+          result: null,
+        };
+  const safe = fixWith({ text, result }, 'safe');
+  const all = safe.result
+    ? fixWith({ text: safe.text, result: safe.result }, 'all')
+    : fixWith({ text, result }, 'all');
+  const changesBlock = (
+    before: string,
+    after: string,
+    fixedResult: LintResult | null,
+    lines: string[],
+  ): void => {
+    // The diff shows lines of the file as they are: secrets on them are masked like in every message.
+    const diff = result.redactor.redact(unifiedDiff(before, after, diffLabels(options.fileLabel)));
+    if (diff === '') return;
     const tick = fence(diff);
-    out.push('## Recommended changes', '');
-    out.push(
-      'Every safe fix applied to the file (what `pgbouncer-lint --fix` and the editor\'s "Fix all" write):',
-      '',
-    );
-    out.push(`${tick}diff`, diff.replace(/\n$/, ''), tick, '');
-    if (fixed.result) {
-      const after = scoresOf(locateFindings(fixed.result, options).map((item) => item.finding));
-      out.push(`With these changes the overall rating would be ${after.overall}/10, ${after.status}.`, '');
+    out.push(...lines, '', `${tick}diff`, diff.replace(/\n$/, ''), tick, '');
+    if (fixedResult) {
+      const scores = scoresOf(locateFindings(fixedResult, options).map((item) => item.finding));
+      out.push(`With these changes the overall rating would be ${scores.overall}/10, ${scores.status}.`, '');
     }
-  }
+  };
+  changesBlock(text, safe.text, safe.result, [
+    '## Changes --fix makes',
+    '',
+    'Every safe fix applied to the file (what `pgbouncer-lint --fix` and the editor\'s "Fix all" write): ' +
+      'PgBouncer does what it did before, or starts with a file it refused, as the file meant.',
+  ]);
+  changesBlock(safe.text, all.text, all.result, [
+    '## Further changes with --fix=all',
+    '',
+    'The recommended fixes, which `pgbouncer-lint --fix=all` applies on top of the safe ones: they change ' +
+      "what PgBouncer does, on the audit's advice, so review them first.",
+  ]);
   const manual = located.filter((item) => !hasAppliedFix(item, root.path));
   if (manual.length > 0) {
     out.push('## Needs a human decision', '');

@@ -4,24 +4,22 @@
 import { resolvePath } from '../model/config';
 import { userlistFormat } from '../userlist/format';
 import { parseUserlist } from '../userlist/parser';
-import type { RuleContext } from './rule';
+import type { RuleContext, SharedStore } from './rule';
 
-const usersByContext = new WeakMap<RuleContext, ReadonlySet<string> | null>();
+const usersByContext: SharedStore<ReadonlySet<string> | null> = new WeakMap();
 
 /**
  * The names PgBouncer loads from auth_file (it stops at the first bad line), or null when there is
  * no auth_file or it cannot be read here (validation reports a missing one).
  */
 export function authFileUsers(context: RuleContext): ReadonlySet<string> | null {
-  let users = usersByContext.get(context);
-  if (users === undefined) usersByContext.set(context, (users = readUsers(context)));
-  return users;
+  return context.shared(usersByContext, () => readUsers(context));
 }
 
 function readUsers(context: RuleContext): ReadonlySet<string> | null {
   const authFile = context.value('auth_file');
   if (authFile === '') return null;
-  const filePath = resolvePath(authFile, context.model.runDirectory);
+  const filePath = resolvePath(authFile, context.runDirectory);
   // A directory reads as an empty file to PgBouncer; here it says nothing about the users.
   if (context.fileSystem.stat(filePath) !== 'file') return null;
   const read = context.fileSystem.readFile(filePath);

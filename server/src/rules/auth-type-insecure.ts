@@ -33,8 +33,9 @@ export const authTypeInsecure: Rule = {
       `${problem} Use scram-sha-256.`,
       fixes(
         context.setValue('auth_type', 'scram-sha-256', {
+          // Clients without SCRAM secrets are locked out: only the user knows whether they have them.
+          kind: 'suggestion',
           title: 'Set auth_type = scram-sha-256 (clients then need SCRAM secrets or passwords)',
-          safe: false,
         }),
       ),
     );

@@ -23,8 +23,9 @@ export const authTypeMd5: Rule = {
       `${how}: users whose stored secret is an MD5 hash or a plain-text password log in with MD5, which is weaker than SCRAM. Once every user has a SCRAM secret, set auth_type = scram-sha-256.`,
       fixes(
         context.setValue('auth_type', 'scram-sha-256', {
+          // Users whose secret is an MD5 hash are locked out: only the user knows whether there are any.
+          kind: 'suggestion',
           title: 'Set auth_type = scram-sha-256 (users with MD5 secrets can no longer log in)',
-          safe: false,
         }),
       ),
     );

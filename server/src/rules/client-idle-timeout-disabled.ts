@@ -18,6 +18,7 @@ export const clientIdleTimeoutDisabled: Rule = {
       'client_idle_timeout is 0: idle clients are never disconnected and can hold client slots forever. Set it, for example to 900 (15 minutes).',
       fixes(
         context.setValue('client_idle_timeout', '900', {
+          kind: 'recommended',
           title: 'Set client_idle_timeout = 900 (15 minutes)',
         }),
       ),

@@ -62,7 +62,7 @@ export const clientTlsNotRequired: Rule = {
       return context.finding(
         'client_tls_sslmode',
         `${problem} Set client_tls_sslmode = require; the key and certificate are already configured.`,
-        fixes(context.setValue('client_tls_sslmode', 'require')),
+        fixes(context.setValue('client_tls_sslmode', 'require', { kind: 'recommended' })),
       );
     }
     return context.finding(

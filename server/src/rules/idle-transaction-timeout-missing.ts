@@ -40,6 +40,7 @@ export const idleTransactionTimeoutMissing: Rule = {
       `Transaction pooling is used (${describeChoices(exposed)}) and idle_transaction_timeout is 0: a client that stalls inside an open transaction keeps its server connection until it disconnects. Set idle_transaction_timeout, for example to 60 seconds.`,
       fixes(
         context.setValue('idle_transaction_timeout', '60', {
+          kind: 'recommended',
           title: 'Set idle_transaction_timeout = 60',
         }),
       ),

@@ -27,9 +27,10 @@ export const listenAllInterfacesWithoutTls: Rule = {
       mode === 'disable' || mode === 'disabled'
         ? `client TLS is off (client_tls_sslmode = ${mode})`
         : `clients need not use TLS (client_tls_sslmode = ${mode})`;
+    // Which addresses clients use is known only to the user.
     const localOnly = context.setValue('listen_addr', '127.0.0.1', {
+      kind: 'suggestion',
       title: 'Set listen_addr = 127.0.0.1 (only clients on this host)',
-      safe: false,
     });
     return context.finding(
       'listen_addr',
@@ -38,9 +39,9 @@ export const listenAllInterfacesWithoutTls: Rule = {
         // When client_tls_sslmode is not set, client-tls-not-required offers the same line to add;
         // two identical insertions would both be applied by "fix all".
         hasClientKeyAndCert(context) && context.isSet('client_tls_sslmode')
-          ? context.setValue('client_tls_sslmode', 'require')
+          ? context.setValue('client_tls_sslmode', 'require', { kind: 'recommended' })
           : null,
-        localOnly && { ...localOnly, preferred: false },
+        localOnly,
       ),
     );
   },

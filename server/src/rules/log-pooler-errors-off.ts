@@ -19,7 +19,7 @@ export const logPoolerErrorsOff: Rule = {
       disconnections
         ? 'log_pooler_errors is 0: errors PgBouncer sends to clients are not logged; only those that end the connection still appear, as disconnection reasons. Set it to 1.'
         : 'log_pooler_errors and log_disconnections are 0: errors PgBouncer sends to clients (wait timeouts, full pools, failed logins) leave no trace in its log. Set log_pooler_errors to 1.',
-      fixes(context.setValue('log_pooler_errors', '1')),
+      fixes(context.setValue('log_pooler_errors', '1', { kind: 'recommended' })),
     );
   },
 };

@@ -49,11 +49,11 @@ function fix(model: PoolModel, problem: MinProblem) {
     change = { source: newDatabaseParam(problem.anchor.owner, 'min_pool_size'), value };
   }
   if (!change) return null;
-  // With a pool size of 0 the minimum does nothing, but the user may rather want a pool size.
+  // Safe when the pools keep their behaviour (the minimum was cut to the pool size, or not applied
+  // at all); raising the pool size instead is the user's other choice, named in the message.
   return poolFix(model, ID, [[change]], {
     preserve: true,
     databases: change.source.level === 'global' ? problem.databases : undefined,
-    safe: problem.kind === 'capped' ? undefined : false,
   });
 }
 

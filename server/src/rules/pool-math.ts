@@ -20,7 +20,7 @@
 //   together (the entry's own value when above 0, else the global one, 0 = no cap);
 //   max_user_connections caps those of one user over all databases ([users] value, else global).
 
-import type { Fix, TextEdit } from '../lint/edits';
+import type { Fix, FixKind, TextEdit } from '../lint/edits';
 import { replace } from '../lint/edits';
 import type { LoadedFile } from '../model/config';
 import type { ConnectionEntry } from '../model/effective';
@@ -31,7 +31,7 @@ import type { Span } from '../parser/syntax';
 import { availableIn, setting } from '../schema/catalog';
 import type { SectionName } from '../schema/catalog';
 import { atoiValue, readAtoi } from '../validation/values';
-import type { RuleContext, RuleOptions } from './rule';
+import type { RuleContext, RuleOptions, SharedStore } from './rule';
 
 /** From this release on, a pool size of 0 means "no limit" (NEWS.md 1.24.0, #1227). */
 export const UNLIMITED_POOL_SINCE = '1.24.0';
@@ -302,14 +302,12 @@ function makePool(
 }
 
 /** The model of the written configuration, built once per context: every pool sizing rule reads it. */
-const builtModels = new WeakMap<RuleContext, PoolModel | null>();
+const builtModels: SharedStore<PoolModel | null> = new WeakMap();
 
 /** The pools of a configuration, or null when a setting they depend on cannot be read. */
 export function buildPoolModel(context: RuleContext, overrides: Overrides = NO_OVERRIDES): PoolModel | null {
   if (overrides.size > 0) return computePoolModel(context, overrides);
-  let model = builtModels.get(context);
-  if (model === undefined) builtModels.set(context, (model = computePoolModel(context, NO_OVERRIDES)));
-  return model;
+  return context.shared(builtModels, () => computePoolModel(context, NO_OVERRIDES));
 }
 
 function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel | null {
@@ -891,7 +889,8 @@ export interface Change {
 function changeEdit(context: RuleContext, change: Change): TextEdit | null {
   const { source, value } = change;
   if (source.level === 'global') {
-    const fix = context.setValue(source.name, String(value));
+    // Only the edit is taken; poolFix decides the class.
+    const fix = context.setValue(source.name, String(value), { kind: 'suggestion' });
     return fix && fix.edits.length === 1 ? fix.edits[0] : null;
   }
   const owner = source.owner;
@@ -939,8 +938,14 @@ function tryChanges(
   let behaviourBefore = behaviours.get(model);
   if (!preserve) behaviourBefore = '';
   else if (behaviourBefore === undefined) behaviours.set(model, (behaviourBefore = behaviour(model)));
-  const safe = !preserve || behaviour(after) === behaviourBefore;
-  return { title: changeTitle(changes), safe, preferred: safe, edits: mergeInsertions(edits) };
+  // Without `preserve` the change is the rule's advice; with it, sizes that change behaviour are
+  // the operator's to choose.
+  const kind: FixKind = !preserve
+    ? 'recommended'
+    : behaviour(after) === behaviourBefore
+      ? 'safe'
+      : 'suggestion';
+  return { title: changeTitle(changes), kind, edits: mergeInsertions(edits) };
 }
 
 /** Parameters added to the same entry become one insertion. */
@@ -964,7 +969,8 @@ function mergeInsertions(edits: readonly TextEdit[]): TextEdit[] {
  * The fix for a finding, from candidate sets of changes tried in order on the pools: only ones
  * that remove a finding of `rule` and add none of any pool sizing rule are offered. With
  * `preserve`, a fix is safe only when no pool behaves differently afterwards (the configuration
- * then says what PgBouncer already does); the first safe candidate wins, else the first one.
+ * then says what PgBouncer already does), else a suggestion; without it, recommended. The first
+ * safe candidate wins, else the first one.
  * Global changes are also tried as parameters of the databases concerned, which leaves the
  * other databases alone.
  */
@@ -972,7 +978,7 @@ export function poolFix(
   model: PoolModel,
   rule: string,
   candidates: readonly (readonly Change[])[],
-  options: { preserve: boolean; databases?: readonly string[]; safe?: boolean; title?: string },
+  options: { preserve: boolean; databases?: readonly string[]; title?: string },
 ): Fix | null {
   const all: (readonly Change[])[] = [];
   for (const changes of candidates) {
@@ -985,11 +991,7 @@ export function poolFix(
     const fix = tryChanges(model, rule, changes, options.preserve);
     if (!fix) continue;
     if (options.title) fix.title = options.title;
-    if (options.safe === false) {
-      fix.safe = false;
-      fix.preferred = false;
-    }
-    if (fix.safe) return fix;
+    if (fix.kind === 'safe') return fix;
     fallback ??= fix;
   }
   return fallback;
@@ -1022,7 +1024,7 @@ function localize(
     const param = databaseParamFor(model.context, change.source.canonical);
     if (!param) return null;
     for (const name of databases) {
-      const database = model.context.config.databases.get(name);
+      const database = model.context.database(name);
       if (!database) return null;
       const source = newDatabaseParam(database, param);
       source.canonical =

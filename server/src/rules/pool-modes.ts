@@ -3,7 +3,7 @@
 // (server.c, probably_wrong_pool_pool_mode), so every choice below applies to some pools.
 // Helpers shared by the pooling and timeout rules.
 
-import type { Fix } from '../lint/edits';
+import type { Fix, FixKind } from '../lint/edits';
 import { replace } from '../lint/edits';
 import type { LoadedFile } from '../model/config';
 import type { ConnectionEntry } from '../model/effective';
@@ -13,9 +13,18 @@ import { availableIn, setting } from '../schema/catalog';
 import type { SectionName } from '../schema/catalog';
 import { readAtoi } from '../validation/values';
 import type { RelatedInfo } from '../validation/checks';
-import type { RuleContext } from './rule';
+import type { RuleContext, SharedStore } from './rule';
 
 export type PoolMode = 'session' | 'transaction' | 'statement';
+
+/**
+ * A pool_mode value PgBouncer refuses: once corrected it may be any mode, session included, so
+ * nothing may be concluded from it.
+ */
+export interface UnknownPoolMode {
+  scope: 'global' | 'database' | 'user';
+  at: { file: LoadedFile; span: Span };
+}
 
 const MODES: readonly string[] = ['session', 'transaction', 'statement'];
 
@@ -43,9 +52,10 @@ export function replaceParam(
   param: ConnParam,
   value: string,
   title: string,
+  kind: FixKind,
 ): Fix | null {
   if (entry.at.file !== context.root) return null;
-  return { title, safe: true, preferred: true, edits: [replace(entry.at.file, param.valueSpan, value)] };
+  return { title, kind, edits: [replace(entry.at.file, param.valueSpan, value)] };
 }
 
 /**
@@ -66,21 +76,37 @@ export function intParam(
   return { param, value: reading.value };
 }
 
-/** The choices of each context, found once: several rules ask (a copy is handed out each time). */
-const choicesByContext = new WeakMap<RuleContext, readonly PoolModeChoice[]>();
-
-/** Every pooling mode chosen in the configuration, the global one first. */
-export function poolModeChoices(context: RuleContext): PoolModeChoice[] {
-  let choices = choicesByContext.get(context);
-  if (!choices) choicesByContext.set(context, (choices = findPoolModeChoices(context)));
-  return [...choices];
+interface FoundChoices {
+  choices: readonly PoolModeChoice[];
+  unknown: readonly UnknownPoolMode[];
 }
 
-function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
+/** The choices of each context, found once: several rules ask (a copy is handed out each time). */
+const choicesByContext: SharedStore<FoundChoices> = new WeakMap();
+
+function foundChoices(context: RuleContext): FoundChoices {
+  return context.shared(choicesByContext, () => findPoolModeChoices(context));
+}
+
+/** Every valid pooling mode chosen in the configuration, the global one first. */
+export function poolModeChoices(context: RuleContext): PoolModeChoice[] {
+  return [...foundChoices(context).choices];
+}
+
+/** The pool_mode values PgBouncer refuses (each could be any mode once corrected). */
+export function unknownPoolModes(context: RuleContext): readonly UnknownPoolMode[] {
+  return foundChoices(context).unknown;
+}
+
+function findPoolModeChoices(context: RuleContext): FoundChoices {
   const choices: PoolModeChoice[] = [];
+  const unknown: UnknownPoolMode[] = [];
   const global = context.word('pool_mode');
-  if (MODES.includes(global)) {
-    const explicit = context.entry('pool_mode');
+  const explicit = context.entry('pool_mode');
+  if (!MODES.includes(global)) {
+    if (explicit)
+      unknown.push({ scope: 'global', at: { file: explicit.file, span: explicit.entry.value.span } });
+  } else {
     choices.push({
       mode: global as PoolMode,
       scope: 'global',
@@ -94,7 +120,10 @@ function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
       const param = entry.params.get('pool_mode');
       if (!param) continue;
       const mode = param.value.trim().toLowerCase();
-      if (!MODES.includes(mode)) continue;
+      if (!MODES.includes(mode)) {
+        unknown.push({ scope, at: paramAnchor(entry, param) });
+        continue;
+      }
       choices.push({
         mode: mode as PoolMode,
         scope,
@@ -106,7 +135,7 @@ function findPoolModeChoices(context: RuleContext): PoolModeChoice[] {
   };
   perEntry(context.databases, 'database');
   perEntry(context.users, 'user');
-  return choices;
+  return { choices, unknown };
 }
 
 /** The choices of one mode. */
@@ -114,9 +143,12 @@ export function choicesOf(context: RuleContext, mode: PoolMode): PoolModeChoice[
   return poolModeChoices(context).filter((choice) => choice.mode === mode);
 }
 
-/** True when some pool can be in session mode (the global mode, or an entry's override). */
+/**
+ * True when some pool can be in session mode (the global mode, or an entry's override), or when a
+ * pool_mode value is invalid: corrected, it may say session.
+ */
 export function sessionPoolingPossible(context: RuleContext): boolean {
-  return choicesOf(context, 'session').length > 0;
+  return choicesOf(context, 'session').length > 0 || unknownPoolModes(context).length > 0;
 }
 
 /** Most related locations a finding lists (a configuration may choose a mode in thousands of entries). */

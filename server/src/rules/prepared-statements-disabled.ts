@@ -20,6 +20,7 @@ export const preparedStatementsDisabled: Rule = {
     if (!known || !availableIn(known.addedIn, context.target)) return [];
     if (context.int('max_prepared_statements') !== 0) return [];
     const pooled = poolModeChoices(context).filter((choice) => choice.mode !== 'session');
+    // Only modes PgBouncer reads: an invalid pool_mode is its own error.
     if (pooled.length === 0) return [];
     const value = known.recommended ?? '200';
     const explicit = context.isSet('max_prepared_statements');
@@ -28,6 +29,7 @@ export const preparedStatementsDisabled: Rule = {
       `max_prepared_statements is 0${explicit ? '' : ` (the default in ${context.target.label})`} with ${describeChoices(pooled)}: prepared statements that drivers create at the protocol level fail when a later transaction runs on another server connection. Set it, for example to ${value}.`,
       fixes(
         context.setValue('max_prepared_statements', value, {
+          kind: 'recommended',
           title: `Set max_prepared_statements = ${value}`,
         }),
       ),

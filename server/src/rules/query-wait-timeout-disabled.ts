@@ -20,7 +20,12 @@ export const queryWaitTimeoutDisabled: Rule = {
     return context.finding(
       'query_wait_timeout',
       `query_wait_timeout is 0: clients wait without limit for a server connection, so when PostgreSQL is unreachable or the pools are full they hang instead of failing. Set it, for example to ${value} seconds.`,
-      fixes(context.setValue('query_wait_timeout', value, { title: `Set query_wait_timeout = ${value}` })),
+      fixes(
+        context.setValue('query_wait_timeout', value, {
+          kind: 'recommended',
+          title: `Set query_wait_timeout = ${value}`,
+        }),
+      ),
     );
   },
 };

@@ -42,7 +42,8 @@ export const reservePoolWithoutTimeout: Rule = {
           ? `${changeTitle([{ source: reserves[0].source, value: 0 }])} (no reserve)`
           : 'Set every reserve to 0 (no reserve)',
     });
-    if (enable && drop) drop.preferred = false;
-    return context.finding('reserve_pool_timeout', message, fixes(enable, drop));
+    // Dropping the dead reserve keeps what PgBouncer does (safe, so it is the one applied);
+    // turning the reserve on is the recommended alternative.
+    return context.finding('reserve_pool_timeout', message, fixes(drop, enable));
   },
 };

@@ -19,15 +19,17 @@ export const resetQueryIgnored: Rule = {
     if (sessionPoolingPossible(context)) return [];
     const modes = poolModeChoices(context).filter((choice) => choice.mode !== 'session');
     if (modes.length === 0) return [];
-    const remove = context.remove(at, 'Remove server_reset_query (not used without session pooling)');
+    // Without session pooling the line never runs, so removing it changes nothing.
+    const remove = context.remove(at, 'Remove server_reset_query (not used without session pooling)', 'safe');
+    // A round trip per transaction, for applications that keep session state: theirs to decide.
     const always = context.setValue('server_reset_query_always', '1', {
+      kind: 'suggestion',
       title: 'Set server_reset_query_always = 1 (run it after every transaction)',
-      safe: false,
     });
     return context.finding(
       'server_reset_query',
       `server_reset_query is set, but no pool uses session pooling (${describeChoices(modes)}) and server_reset_query_always is 0, so PgBouncer never runs it. Remove the line, or set server_reset_query_always = 1 if an application really depends on the reset.`,
-      fixes(remove ? { ...remove, preferred: true } : null, always ? { ...always, preferred: false } : null),
+      fixes(remove, always),
     );
   },
 };

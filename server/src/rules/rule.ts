@@ -1,7 +1,7 @@
 // The one interface every audit rule implements, and the context a rule's check receives.
 // A rule is one file in this folder, listed in ./index.ts, with fixtures in test/fixtures/rules.
 
-import type { Fix } from '../lint/edits';
+import type { Dependency, Fix, FixKind } from '../lint/edits';
 import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
 import type { ConnectionEntry, EffectiveConfig, HeaderAt, Located } from '../model/effective';
@@ -67,33 +67,103 @@ export interface RuleOptions {
 
 export const DEFAULT_RULE_OPTIONS: RuleOptions = { postgresMaxConnections: 100, fileDescriptorLimit: 1024 };
 
-/** Where a finding about a [pgbouncer] setting belongs, and how to change that setting. */
+/** Results rules share per context (RuleContext.shared), with what computing them read. */
+export type SharedStore<T> = WeakMap<RuleContext, { value: T; reads: readonly Dependency[] }>;
+
+/**
+ * Where a finding about a [pgbouncer] setting belongs, and how to change that setting.
+ *
+ * While the engine records (startRecording), every accessor notes what it read: a setting by
+ * name, the [databases] or [users] entries, or everything (`model`, `config`). The engine holds
+ * back the fixes of a rule whose reads include a line with an error (see lint/dependencies.ts),
+ * so a rule must read the configuration through this context only.
+ */
 export class RuleContext {
+  private reads: Set<Dependency> | null = null;
+
   constructor(
-    readonly model: ConfigModel,
-    readonly config: EffectiveConfig,
+    private readonly loaded: ConfigModel,
+    private readonly effective: EffectiveConfig,
     readonly target: Version,
     readonly profile: Profile,
     readonly options: RuleOptions,
     readonly fileSystem: FileSystem,
   ) {}
 
+  /** Starts noting what the rule checks read; stopRecording hands the reads over. */
+  startRecording(): void {
+    this.reads = new Set();
+  }
+
+  stopRecording(): Dependency[] {
+    const reads = this.reads ? [...this.reads] : [];
+    this.reads = null;
+    return reads;
+  }
+
+  private read(dependency: Dependency): void {
+    if (this.reads) this.reads.add(dependency);
+  }
+
+  /**
+   * `compute()`, once per context and store: rules share results such as the pool model. Every
+   * rule that gets the result is charged with what computing it read.
+   */
+  shared<T>(store: SharedStore<T>, compute: () => T): T {
+    const known = store.get(this);
+    if (known) {
+      for (const dependency of known.reads) this.read(dependency);
+      return known.value;
+    }
+    const outer = this.reads;
+    const inner = new Set<Dependency>();
+    this.reads = inner;
+    try {
+      const value = compute();
+      store.set(this, { value, reads: [...inner] });
+      return value;
+    } finally {
+      this.reads = outer;
+      for (const dependency of inner) this.read(dependency);
+    }
+  }
+
+  /** The whole loaded configuration: a rule that reaches into it depends on every line. */
+  get model(): ConfigModel {
+    this.read('*');
+    return this.loaded;
+  }
+
+  /** The whole configuration in force: a rule that reaches into it depends on every line. */
+  get config(): EffectiveConfig {
+    this.read('*');
+    return this.effective;
+  }
+
   get root(): LoadedFile {
-    return this.model.root;
+    return this.loaded.root;
+  }
+
+  /** The directory relative paths are resolved from (not a line of the file). */
+  get runDirectory(): string {
+    return this.loaded.runDirectory;
   }
 
   /** The value PgBouncer uses for a [pgbouncer] setting (explicit, else the default). */
   value(name: string): string {
-    return this.config.value(name);
+    this.read(`setting:${name}`);
+    return this.effective.value(name);
   }
 
   /** The explicit setting in force, if any. */
   entry(name: string): Located | undefined {
-    return this.config.main.get(name);
+    this.read(`setting:${name}`);
+    return this.effective.main.get(name);
   }
 
   isSet(name: string): boolean {
-    return this.config.main.has(name);
+    this.read(`setting:${name}`);
+    return this.effective.main.has(name);
   }
 
   /** Integer value as PgBouncer reads it, or null when it cannot be read. */
@@ -125,12 +195,26 @@ export class RuleContext {
 
   /** The databases in force, in file order (one list for every rule: do not change it). */
   get databases(): readonly ConnectionEntry[] {
-    return this.config.databaseList;
+    this.read('section:databases');
+    return this.effective.databaseList;
+  }
+
+  /** The database in force of that name. */
+  database(name: string): ConnectionEntry | undefined {
+    this.read('section:databases');
+    return this.effective.databases.get(name);
+  }
+
+  /** The first [databases] header, where a finding about the databases as a whole goes. */
+  get databasesHeader(): HeaderAt | null {
+    this.read('section:databases');
+    return this.effective.databasesHeader;
   }
 
   /** The users in force, in file order (one list for every rule: do not change it). */
   get users(): readonly ConnectionEntry[] {
-    return (this.userList ??= [...this.config.users.values()]);
+    this.read('section:users');
+    return (this.userList ??= [...this.effective.users.values()]);
   }
 
   /**
@@ -144,7 +228,7 @@ export class RuleContext {
         file: at.file,
         span: at.entry.value.span.start === at.entry.value.span.end ? at.entry.span : at.entry.value.span,
       };
-    const header = this.config.mainHeader;
+    const header = this.effective.mainHeader;
     return header ? { file: header.file, span: header.header.span } : null;
   }
 
@@ -158,23 +242,26 @@ export class RuleContext {
     return [finding];
   }
 
-  /** A fix that sets a [pgbouncer] setting: changes its value, or adds the line. */
-  setValue(name: string, value: string, options: { title?: string; safe?: boolean } = {}): Fix | null {
+  /**
+   * A fix that sets a [pgbouncer] setting: changes its value, or adds the line. Its class says
+   * whether PgBouncer then behaves as before (docs/fixes.md); there is no default.
+   */
+  setValue(name: string, value: string, options: { kind: FixKind; title?: string }): Fix | null {
     const at = this.entry(name);
     const title = options.title ?? `Set ${name} = ${value}`;
-    const safe = options.safe ?? true;
+    const kind = options.kind;
     if (at) {
-      if (at.file !== this.model.root) return null;
-      return { title, safe, preferred: true, edits: [replace(at.file, at.entry.value.span, value)] };
+      if (at.file !== this.loaded.root) return null;
+      return { title, kind, edits: [replace(at.file, at.entry.value.span, value)] };
     }
-    const edit = insertMainSetting(this.model, name, value);
-    return edit ? { title, safe, preferred: true, edits: [edit] } : null;
+    const edit = insertMainSetting(this.loaded, name, value);
+    return edit ? { title, kind, edits: [edit] } : null;
   }
 
   /** A fix that deletes the line of an explicit setting. */
-  remove(at: Located, title: string, safe = true): Fix | null {
-    if (at.file !== this.model.root) return null;
-    return { title, safe, edits: [deleteEntry(at.file, at.entry)] };
+  remove(at: Located, title: string, kind: FixKind): Fix | null {
+    if (at.file !== this.loaded.root) return null;
+    return { title, kind, edits: [deleteEntry(at.file, at.entry)] };
   }
 
   /** Where a finding about a database entry goes. */

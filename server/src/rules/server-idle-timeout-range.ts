@@ -28,6 +28,7 @@ export const serverIdleTimeoutRange: Rule = {
     const fix = () =>
       fixes(
         context.setValue('server_idle_timeout', fallback, {
+          kind: 'recommended',
           title: `Set server_idle_timeout = ${fallback} (the default)`,
         }),
       );

@@ -42,6 +42,7 @@ export const serverLifetimeRange: Rule = {
     const fix = () =>
       fixes(
         context.setValue('server_lifetime', fallback, {
+          kind: 'recommended',
           title: `Set server_lifetime = ${fallback} (the default)`,
         }),
       );
@@ -80,6 +81,7 @@ export const serverLifetimeRange: Rule = {
         param.param,
         fallback,
         `Set server_lifetime=${fallback} for database "${entry.name}"`,
+        'recommended',
       );
       if (fix) finding.fixes = [fix];
       findings.push(finding);

@@ -87,8 +87,8 @@ export const serverTlsNotVerified: Rule = {
       `${problem}${caNote}${advice}`,
       fixes(
         context.setValue('server_tls_sslmode', target, {
+          kind: 'recommended',
           title: `Set server_tls_sslmode = ${target}`,
-          safe: false,
         }),
       ),
       related,

@@ -53,7 +53,7 @@ export const sharedDefaultPoolSize: Rule = {
     const message =
       `No database sets its own pool_size, so every pool gets default_pool_size = ${size}: ${shared}. ` +
       `To give a busy service its own share, give it its own [databases] entry with pool_size.`;
-    const anchor = context.headerAnchor(context.config.databasesHeader);
+    const anchor = context.headerAnchor(context.databasesHeader);
     return anchor ? [{ ...anchor, message }] : [];
   },
 };

@@ -31,7 +31,10 @@ export const statsPeriodRange: Rule = {
       'stats_period',
       `stats_period is ${value}: ${effect}. Use 10 to 300 seconds, for example ${fallback} (the default).`,
       fixes(
-        context.setValue('stats_period', fallback, { title: `Set stats_period = ${fallback} (the default)` }),
+        context.setValue('stats_period', fallback, {
+          kind: 'recommended',
+          title: `Set stats_period = ${fallback} (the default)`,
+        }),
       ),
     );
   },

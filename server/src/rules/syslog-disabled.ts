@@ -19,7 +19,7 @@ export const syslogDisabled: Rule = {
     return context.finding(
       'syslog',
       'syslog is 0 and no logfile is set: PgBouncer logs only to stderr, which is lost when it runs as a daemon (-d) and is kept only if a supervisor such as systemd or a container runtime collects it. Set syslog = 1, or a logfile that is shipped.',
-      fixes(context.setValue('syslog', '1')),
+      fixes(context.setValue('syslog', '1', { kind: 'recommended' })),
     );
   },
 };

@@ -71,7 +71,7 @@ export const tlsOldProtocols: Rule = {
         ...context.finding(
           name,
           `${name} = ${value} allows ${old.join(' and ')}, which ${old.length === 1 ? 'is' : 'are'} deprecated and weak, on ${side === 'client' ? 'client connections' : 'connections to PostgreSQL'}. Set it to secure (TLS 1.2 and 1.3).`,
-          fixes(context.setValue(name, 'secure')),
+          fixes(context.setValue(name, 'secure', { kind: 'recommended' })),
         ),
       );
     }

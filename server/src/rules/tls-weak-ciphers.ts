@@ -133,7 +133,11 @@ export const tlsWeakCiphers: Rule = {
       }
       if (problem === null) continue;
       findings.push(
-        ...context.finding(name, `${problem} Set it to default.`, fixes(context.setValue(name, 'default'))),
+        ...context.finding(
+          name,
+          `${problem} Set it to default.`,
+          fixes(context.setValue(name, 'default', { kind: 'recommended' })),
+        ),
       );
     }
     return findings;

@@ -2,8 +2,8 @@
 // Errors are exactly what makes PgBouncer refuse to start; warnings are what it accepts but
 // almost certainly does not do what the author meant.
 
-import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
-import type { Fix, TextEdit } from '../lint/edits';
+import { deleteEntry, insertMainSetting, lineBreakAt, lineDependency, replace } from '../lint/edits';
+import type { Dependency, Fix, FixKind, TextEdit } from '../lint/edits';
 import { newPass } from '../model/names';
 import {
   connStringOf,
@@ -104,17 +104,13 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     if (fixes.length > 0) finding.fixes = fixes;
     findings.push(finding);
   };
-  const fix = (title: string, safe: boolean, edits: TextEdit[], preferred = false): Fix => ({
-    title,
-    safe,
-    preferred,
-    edits,
-  });
+  /** A fix; besides its own line (see engine.ts) its reason reads `dependsOn`. */
+  const fix = (title: string, kind: FixKind, edits: TextEdit[], dependsOn?: Dependency[]): Fix =>
+    dependsOn ? { title, kind, edits, dependsOn } : { title, kind, edits };
   /** A "did you mean" fix: kept only if the engine finds it adds no problem. */
-  const guess = (title: string, edits: TextEdit[]): Fix => ({
+  const guess = (title: string, kind: FixKind, edits: TextEdit[]): Fix => ({
     title,
-    safe: false,
-    preferred: true,
+    kind,
     verify: true,
     edits,
   });
@@ -384,7 +380,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         {
           fixes: [
             suggestion && !entry.key.quoted
-              ? guess(`Rename to '${suggestion}'`, [replace(file, entry.key.span, suggestion)])
+              ? // A misspelt key: the file starts with the setting it evidently meant.
+                guess(`Rename to '${suggestion}'`, 'safe', [replace(file, entry.key.span, suggestion)])
               : null,
           ],
         },
@@ -433,7 +430,12 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       related: [relatedTo(previous, text.earlier)],
       fixes: [
         previous.file === at.file
-          ? fix(text.fixTitle, true, [deleteEntry(previous.file, previous.entry)])
+          ? fix(
+              text.fixTitle,
+              'safe',
+              [deleteEntry(previous.file, previous.entry)],
+              [lineDependency(previous.file, previous.entry.span.start)],
+            )
           : null,
       ],
     });
@@ -454,7 +456,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       tags: ['deprecated'],
       fixes: [
         replacement
-          ? fix(`Rename to '${replacement.name}'`, true, [replace(at.file, keySpan, replacement.name)], true)
+          ? fix(`Rename to '${replacement.name}'`, 'safe', [replace(at.file, keySpan, replacement.name)])
           : null,
       ],
     });
@@ -473,25 +475,26 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     const quoted = /^(["']).*\1$/.test(value) && value.length >= 2;
     const quoteHint = quoted ? ' PgBouncer does not strip quotes: remove them.' : '';
     const beforeComment = commentIndex >= 0 ? value.slice(0, commentIndex).replace(/[ \t]+$/, '') : null;
-    const setValueFix = (candidate: string | null | undefined, title: string, safe = true): Fix | null =>
+    const setValueFix = (candidate: string | null | undefined, title: string, kind: FixKind): Fix | null =>
       candidate !== null && candidate !== undefined && candidate !== value && acceptedBy(known, candidate)
-        ? { ...fix(title, safe, [replace(file, entry.value.span, candidate)], true), verify: true }
+        ? { ...fix(title, kind, [replace(file, entry.value.span, candidate)]), verify: true }
         : null;
     /** Moves "; comment" out of the value onto a line of its own above. */
-    const moveCommentFix = (safe: boolean): Fix | null => {
+    const moveCommentFix = (kind: FixKind): Fix | null => {
       if (beforeComment === null || !acceptedBy(known, beforeComment)) return null;
       const text = file.parsed.text;
       const lineStart = text.lastIndexOf('\n', entry.span.start - 1) + 1;
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const eol = lineBreakAt(text, lineStart);
       const comment = value.slice(commentIndex).trim();
-      return fix('Move the comment to its own line', safe, [
+      return fix('Move the comment to its own line', kind, [
         { file: file.path, span: { start: lineStart, end: lineStart }, newText: `${comment}${eol}` },
         replace(file, entry.value.span, beforeComment),
       ]);
     };
+    // The value is refused as written; without the comment or the quotes it is what was meant.
     const repairFixes = (): (Fix | null)[] => [
-      moveCommentFix(true),
-      quoted ? setValueFix(value.slice(1, -1), 'Remove the quotes') : null,
+      moveCommentFix('safe'),
+      quoted ? setValueFix(value.slice(1, -1), 'Remove the quotes', 'safe') : null,
     ];
 
     switch (known.type) {
@@ -522,8 +525,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`, {
             fixes: [
               ...repairFixes(),
-              known.type === 'bool' ? setValueFix(boolWord, `Write ${boolWord}`) : null,
-              setValueFix(/^([+-]?\d+)\s*[a-zA-Z]+$/.exec(value)?.[1], 'Remove the unit'),
+              known.type === 'bool' ? setValueFix(boolWord, `Write ${boolWord}`, 'safe') : null,
+              // "4kB" is not 4: what a unit on a count meant is for the user to say.
+              setValueFix(/^([+-]?\d+)\s*[a-zA-Z]+$/.exec(value)?.[1], 'Remove the unit', 'suggestion'),
             ],
           });
           return;
@@ -536,11 +540,16 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             `${value} has a leading zero, so PgBouncer reads it as octal: ${name} becomes ${reading.stored}.`,
             {
               fixes: [
-                setValueFix(String(reading.stored), `Write ${reading.stored} (the value PgBouncer uses now)`),
+                setValueFix(
+                  String(reading.stored),
+                  `Write ${reading.stored} (the value PgBouncer uses now)`,
+                  'safe',
+                ),
+                // Probably what was meant, but PgBouncer has been running with the octal value.
                 setValueFix(
                   value.replace(/^([+-]?)0+(?=\d)/, '$1'),
                   `Write ${value.replace(/^([+-]?)0+(?=\d)/, '$1')} (decimal)`,
-                  false,
+                  'suggestion',
                 ),
               ],
             },
@@ -594,7 +603,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           add(file, span, 'invalid-value', `Invalid value '${value}' for ${name}.${detail}`, {
             fixes: [
               ...repairFixes(),
-              seconds !== null ? setValueFix(String(seconds), `Write ${seconds} (seconds)`) : null,
+              seconds !== null ? setValueFix(String(seconds), `Write ${seconds} (seconds)`, 'safe') : null,
             ],
           });
           return;
@@ -623,7 +632,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
       case 'enum': {
         checkEnumValue(file, span, known, value, quoteHint || commentHint, {
           repairs: repairFixes(),
-          setValue: (candidate, title, safe) => setValueFix(candidate, title, safe),
+          setValue: (candidate, title, kind) => setValueFix(candidate, title, kind),
         });
         return;
       }
@@ -645,8 +654,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             { start: entry.value.span.start + commentIndex + 1, end: entry.value.span.end },
             'inline-comment',
             `'${value.slice(commentIndex).trim()}' looks like a comment, but PgBouncer has no inline comments: it is part of the value of ${name}. Put the comment on its own line.`,
-            // It changes the value PgBouncer uses, even if that is what was meant: offered, not automatic.
-            { fixes: [moveCommentFix(false)] },
+            // It changes the value PgBouncer uses, even if that is what was meant.
+            { fixes: [moveCommentFix('recommended')] },
           );
         } else if (quoted) {
           add(
@@ -654,7 +663,10 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             span,
             'ignored-text',
             `PgBouncer keeps the quotes: ${name} is ${value} including the quote characters. Remove them.`,
-            { severity: 'warning', fixes: [setValueFix(value.slice(1, -1), 'Remove the quotes', false)] },
+            {
+              severity: 'warning',
+              fixes: [setValueFix(value.slice(1, -1), 'Remove the quotes', 'recommended')],
+            },
           );
         }
         if (known.type === 'path' && value !== '') checkPath(at, known, value);
@@ -720,7 +732,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     hint: string,
     fixing?: {
       repairs: (Fix | null)[];
-      setValue: (candidate: string, title: string, safe?: boolean) => Fix | null;
+      setValue: (candidate: string, title: string, kind: FixKind) => Fix | null;
     },
   ): boolean {
     const values = known.values ?? [];
@@ -743,7 +755,8 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           fixes: fixing
             ? [
                 ...fixing.repairs,
-                suggestion ? fixing.setValue(suggestion, `Change to '${suggestion}'`, false) : null,
+                // A value chooses behaviour (authentication, TLS, pooling): a guess is for the user to confirm.
+                suggestion ? fixing.setValue(suggestion, `Change to '${suggestion}'`, 'suggestion') : null,
               ]
             : [],
         },
@@ -760,7 +773,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
         {
           fixes: [
             match.replacement && fixing
-              ? fixing.setValue(match.replacement, `Change to '${match.replacement}'`)
+              ? fixing.setValue(match.replacement, `Change to '${match.replacement}'`, 'safe')
               : null,
           ],
         },
@@ -900,7 +913,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
             ...sev,
             fixes: [
               suggestion
-                ? guess(`Rename to '${suggestion}'`, [replace(file, param.keySpan, suggestion)])
+                ? guess(`Rename to '${suggestion}'`, 'safe', [replace(file, param.keySpan, suggestion)])
                 : null,
             ],
           },
@@ -930,7 +943,7 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           {
             related: [{ file: file.path, span: previous.keySpan, message: 'earlier value, without effect' }],
             fixes: [
-              fix(`Remove the earlier ${param.key}, which has no effect`, true, [
+              fix(`Remove the earlier ${param.key}, which has no effect`, 'safe', [
                 removeParam(file, previous),
               ]),
             ],
@@ -944,19 +957,18 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
           'ignored-text',
           `PgBouncer drops the character right after a closing quote; put a space after the quoted value.`,
           {
+            // Verified: kept only where the character was meant to start the next parameter.
             fixes: [
-              fix(
-                'Put a space after the quoted value',
-                false,
-                [
+              {
+                ...fix('Put a space after the quoted value', 'safe', [
                   {
                     file: file.path,
                     span: { start: param.droppedAfterQuote.start, end: param.droppedAfterQuote.start },
                     newText: ' ',
                   },
-                ],
-                true,
-              ),
+                ]),
+                verify: true,
+              },
             ],
           },
         );
@@ -1055,9 +1067,9 @@ export function validate(model: ConfigModel, options: ValidateOptions): Finding[
     if (!insert) return null;
     return fix(
       `Move ${mainSetting.name} to [pgbouncer]`,
-      true,
+      'safe',
       [deleteEntry(at.file, at.entry), insert],
-      true,
+      [`setting:${mainSetting.name}`],
     );
   }
 
