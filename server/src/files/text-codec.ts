@@ -5,12 +5,17 @@
 // back to the same byte. decode and encode are inverse: encode(decode(b)) equals b for every b.
 
 const ESCAPE_BASE = 0xdc00;
+/** Throws on invalid UTF-8; keeps a byte order mark as U+FEFF, as the file has it. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes as text; invalid UTF-8 bytes become U+DC80..U+DCFF. */
 export function decodeBytes(bytes: Uint8Array): string {
-  // Fast path: most files are ASCII or valid UTF-8.
-  if (isValidUtf8(bytes))
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // Fast path: most files are valid UTF-8, which the platform's decoder checks natively.
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // not valid UTF-8: decoded byte by byte below
+  }
   const parts: string[] = [];
   let chunk: number[] = [];
   const flush = (): void => {
@@ -67,19 +72,6 @@ function utf8(text: string): Uint8Array {
 
 function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isValidUtf8(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length;) {
-    if (bytes[i] < 0x80) {
-      i++;
-      continue;
-    }
-    const length = sequenceLength(bytes, i);
-    if (length === 0) return false;
-    i += length;
-  }
-  return true;
 }
 
 /** Length of the valid UTF-8 sequence at i (1..4), or 0 when the byte there starts none. */
