@@ -1,7 +1,7 @@
 // Markdown about settings, values and sections, built from the catalog only: hover shows it,
 // completion uses it as item documentation. Every fact comes from schemas/pgbouncer-settings.json.
 
-import * as fs from 'node:fs';
+import { describeFileKind, fileKind } from '../files/guarded-read';
 import * as path from 'node:path';
 import { resolvePath } from '../model/config';
 import { RULES } from '../rules';
@@ -383,25 +383,18 @@ export function valueMeaning(s: Setting, raw: string, inConnString: boolean, ctx
   return lines;
 }
 
-function statKind(file: string): 'file' | 'directory' | null {
-  try {
-    return fs.statSync(file).isDirectory() ? 'directory' : 'file';
-  } catch {
-    return null;
-  }
-}
 
 /** Whether a resolved path exists on this machine, in the way the setting needs it. */
 export function existence(resolved: string, kind: NonNullable<Setting['pathKind']>): string {
   if (kind === 'output-file') {
     const dir = path.dirname(resolved);
-    return statKind(dir) === 'directory'
-      ? `Its directory exists on this machine${statKind(resolved) ? '; the file is there too' : ''}.`
+    return fileKind(dir) === 'directory'
+      ? `Its directory exists on this machine${fileKind(resolved) ? '; the file is there too' : ''}.`
       : `Its directory ${code(dir)} does not exist on this machine.`;
   }
-  const found = statKind(resolved);
+  const found = fileKind(resolved);
   if (found === null) return 'It does not exist on this machine.';
-  if (kind === 'directory')
-    return found === 'directory' ? 'The directory exists.' : 'It is a file, not a directory.';
-  return found === 'file' ? 'The file exists.' : 'It is a directory, not a file.';
+  const wanted = kind === 'directory' ? 'directory' : 'file';
+  if (found === wanted) return wanted === 'directory' ? 'The directory exists.' : 'The file exists.';
+  return `It is ${describeFileKind(found)}, not ${describeFileKind(wanted)}.`;
 }
