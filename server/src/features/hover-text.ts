@@ -383,7 +383,6 @@ export function valueMeaning(s: Setting, raw: string, inConnString: boolean, ctx
   return lines;
 }
 
-
 /** Whether a resolved path exists on this machine, in the way the setting needs it. */
 export function existence(resolved: string, kind: NonNullable<Setting['pathKind']>): string {
   if (kind === 'output-file') {
