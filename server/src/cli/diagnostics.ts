@@ -34,7 +34,7 @@ export interface CliDiagnostic extends CliLocation {
   code: string;
   message: string;
   related: CliRelated[];
-  /** The text of the diagnostic's first line (for SARIF fingerprints). */
+  /** The text of the diagnostic's first line, secrets masked (for SARIF fingerprints); empty in included files. */
   lineText: string;
 }
 
@@ -117,11 +117,15 @@ export function collectDiagnostics(linted: readonly LintedFile[], cwd: string): 
       ].join('\0');
       if (seen.has(key)) continue;
       seen.add(key);
-      const parsed = files.get(finding.file)?.parsed;
+      // Only a fingerprint is made of it, but SARIF is often public and a hash of a line with a weak
+      // password can be searched: secrets are masked first, and lines of included files not used.
+      const parsed = finding.file === result.model.root.path ? files.get(finding.file)?.parsed : undefined;
       const lineText = parsed
-        ? parsed.text.slice(
-            parsed.lineIndex.lineStart(location.line - 1),
-            parsed.lineIndex.lineEnd(location.line - 1),
+        ? result.redactor.redact(
+            parsed.text.slice(
+              parsed.lineIndex.lineStart(location.line - 1),
+              parsed.lineIndex.lineEnd(location.line - 1),
+            ),
           )
         : '';
       all.push({
