@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CompletionParams, HoverParams, Position } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../server/src/engine';
+import { lintText } from '../server/src/analysis/engine';
 import { completion } from '../server/src/features/completion';
 import { hover } from '../server/src/features/hover';
 import { DEFAULT_SETTINGS } from '../server/src/settings';

@@ -4,7 +4,7 @@
 //   npm run bench                 everything (about two minutes)
 //   BENCH_QUICK=1 npm run bench   fewer repetitions
 //
-// The engine is measured as it ships: server/src/engine.ts bundled and minified by esbuild the way
+// The engine is measured as it ships: server/src/analysis/engine.ts bundled and minified by esbuild the way
 // `node esbuild.mjs --production` bundles dist/server.js. The language server figures start the
 // production dist/server.js over stdio with a real LSP client (test/support/lsp-client.ts); the
 // development bundles are rebuilt at the end, so dist/ is left as `npm run build` leaves it.
@@ -101,7 +101,7 @@ async function bundleEngine(): Promise<string> {
     absWorkingDir: ROOT,
     stdin: {
       contents:
-        "export { lintText } from './server/src/engine';\nexport { databasesConfig } from './bench/workload';\n",
+        "export { lintText } from './server/src/analysis/engine';\nexport { databasesConfig } from './bench/workload';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as prettier from 'prettier';
-import { fixesMarkdown } from '../server/src/lint/fix-classes';
-import { rulesMarkdown } from '../server/src/lint/rules-doc';
+import { fixesMarkdown } from '../server/src/analysis/fix-classes';
+import { rulesMarkdown } from '../server/src/analysis/rules-doc';
 
 async function write(name: string, markdown: string): Promise<void> {
   const root = path.resolve(__dirname, '..');

@@ -1,9 +1,9 @@
 // Does an .ini file look like a PgBouncer configuration? Plain functions, no VS Code, so that
 // the offer to switch its language is unit-tested. PgBouncer's knowledge comes from the catalog.
 
-import { parseConnString } from '../../server/src/parser/connstring';
-import { parse } from '../../server/src/parser/parser';
-import { setting } from '../../server/src/schema/catalog';
+import { parseConnString } from '../../server/src/syntax/connstring';
+import { parse } from '../../server/src/syntax/parser';
+import { setting } from '../../server/src/catalog/catalog';
 
 /** Only the start of a large file is looked at: a PgBouncer configuration shows itself early. */
 const SCAN_LIMIT = 64 * 1024;

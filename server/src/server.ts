@@ -31,9 +31,9 @@ import {
   lintDocument,
   tooLargeDiagnostics,
 } from './features/diagnostics';
-import { DocumentCache } from './engine';
+import { DocumentCache } from './analysis/engine';
 import { FileSnapshot } from './files/file-snapshot';
-import type { LintResult } from './engine';
+import type { LintResult } from './analysis/engine';
 import { AUDIT_REPORT_REQUEST, SETTINGS_SECTION } from './protocol';
 import type { AuditReportParams, AuditReportResult } from './protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, settingsProblems } from './settings';

@@ -2,10 +2,10 @@
 // is checked against SETTINGS_SPEC by a test.
 
 import * as path from 'node:path';
-import { RULE_SEVERITIES } from './lint/config';
+import { RULE_SEVERITIES } from './analysis/lint-config';
 import { DEFAULT_RULE_OPTIONS, PROFILES } from './rules/rule';
 import type { Profile, RuleSeverity } from './rules/rule';
-import { NEWEST_RELEASE, RELEASES, resolveTargetVersion } from './schema/catalog';
+import { NEWEST_RELEASE, RELEASES, resolveTargetVersion } from './catalog/catalog';
 
 export interface Settings {
   /** PgBouncer version the configuration is for, e.g. "1.18"; "unreleased" for the development branch. */

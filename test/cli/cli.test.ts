@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import Ajv from 'ajv';
 import packageJson from '../../package.json';
-import { DESCRIPTIONS } from '../../server/src/lint/descriptions';
+import { DESCRIPTIONS } from '../../server/src/analysis/descriptions';
 import {
   FIXTURES_DIR,
   loadFixtures,

@@ -19,10 +19,10 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { lintText } from '../../server/src/engine';
-import { availableIn, removedBy, resolveTargetVersion, settingsOf } from '../../server/src/schema/catalog';
-import type { SectionName, Setting, Version } from '../../server/src/schema/catalog';
-import type { Finding } from '../../server/src/validation/checks';
+import { lintText } from '../../server/src/analysis/engine';
+import { availableIn, removedBy, resolveTargetVersion, settingsOf } from '../../server/src/catalog/catalog';
+import type { SectionName, Setting, Version } from '../../server/src/catalog/catalog';
+import type { Finding } from '../../server/src/findings/finding';
 import { CONFIG_NAME, askPgBouncer, environmentProblems, findPgBouncer } from '../support/pgbouncer-oracle';
 import { DIFFERENTIAL_CASES, TLS_PAIR } from './cases';
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 import { fixVariants } from '../support/fix-variants';
 import { FIXTURES_DIR, loadFixtures } from '../support/fixtures';
 import { askPgBouncer, findPgBouncer } from '../support/pgbouncer-oracle';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 import { FIXTURES_DIR, loadFixtures } from '../support/fixtures';
 import { askPgBouncer, environmentProblems, findPgBouncer } from '../support/pgbouncer-oracle';
 

@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { lintText } from '../../server/src/engine';
-import type { Finding } from '../../server/src/validation/checks';
+import { lintText } from '../../server/src/analysis/engine';
+import type { Finding } from '../../server/src/findings/finding';
 import {
   CONFIG_NAME,
   askPgBouncer,

@@ -13,7 +13,7 @@ import type {
   ReferenceParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LintResult } from '../../server/src/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
 import { auditReport } from '../../server/src/features/auditReport';
 import { codeActions, FIX_ALL_KIND } from '../../server/src/features/codeActions';
 import { completion } from '../../server/src/features/completion';

@@ -1,10 +1,10 @@
 // Every fix offered on a fixture, applied: the text after the fix, for the fix tests.
 
-import { lintText } from '../../server/src/engine';
-import type { LintResult } from '../../server/src/engine';
-import { applyEdits } from '../../server/src/lint/edits';
-import type { Fix } from '../../server/src/lint/edits';
-import type { Finding } from '../../server/src/validation/checks';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
+import { applyEdits } from '../../server/src/findings/fix';
+import type { Fix } from '../../server/src/findings/fix';
+import type { Finding } from '../../server/src/findings/finding';
 import type { Fixture } from './fixtures';
 import { runDirectoryOf } from './fixtures';
 

@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures');
 

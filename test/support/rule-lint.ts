@@ -2,9 +2,9 @@
 // unless asked, an empty in-memory file system with the folder in it.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { lintText } from '../../server/src/engine';
-import type { LintOptions } from '../../server/src/engine';
-import type { Finding } from '../../server/src/validation/checks';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintOptions } from '../../server/src/analysis/engine';
+import type { Finding } from '../../server/src/findings/finding';
 import { memoryFileSystem } from './memory-fs';
 
 /** A lint of pgbouncer.ini in `dir` (which exists only in memory). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 

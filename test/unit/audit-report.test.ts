@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 import { auditReport, workspaceLabel } from '../../server/src/features/auditReport';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
-import type { LintResult } from '../../server/src/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
 import type { FileSystem } from '../../server/src/model/config';
 import {
   AREA_WEIGHTS,

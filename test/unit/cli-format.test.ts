@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import packageJson from '../../package.json';
-import { DESCRIPTIONS } from '../../server/src/lint/descriptions';
+import { DESCRIPTIONS } from '../../server/src/analysis/descriptions';
 import { defaultOptions, OPTIONS, parseCliArgs, usageText } from '../../server/src/cli/args';
 import { PROFILES } from '../../server/src/rules/rule';
 import type { CliOptions } from '../../server/src/cli/args';
@@ -27,9 +27,9 @@ import {
   SRCROOT,
 } from '../../server/src/cli/format-sarif';
 import { formatText, printable, summaryLine, useColor } from '../../server/src/cli/format-text';
-import { lintText } from '../../server/src/engine';
-import { NEWEST_RELEASE } from '../../server/src/schema/catalog';
-import { CHECKS } from '../../server/src/validation/checks';
+import { lintText } from '../../server/src/analysis/engine';
+import { NEWEST_RELEASE } from '../../server/src/catalog/catalog';
+import { CHECKS } from '../../server/src/checks/check-list';
 import { memoryFileSystem } from '../support/memory-fs';
 
 const CWD = path.resolve('/project');

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { CompletionItemTag, InsertTextFormat } from 'vscode-languageserver';
 import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 import { completion } from '../../server/src/features/completion';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { lintText } from '../../server/src/engine';
-import type { LintResult } from '../../server/src/engine';
-import { jsonErrorPlace } from '../../server/src/lint/config';
-import { MASK, Redactor } from '../../server/src/lint/disclosure';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
+import { jsonErrorPlace } from '../../server/src/analysis/lint-config';
+import { MASK, Redactor } from '../../server/src/analysis/disclosure';
 import { buildAuditReport } from '../../server/src/report/audit-report';
 import { memoryFileSystem } from '../support/memory-fs';
 

@@ -9,10 +9,10 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { DocumentCache, lintText } from '../../server/src/engine';
-import type { LintOptions } from '../../server/src/engine';
-import { parse } from '../../server/src/parser/parser';
-import type { Item, ParsedFile } from '../../server/src/parser/syntax';
+import { DocumentCache, lintText } from '../../server/src/analysis/engine';
+import type { LintOptions } from '../../server/src/analysis/engine';
+import { parse } from '../../server/src/syntax/parser';
+import type { Item, ParsedFile } from '../../server/src/syntax/syntax';
 import { memoryFileSystem } from '../support/memory-fs';
 import { startingDocuments, typedText } from '../support/typed-text';
 

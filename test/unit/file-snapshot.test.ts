@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 import { FileSnapshot } from '../../server/src/files/file-snapshot';
 import type { FileSystem } from '../../server/src/model/config';
 

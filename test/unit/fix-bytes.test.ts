@@ -1,4 +1,4 @@
-// What --fix writes, byte for byte (lint/fix-all.ts fixBytes, the function the CLI uses): random
+// What --fix writes, byte for byte (analysis/fix-all.ts fixBytes, the function the CLI uses): random
 // bytes in comments (Latin-1, invalid UTF-8, control characters), CRLF and LF mixed, tabs and
 // trailing blanks, a missing final line break and a final NUL all come back as they were, and only
 // the line a fix is about changes. Then the edits themselves: deleting or adding a last line
@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../../server/src/engine';
-import type { LintResult } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
 import { fixAllEdits } from '../../server/src/features/codeActions';
 import { formatDocument } from '../../server/src/features/formatting';
-import { applyEdits, lineBreakAt } from '../../server/src/lint/edits';
-import { fixBytes, fixesToApply } from '../../server/src/lint/fix-all';
+import { applyEdits, lineBreakAt } from '../../server/src/findings/fix';
+import { fixBytes, fixesToApply } from '../../server/src/analysis/fix-all';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { memoryFileSystem } from '../support/memory-fs';
 

@@ -1,4 +1,4 @@
-// The class of every fix (docs/fixes.md, server/src/lint/fix-classes.ts) against the fixes the checks
+// The class of every fix (docs/fixes.md, server/src/analysis/fix-classes.ts) against the fixes the checks
 // and rules really make: every fix made on the fixtures, the examples and the configurations below
 // has a row of its id and class, and every row is made by one of them. So the table cannot promise a
 // class a fix does not have, and a new fix cannot appear without being classified.
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { lintText } from '../../server/src/engine';
-import { FIX_CLASSES, fixesMarkdown } from '../../server/src/lint/fix-classes';
-import { KNOWN_IDS } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
+import { FIX_CLASSES, fixesMarkdown } from '../../server/src/analysis/fix-classes';
+import { KNOWN_IDS } from '../../server/src/analysis/engine';
 import { loadFixtures } from '../support/fixtures';
 import { lintFixtureText } from '../support/fix-variants';
 
@@ -68,7 +68,7 @@ test('every fix made has a row of its id and class in the table, and every row i
   assert.deepEqual(
     [...new Set(undeclared.map((fix) => `${fix.id} [${fix.kind}] ${fix.title} (${fix.where})`))],
     [],
-    'fixes without a row in server/src/lint/fix-classes.ts',
+    'fixes without a row in server/src/analysis/fix-classes.ts',
   );
   const unmade = FIX_CLASSES.filter((row) => !made.some((fix) => rowOf(fix) === row));
   assert.deepEqual(

@@ -1,4 +1,4 @@
-// Fixes resting on a line with an error are held back (server/src/lint/dependencies.ts): what a
+// Fixes resting on a line with an error are held back (server/src/analysis/dependencies.ts): what a
 // rule read is noted, an error taints what its line is part of, and "Fix all", --fix and --fix=all
 // skip what is tainted. Then, over the fixtures with one line broken in turn: nothing --fix or
 // --fix=all applies on the broken file is a fix the intact file, or the file without that line,
@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CodeActionParams } from 'vscode-languageserver';
-import { lintText } from '../../server/src/engine';
-import type { LintOptions, LintResult } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintOptions, LintResult } from '../../server/src/analysis/engine';
 import { codeActions, fixAllEdits } from '../../server/src/features/codeActions';
-import { fixesToApply, fixText } from '../../server/src/lint/fix-all';
-import { applyEdits } from '../../server/src/lint/edits';
-import type { FixMode } from '../../server/src/lint/fix-all';
-import type { Fix } from '../../server/src/lint/edits';
-import type { Finding } from '../../server/src/validation/checks';
+import { fixesToApply, fixText } from '../../server/src/analysis/fix-all';
+import { applyEdits } from '../../server/src/findings/fix';
+import type { FixMode } from '../../server/src/analysis/fix-all';
+import type { Fix } from '../../server/src/findings/fix';
+import type { Finding } from '../../server/src/findings/finding';
 import { DIAGNOSTIC_SOURCE } from '../../server/src/protocol';
 import { loadFixtures, runDirectoryOf } from '../support/fixtures';
 import { memoryFileSystem } from '../support/memory-fs';

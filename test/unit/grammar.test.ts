@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
-import { parse } from '../../server/src/parser/parser';
-import { allSections, allSettings, GRAMMAR } from '../../server/src/schema/catalog';
+import { parse } from '../../server/src/syntax/parser';
+import { allSections, allSettings, GRAMMAR } from '../../server/src/catalog/catalog';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const INI = 'source.pgbouncer-ini';

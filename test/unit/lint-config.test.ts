@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { KNOWN_IDS, lintText } from '../../server/src/engine';
-import { checkRc } from '../../server/src/lint/config';
-import { rcSchema } from '../../server/src/lint/rc-schema';
-import { rulesMarkdown } from '../../server/src/lint/rules-doc';
+import { KNOWN_IDS, lintText } from '../../server/src/analysis/engine';
+import { checkRc } from '../../server/src/analysis/lint-config';
+import { rcSchema } from '../../server/src/analysis/rc-schema';
+import { rulesMarkdown } from '../../server/src/analysis/rules-doc';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMA_FILE = path.join(ROOT, 'schemas', 'pgbouncerlintrc.schema.json');

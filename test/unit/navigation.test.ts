@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver';
 import type { Location, Position, WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../../server/src/engine';
-import type { LintResult } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
 import { definition, prepareRename, references, rename } from '../../server/src/features/navigation';
 
 const EDITING = path.resolve(__dirname, '..', 'fixtures', 'editing');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compatibleFixes } from '../../server/src/lint/edits';
-import { parseConnString } from '../../server/src/parser/connstring';
-import { parse } from '../../server/src/parser/parser';
-import type { Entry, Item } from '../../server/src/parser/syntax';
-import { LineIndex } from '../../server/src/parser/syntax';
+import { compatibleFixes } from '../../server/src/findings/fix';
+import { parseConnString } from '../../server/src/syntax/connstring';
+import { parse } from '../../server/src/syntax/parser';
+import type { Entry, Item } from '../../server/src/syntax/syntax';
+import { LineIndex } from '../../server/src/syntax/syntax';
 
 const entries = (items: Item[]): Entry[] => items.filter((item): item is Entry => item.kind === 'entry');
 const slice = (text: string, span: { start: number; end: number }): string =>

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/lint/edits';
+import { applyEdits } from '../../server/src/findings/fix';
 import { RULES } from '../../server/src/rules';
 
 const RULES_A = RULES.filter(
@@ -12,7 +12,7 @@ const RULES_A = RULES.filter(
     ['Timeouts', 'Observability', 'Configuration quality'].includes(rule.category) &&
     rule.id !== 'client-idle-timeout-disabled',
 );
-import type { Finding } from '../../server/src/validation/checks';
+import type { Finding } from '../../server/src/findings/finding';
 import { memoryFileSystem } from '../support/memory-fs';
 import { one, only, virtualLint } from '../support/rule-lint';
 

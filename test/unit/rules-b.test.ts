@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { lintText } from '../../server/src/engine';
-import { fixText } from '../../server/src/lint/fix-all';
+import { lintText } from '../../server/src/analysis/engine';
+import { fixText } from '../../server/src/analysis/fix-all';
 import type { Profile } from '../../server/src/rules/rule';
 import { RULES } from '../../server/src/rules';
 

@@ -1,13 +1,13 @@
-// Pool sizing rules (the rules of this category in server/src/rules/index.ts) and their arithmetic (server/src/rules/pool-math.ts):
+// Pool sizing rules (the rules of this category in server/src/rules/index.ts) and their arithmetic (server/src/model/pools.ts):
 // PgBouncer's pool model by version, profiles, lint options, fixes and the audited examples.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { lintText } from '../../server/src/engine';
-import type { LintOptions } from '../../server/src/engine';
-import { applyEdits } from '../../server/src/lint/edits';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintOptions } from '../../server/src/analysis/engine';
+import { applyEdits } from '../../server/src/findings/fix';
 import { loadConfig } from '../../server/src/model/config';
 import { effectiveConfig } from '../../server/src/model/effective';
 import { RULES } from '../../server/src/rules';
@@ -21,12 +21,12 @@ import {
   serverGroups,
   sizeLimit,
   usableReserve,
-} from '../../server/src/rules/pool-math';
-import type { PoolModel } from '../../server/src/rules/pool-math';
+} from '../../server/src/model/pools';
+import type { PoolModel } from '../../server/src/model/pools';
 import { DEFAULT_RULE_OPTIONS, RuleContext } from '../../server/src/rules/rule';
 import type { RuleOptions } from '../../server/src/rules/rule';
-import { resolveTargetVersion } from '../../server/src/schema/catalog';
-import type { Finding } from '../../server/src/validation/checks';
+import { resolveTargetVersion } from '../../server/src/catalog/catalog';
+import type { Finding } from '../../server/src/findings/finding';
 import { memoryFileSystem } from '../support/memory-fs';
 import { only, virtualLint } from '../support/rule-lint';
 

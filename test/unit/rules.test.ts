@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CATEGORIES } from '../../server/src/rules/rule';
 import { RULES } from '../../server/src/rules';
-import { CHECKS } from '../../server/src/validation/checks';
+import { CHECKS } from '../../server/src/checks/check-list';
 import { codeCounts, fixVariants, lintFixtureText } from '../support/fix-variants';
 import { loadFixtures } from '../support/fixtures';
 

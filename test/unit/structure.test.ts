@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { FoldingRangeKind, SymbolKind } from 'vscode-languageserver';
 import type { DocumentSymbol } from 'vscode-languageserver';
-import { lintText } from '../../server/src/engine';
-import type { LintResult } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
+import type { LintResult } from '../../server/src/analysis/engine';
 import { documentLinks, documentSymbols, foldingRanges } from '../../server/src/features/structure';
 
 const EDITING = path.resolve(__dirname, '..', 'fixtures', 'editing');

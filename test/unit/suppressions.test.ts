@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintText } from '../../server/src/engine';
+import { lintText } from '../../server/src/analysis/engine';
 
 const RULES = {
   '*': 'off',

@@ -7,7 +7,7 @@ import {
   readCUint,
   readStrtonum,
   describeSeconds,
-} from '../../server/src/validation/values';
+} from '../../server/src/catalog/values';
 
 const int = (text: string): number | null => {
   const reading = readCInt(text);

@@ -5,14 +5,14 @@
 // RELOAD of a pgbouncer.ini would change on a running PgBouncer, from the project's own parser.
 
 import { POOL_SETTING_DEFAULTS } from '../../../server/src/client-settings';
-import { lintText } from '../../../server/src/engine';
+import { lintText } from '../../../server/src/analysis/engine';
 import { effectiveConfig } from '../../../server/src/model/effective';
 import type { EffectiveConfig } from '../../../server/src/model/effective';
 import type { FileSystem, LoadedFile } from '../../../server/src/model/config';
-import { parse } from '../../../server/src/parser/parser';
-import { readAtoi, readCInt, readCTime } from '../../../server/src/validation/values';
-import { resolveTargetVersion, setting } from '../../../server/src/schema/catalog';
-import { CHECKS } from '../../../server/src/validation/checks';
+import { parse } from '../../../server/src/syntax/parser';
+import { readAtoi, readCInt, readCTime } from '../../../server/src/catalog/values';
+import { resolveTargetVersion, setting } from '../../../server/src/catalog/catalog';
+import { CHECKS } from '../../../server/src/checks/check-list';
 import type {
   AdminCommand,
   AdminError,

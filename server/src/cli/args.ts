@@ -6,11 +6,11 @@
 // CliOptions; the parser and the help text pick it up.
 
 import { parseArgs } from 'node:util';
-import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../schema/catalog';
-import type { Version } from '../schema/catalog';
-import { RULE_SEVERITIES } from '../lint/config';
-import { FIX_MODES } from '../lint/fix-all';
-import type { FixMode } from '../lint/fix-all';
+import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../catalog/catalog';
+import type { Version } from '../catalog/catalog';
+import { RULE_SEVERITIES } from '../analysis/lint-config';
+import { FIX_MODES } from '../analysis/fix-all';
+import type { FixMode } from '../analysis/fix-all';
 import { PROFILES } from '../rules/rule';
 import type { Profile, RuleSeverity } from '../rules/rule';
 

@@ -3,9 +3,9 @@
 // take these and nothing else.
 
 import * as path from 'node:path';
-import type { LintResult } from '../engine';
+import type { LintResult } from '../analysis/engine';
 import type { LoadedFile } from '../model/config';
-import type { Severity } from '../validation/checks';
+import type { Severity } from '../findings/finding';
 
 /** What `-` on the command line is called in findings. */
 export const STDIN_NAME = '<stdin>';

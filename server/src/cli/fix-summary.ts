@@ -1,8 +1,8 @@
 // The line `pgbouncer-lint --fix` prints (on stderr, so that JSON and SARIF stay parseable) about
 // each file it fixed: how many fixes of each class it applied, and which it left and why.
 
-import type { Fix } from '../lint/edits';
-import type { FixMode } from '../lint/fix-all';
+import type { Fix } from '../findings/fix';
+import type { FixMode } from '../analysis/fix-all';
 
 function count(n: number, what: string): string {
   return `${n} ${what} fix${n === 1 ? '' : 'es'}`;

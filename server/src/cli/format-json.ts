@@ -1,7 +1,7 @@
 // JSON output: `{"diagnostics": [...]}` and nothing else, for scripts. Lines and columns are 1-based;
 // endLine/endColumn are where the finding's range ends (exclusive).
 
-import type { Severity } from '../validation/checks';
+import type { Severity } from '../findings/finding';
 import type { CliDiagnostic } from './diagnostics';
 
 export interface JsonDiagnostic {

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LintResult } from '../engine';
+import type { LintResult } from '../analysis/engine';
 import { buildAuditReport } from '../report/audit-report';
 import { displayPath, STDIN_NAME } from './diagnostics';
 

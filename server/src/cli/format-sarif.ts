@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../../../package.json';
-import { DESCRIPTIONS } from '../lint/descriptions';
-import type { Description } from '../lint/descriptions';
-import type { CheckInfo, Severity } from '../validation/checks';
+import { DESCRIPTIONS } from '../analysis/descriptions';
+import type { Description } from '../analysis/descriptions';
+import type { CheckInfo, Severity } from '../findings/finding';
 import { STDIN_NAME } from './diagnostics';
 import type { CliDiagnostic, CliLocation } from './diagnostics';
 

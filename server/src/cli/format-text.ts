@@ -1,6 +1,6 @@
 // Text output for people: `file:line:col: severity code: message`, one finding a line, then a summary.
 
-import type { Severity } from '../validation/checks';
+import type { Severity } from '../findings/finding';
 import { countBySeverity } from './diagnostics';
 import type { CliDiagnostic } from './diagnostics';
 

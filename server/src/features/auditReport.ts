@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LintResult } from '../engine';
+import type { LintResult } from '../analysis/engine';
 import { LANGUAGE_ID } from '../protocol';
 import type { AuditReportResult } from '../protocol';
 import { buildAuditReport } from '../report/audit-report';

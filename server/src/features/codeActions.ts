@@ -8,13 +8,13 @@ import type {
   Diagnostic,
   TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
-import type { LintResult } from '../engine';
-import { fixesToApply, primaryFix } from '../lint/fix-all';
-import { lineBreakAt } from '../lint/edits';
-import type { Fix } from '../lint/edits';
-import type { LineIndex } from '../parser/syntax';
+import type { LintResult } from '../analysis/engine';
+import { fixesToApply, primaryFix } from '../analysis/fix-all';
+import { lineBreakAt } from '../findings/fix';
+import type { Fix } from '../findings/fix';
+import type { LineIndex } from '../syntax/syntax';
 import { DIAGNOSTIC_SOURCE } from '../protocol';
-import type { Finding } from '../validation/checks';
+import type { Finding } from '../findings/finding';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pgbouncer`;
 

@@ -4,12 +4,12 @@
 // at each item, the keys set in each [pgbouncer] block, the root file's %include events, and
 // (lazily) audit findings by line and the [databases] names.
 
-import type { LintResult } from '../engine';
+import type { LintResult } from '../analysis/engine';
 import type { ConfigEvent } from '../model/config';
-import type { Include, Item, ParsedFile } from '../parser/syntax';
+import type { Include, Item, ParsedFile } from '../syntax/syntax';
 import { RULES } from '../rules';
-import { GRAMMAR } from '../schema/catalog';
-import type { Finding } from '../validation/checks';
+import { GRAMMAR } from '../catalog/catalog';
+import type { Finding } from '../findings/finding';
 
 export type IncludeEvent = Extract<ConfigEvent, { kind: 'include' }>;
 

@@ -5,11 +5,11 @@
 import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, CompletionList, CompletionParams, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LintResult } from '../engine';
-import { parseConnString } from '../parser/connstring';
-import type { Entry } from '../parser/syntax';
-import { allSections, availableIn, defaultFor, setting, settingsOf } from '../schema/catalog';
-import type { SectionName, Setting, Version } from '../schema/catalog';
+import type { LintResult } from '../analysis/engine';
+import { parseConnString } from '../syntax/connstring';
+import type { Entry } from '../syntax/syntax';
+import { allSections, availableIn, defaultFor, setting, settingsOf } from '../catalog/catalog';
+import type { SectionName, Setting, Version } from '../catalog/catalog';
 import type { Settings } from '../settings';
 import { databaseNames, itemIndexAt, mainBlockAfter, positionIndex, sectionAfter } from './completion-index';
 import type { PositionIndex } from './completion-index';

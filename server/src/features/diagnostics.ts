@@ -3,14 +3,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../engine';
-import type { DocumentCache, LintResult } from '../engine';
+import { lintText } from '../analysis/engine';
+import type { DocumentCache, LintResult } from '../analysis/engine';
 import type { FileSystem } from '../model/config';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
 import { resolveRunDirectory } from '../settings';
 import type { Settings } from '../settings';
-import type { Finding, Severity } from '../validation/checks';
-import type { LineIndex } from '../parser/syntax';
+import type { Finding, Severity } from '../findings/finding';
+import type { LineIndex } from '../syntax/syntax';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

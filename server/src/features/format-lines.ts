@@ -4,10 +4,10 @@
 // be sure about are left as they are: syntax errors, a NUL and what follows it, a lone \r
 // (a line break for the editor, not for PgBouncer), an %include without a file name.
 
-import { parseConnString } from '../parser/connstring';
-import { isCSpace } from '../parser/parser';
-import type { Entry, Item, ParsedFile } from '../parser/syntax';
-import { sectionInfo } from '../schema/catalog';
+import { parseConnString } from '../syntax/connstring';
+import { isCSpace } from '../syntax/parser';
+import type { Entry, Item, ParsedFile } from '../syntax/syntax';
+import { sectionInfo } from '../catalog/catalog';
 
 export interface FormatOptions {
   /** Align the '=' of consecutive entries. */

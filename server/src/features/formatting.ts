@@ -1,8 +1,8 @@
 // Document and range formatting that never changes what PgBouncer reads.
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
-import type { LintResult } from '../engine';
-import { parse } from '../parser/parser';
-import type { Entry, ParsedFile } from '../parser/syntax';
+import type { LintResult } from '../analysis/engine';
+import { parse } from '../syntax/parser';
+import type { Entry, ParsedFile } from '../syntax/syntax';
 import type { Settings } from '../settings';
 import { applyReplacements, formatReplacements, sameMeaning } from './format-lines';
 import type { Replacement } from './format-lines';

@@ -5,10 +5,10 @@ import { describeFileKind, fileKind } from '../files/guarded-read';
 import * as path from 'node:path';
 import { resolvePath } from '../model/config';
 import { RULES } from '../rules';
-import { availableIn, defaultFor, GRAMMAR, removedBy, setting } from '../schema/catalog';
-import type { EnumValue, SectionInfo, Setting, SettingType, Version } from '../schema/catalog';
-import type { Finding } from '../validation/checks';
-import { describeSeconds, readAtoi, readCInt, readCTime, readCUint } from '../validation/values';
+import { availableIn, defaultFor, GRAMMAR, removedBy, setting } from '../catalog/catalog';
+import type { EnumValue, SectionInfo, Setting, SettingType, Version } from '../catalog/catalog';
+import type { Finding } from '../findings/finding';
+import { describeSeconds, readAtoi, readCInt, readCTime, readCUint } from '../catalog/values';
 
 /** Catalog prose inside Markdown: angle brackets such as "<port>" would be taken for HTML and vanish. */
 function prose(text: string): string {

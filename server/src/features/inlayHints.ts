@@ -2,25 +2,18 @@
 import * as path from 'node:path';
 import { InlayHintKind } from 'vscode-languageserver';
 import type { InlayHint, Range } from 'vscode-languageserver';
-import { nodeFileSystem } from '../engine';
-import type { LintResult } from '../engine';
+import { nodeFileSystem } from '../analysis/engine';
+import type { LintResult } from '../analysis/engine';
 import type { LoadedFile } from '../model/config';
-import { parseConnString } from '../parser/connstring';
-import type { Entry } from '../parser/syntax';
-import {
-  buildPoolModel,
-  describe,
-  poolCapacity,
-  poolLimit,
-  sizeLimit,
-  usableReserve,
-} from '../rules/pool-math';
-import type { PoolModel } from '../rules/pool-math';
+import { parseConnString } from '../syntax/connstring';
+import type { Entry } from '../syntax/syntax';
+import { buildPoolModel, describe, poolCapacity, poolLimit, sizeLimit, usableReserve } from '../model/pools';
+import type { PoolModel } from '../model/pools';
 import { RuleContext } from '../rules/rule';
-import { defaultFor, setting } from '../schema/catalog';
-import type { Setting } from '../schema/catalog';
+import { defaultFor, setting } from '../catalog/catalog';
+import type { Setting } from '../catalog/catalog';
 import type { Settings } from '../settings';
-import { describeSeconds, readAtoi, readCInt, readCTime } from '../validation/values';
+import { describeSeconds, readAtoi, readCInt, readCTime } from '../catalog/values';
 import { rootSections } from './structure-model';
 
 /** Longest value quoted in a hint; longer ones are cut. */

@@ -2,9 +2,9 @@
 // (definitions) and the settings and connection-string parameters that refer to them.
 
 import type { ConfigModel, LoadedFile } from '../model/config';
-import { parseConnString } from '../parser/connstring';
-import { isCSpace } from '../parser/parser';
-import type { Entry, Span } from '../parser/syntax';
+import { parseConnString } from '../syntax/connstring';
+import { isCSpace } from '../syntax/parser';
+import type { Entry, Span } from '../syntax/syntax';
 import { touches } from './structure-model';
 
 export type NameKind = 'database' | 'user';

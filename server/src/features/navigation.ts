@@ -10,11 +10,11 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { LintResult } from '../engine';
+import type { LintResult } from '../analysis/engine';
 import type { LoadedFile } from '../model/config';
-import { isKeyChar } from '../parser/parser';
-import type { Span } from '../parser/syntax';
-import { GRAMMAR } from '../schema/catalog';
+import { isKeyChar } from '../syntax/parser';
+import type { Span } from '../syntax/syntax';
+import { GRAMMAR } from '../catalog/catalog';
 import { nameSites, siteAt } from './navigation-names';
 import type { NameSite } from './navigation-names';
 import { uriOf } from './structure-model';

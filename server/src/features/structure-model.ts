@@ -4,7 +4,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { ConfigEvent, ConfigModel, LoadedFile } from '../model/config';
-import type { Entry, Include, Item, ParsedFile, Span } from '../parser/syntax';
+import type { Entry, Include, Item, ParsedFile, Span } from '../syntax/syntax';
 
 /** The section of every entry of the main file, as PgBouncer reads it (null: before any header). */
 export function rootSections(model: ConfigModel): Map<Entry, string | null> {

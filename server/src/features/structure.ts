@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FoldingRangeKind, SymbolKind } from 'vscode-languageserver';
 import type { DocumentLink, DocumentSymbol, FoldingRange } from 'vscode-languageserver';
-import { nodeFileSystem } from '../engine';
-import type { LintResult } from '../engine';
+import { nodeFileSystem } from '../analysis/engine';
+import type { LintResult } from '../analysis/engine';
 import { resolvePath } from '../model/config';
 import type { FileSystem } from '../model/config';
-import type { Entry, Include, ParsedFile } from '../parser/syntax';
-import { sectionInfo, setting } from '../schema/catalog';
+import type { Entry, Include, ParsedFile } from '../syntax/syntax';
+import { sectionInfo, setting } from '../catalog/catalog';
 import { rootIncludes, rootSections, sectionBlocks } from './structure-model';
 import type { IncludeEvent } from './structure-model';
 

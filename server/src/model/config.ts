@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import type { FileKind, FileProblem } from '../files/guarded-read';
 import { MAX_INCLUDED_LINES } from '../files/read-budget';
 import type { ReadBudget } from '../files/read-budget';
-import { EntryNode, parse } from '../parser/parser';
-import type { DocumentCache } from './document-cache';
+import { EntryNode, parse } from '../syntax/parser';
+import type { DocumentCache } from '../incremental/document-cache';
 import { NameTable } from './names';
-import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../parser/syntax';
+import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
 export const MAX_INCLUDE_DEPTH = 10;
 /**

@@ -1,11 +1,11 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf, memoOf, paramLookup } from '../parser/connstring';
-import type { ConnString, ParamLookup } from '../parser/connstring';
-import type { Entry, SectionHeader } from '../parser/syntax';
-import { defaultFor, setting } from '../schema/catalog';
-import type { Version } from '../schema/catalog';
+import { connStringOf, memoOf, paramLookup } from '../syntax/connstring';
+import type { ConnString, ParamLookup } from '../syntax/connstring';
+import type { Entry, SectionHeader } from '../syntax/syntax';
+import { defaultFor, setting } from '../catalog/catalog';
+import type { Version } from '../catalog/catalog';
 import type { ConfigModel, LoadedFile } from './config';
 import { newPass } from './names';
 

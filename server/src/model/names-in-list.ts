@@ -1,7 +1,7 @@
 // The names of a list-valued setting (admin_users, stats_users, ...), as PgBouncer's
 // strlist_contains separates them: by commas and blanks.
 
-import type { Span } from '../parser/syntax';
+import type { Span } from '../syntax/syntax';
 import type { Located } from './effective';
 
 /** Each name of the setting's value, with its place in the file. */

@@ -4,8 +4,8 @@
 // one table per document instead (see DocumentCache), where the names an edit did not change are
 // found again. Each use is a pass with a number of its own, so that passes never mix.
 
-import { EntryNode } from '../parser/parser';
-import type { Entry } from '../parser/syntax';
+import { EntryNode } from '../syntax/parser';
+import type { Entry } from '../syntax/syntax';
 
 /** What the passes over a configuration learnt about one name. */
 export class NameSlot {

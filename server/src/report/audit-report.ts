@@ -14,15 +14,15 @@
 //     "Not ready" whatever the mean when PgBouncer would refuse to start (an error from its own checks).
 
 import * as path from 'node:path';
-import type { LintResult } from '../engine';
-import { DESCRIPTIONS_BY_ID } from '../lint/descriptions';
-import { applyEdits } from '../lint/edits';
-import { fixesToApply, fixText, primaryFix } from '../lint/fix-all';
-import type { FixMode } from '../lint/fix-all';
-import type { Fix } from '../lint/edits';
+import type { LintResult } from '../analysis/engine';
+import { DESCRIPTIONS_BY_ID } from '../analysis/descriptions';
+import { applyEdits } from '../findings/fix';
+import { fixesToApply, fixText, primaryFix } from '../analysis/fix-all';
+import type { FixMode } from '../analysis/fix-all';
+import type { Fix } from '../findings/fix';
 import { CATEGORIES } from '../rules/rule';
 import type { Category } from '../rules/rule';
-import type { Finding, Severity } from '../validation/checks';
+import type { Finding, Severity } from '../findings/finding';
 import { unifiedDiff } from './line-diff';
 
 export interface AuditReportOptions {

@@ -1,6 +1,6 @@
 import type { LoadedFile } from '../model/config';
-import type { Span } from '../parser/syntax';
-import type { RelatedInfo } from '../validation/checks';
+import type { Span } from '../syntax/syntax';
+import type { RelatedInfo } from '../findings/finding';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 
 interface Use {

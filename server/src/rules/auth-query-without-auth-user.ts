@@ -1,4 +1,4 @@
-import { availableIn, setting } from '../schema/catalog';
+import { availableIn, setting } from '../catalog/catalog';
 import type { Rule, RuleFinding } from './rule';
 
 /** Auth types that never look a user up with auth_query. */

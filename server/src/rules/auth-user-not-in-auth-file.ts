@@ -3,7 +3,7 @@
 // pgbouncer.ini, with the same severity (information: it works where PostgreSQL trusts the role).
 
 import { WITHOUT_LOOKUP } from './auth-query-without-auth-user';
-import { authFileUsers } from './auth-file-users';
+import { authFileUsers } from './support/auth-file-users';
 import type { Rule, RuleFinding } from './rule';
 
 export const authUserNotInAuthFile: Rule = {

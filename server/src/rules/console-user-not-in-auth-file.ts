@@ -3,7 +3,7 @@
 // pgbouncer.ini, where the names are written.
 
 import { namesInList } from '../model/names-in-list';
-import { authFileUsers } from './auth-file-users';
+import { authFileUsers } from './support/auth-file-users';
 import type { Rule, RuleFinding } from './rule';
 
 /** auth_type values that check the console login against the auth_file line of the user. */

@@ -1,6 +1,6 @@
-import { availableIn, setting } from '../schema/catalog';
+import { availableIn, setting } from '../catalog/catalog';
 import type { ConnectionEntry } from '../model/effective';
-import { choicesOf, describeChoices, intParam, relatedChoices } from './pool-modes';
+import { choicesOf, describeChoices, intParam, relatedChoices } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule, RuleContext } from './rule';
 

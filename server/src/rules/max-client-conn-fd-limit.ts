@@ -1,5 +1,5 @@
-import { OTHER_FILES, buildPoolModel, fileProblems } from './pool-math';
-import type { FileEstimate } from './pool-math';
+import { OTHER_FILES, buildPoolModel, fileProblems } from '../model/pools';
+import type { FileEstimate } from '../model/pools';
 import type { Rule } from './rule';
 
 function message(estimate: FileEstimate, clientsSet: string, limit: number): string {

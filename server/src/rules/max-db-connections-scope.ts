@@ -6,8 +6,8 @@ import {
   poolCapacity,
   scopeProblems,
   usableReserve,
-} from './pool-math';
-import type { PoolModel, ScopeProblem } from './pool-math';
+} from '../model/pools';
+import type { PoolModel, ScopeProblem } from '../model/pools';
 import type { Rule, RuleFinding } from './rule';
 
 function composition(model: PoolModel, database: ScopeProblem['databases'][number]): string {

@@ -7,8 +7,8 @@ import {
   nameList,
   newDatabaseParam,
   poolFix,
-} from './pool-math';
-import type { Change, MinProblem, PoolModel } from './pool-math';
+} from '../model/pools';
+import type { Change, MinProblem, PoolModel } from '../model/pools';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
 

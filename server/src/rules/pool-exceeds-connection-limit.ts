@@ -1,5 +1,5 @@
-import { anchorOf, buildPoolModel, capProblems, describe, nameList, poolFix } from './pool-math';
-import type { CapProblem, Change, PoolModel } from './pool-math';
+import { anchorOf, buildPoolModel, capProblems, describe, nameList, poolFix } from '../model/pools';
+import type { CapProblem, Change, PoolModel } from '../model/pools';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
 

@@ -1,11 +1,11 @@
-import type { RelatedInfo } from '../validation/checks';
+import type { RelatedInfo } from '../findings/finding';
 import {
   SUPERUSER_RESERVED_CONNECTIONS,
   buildPoolModel,
   postgresAvailable,
   serverProblems,
-} from './pool-math';
-import type { DatabaseLoad, ServerGroup } from './pool-math';
+} from '../model/pools';
+import type { DatabaseLoad, ServerGroup } from '../model/pools';
 import type { Rule, RuleFinding } from './rule';
 
 function amount(n: number): string {

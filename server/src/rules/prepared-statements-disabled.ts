@@ -1,5 +1,5 @@
-import { availableIn, setting } from '../schema/catalog';
-import { describeChoices, poolModeChoices, relatedChoices } from './pool-modes';
+import { availableIn, setting } from '../catalog/catalog';
+import { describeChoices, poolModeChoices, relatedChoices } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

@@ -1,5 +1,5 @@
-import { describeSeconds } from '../validation/values';
-import { intParam, paramAnchor } from './pool-modes';
+import { describeSeconds } from '../catalog/values';
+import { intParam, paramAnchor } from './support/pool-modes';
 import type { Rule, RuleFinding } from './rule';
 
 /** Above this a query_timeout hardly protects anything. */

@@ -1,4 +1,4 @@
-import { availableIn, setting } from '../schema/catalog';
+import { availableIn, setting } from '../catalog/catalog';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

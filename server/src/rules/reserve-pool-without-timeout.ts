@@ -1,4 +1,4 @@
-import { buildPoolModel, changeTitle, deadReserves, describe, poolFix } from './pool-math';
+import { buildPoolModel, changeTitle, deadReserves, describe, poolFix } from '../model/pools';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

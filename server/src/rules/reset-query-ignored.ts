@@ -1,4 +1,4 @@
-import { describeChoices, poolModeChoices, sessionPoolingPossible } from './pool-modes';
+import { describeChoices, poolModeChoices, sessionPoolingPossible } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

@@ -1,14 +1,14 @@
 // The one interface every audit rule implements, and the context a rule's check receives.
 // A rule is one file in this folder, listed in ./index.ts, with fixtures in test/fixtures/rules.
 
-import type { Dependency, Fix, FixKind } from '../lint/edits';
-import { deleteEntry, insertMainSetting, replace } from '../lint/edits';
+import type { Dependency, Fix, FixKind } from '../findings/fix';
+import { deleteEntry, insertMainSetting, replace } from '../model/edits';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
 import type { ConnectionEntry, EffectiveConfig, HeaderAt, Located } from '../model/effective';
-import type { Span } from '../parser/syntax';
-import type { Version } from '../schema/catalog';
-import type { RelatedInfo, Severity } from '../validation/checks';
-import { readCInt, readCTime } from '../validation/values';
+import type { Span } from '../syntax/syntax';
+import type { Version } from '../catalog/catalog';
+import type { RelatedInfo, Severity } from '../findings/finding';
+import { readCInt, readCTime } from '../catalog/values';
 
 export type Category =
   'Security' | 'Authentication' | 'Pool sizing' | 'Timeouts' | 'Observability' | 'Configuration quality';
@@ -75,7 +75,7 @@ export type SharedStore<T> = WeakMap<RuleContext, { value: T; reads: readonly De
  *
  * While the engine records (startRecording), every accessor notes what it read: a setting by
  * name, the [databases] or [users] entries, or everything (`model`, `config`). The engine holds
- * back the fixes of a rule whose reads include a line with an error (see lint/dependencies.ts),
+ * back the fixes of a rule whose reads include a line with an error (see analysis/dependencies.ts),
  * so a rule must read the configuration through this context only.
  */
 export class RuleContext {

@@ -1,6 +1,6 @@
-import { defaultFor, setting } from '../schema/catalog';
-import { describeSeconds } from '../validation/values';
-import { intParam, paramAnchor, replaceParam } from './pool-modes';
+import { defaultFor, setting } from '../catalog/catalog';
+import { describeSeconds } from '../catalog/values';
+import { intParam, paramAnchor, replaceParam } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 

@@ -1,7 +1,7 @@
 import { OPTIONAL_TLS_MODES, isLoopbackAddress } from './client-tls-not-required';
 import type { ConnectionEntry } from '../model/effective';
 import { fixes } from './rule';
-import type { RelatedInfo } from '../validation/checks';
+import type { RelatedInfo } from '../findings/finding';
 import type { Rule } from './rule';
 
 /**

@@ -1,4 +1,4 @@
-import { describeSeconds } from '../validation/values';
+import { describeSeconds } from '../catalog/values';
 import {
   FALLBACK_DATABASE,
   buildPoolModel,
@@ -6,7 +6,7 @@ import {
   nameList,
   sizeLimit,
   usableReserve,
-} from './pool-math';
+} from '../model/pools';
 import type { Rule } from './rule';
 
 export const sharedDefaultPoolSize: Rule = {

@@ -1,4 +1,4 @@
-import { choicesOf } from './pool-modes';
+import { choicesOf } from './support/pool-modes';
 import type { Rule, RuleFinding } from './rule';
 
 export const statementPooling: Rule = {

@@ -1,5 +1,5 @@
-import { defaultFor, setting } from '../schema/catalog';
-import { describeSeconds } from '../validation/values';
+import { defaultFor, setting } from '../catalog/catalog';
+import { describeSeconds } from '../catalog/values';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

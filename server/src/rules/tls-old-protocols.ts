@@ -1,4 +1,4 @@
-import { badProtocolWord } from '../validation/tls';
+import { badProtocolWord } from '../catalog/tls';
 import type { RuleContext } from './rule';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';

@@ -1,5 +1,5 @@
-import { GRAMMAR, removedBy } from '../schema/catalog';
-import { checkCipherList } from '../validation/tls';
+import { GRAMMAR, removedBy } from '../catalog/catalog';
+import { checkCipherList } from '../catalog/tls';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
 import { tlsIsOn } from './tls-old-protocols';

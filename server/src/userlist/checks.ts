@@ -3,8 +3,8 @@
 // uses the file, the users that configuration needs but the file lacks.
 
 import * as path from 'node:path';
-import type { Span } from '../parser/syntax';
-import type { Finding, RelatedInfo, Severity } from '../validation/checks';
+import type { Span } from '../syntax/syntax';
+import type { Finding, RelatedInfo, Severity } from '../findings/finding';
 import type { UserlistFormat } from './format';
 import type { ParsedUserlist, UserlistEntry } from './parser';
 import type { ConfigReference, ExpectedUser } from './references';

@@ -1,8 +1,8 @@
 // What PgBouncer's auth_file reader (load_auth_file in src/loader.c) accepts, per release.
 // Facts from the PgBouncer sources of each release tag; the SCRAM release comes from the catalog.
 
-import { availableIn, setting, UNRELEASED } from '../schema/catalog';
-import type { Version } from '../schema/catalog';
+import { availableIn, setting, UNRELEASED } from '../catalog/catalog';
+import type { Version } from '../catalog/catalog';
 
 interface Limits {
   since: string;

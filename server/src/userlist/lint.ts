@@ -1,12 +1,12 @@
 // The whole analysis of one auth_file (userlist.txt), for the language server and the tests.
 
-import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../engine';
-import { loadRcFile } from '../lint/config';
+import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../analysis/engine';
+import { loadRcFile } from '../analysis/lint-config';
 import type { FileSystem } from '../model/config';
-import type { LineIndex } from '../parser/syntax';
-import type { Version } from '../schema/catalog';
+import type { LineIndex } from '../syntax/syntax';
+import type { Version } from '../catalog/catalog';
 import type { RuleSeverity } from '../rules/rule';
-import type { Finding } from '../validation/checks';
+import type { Finding } from '../findings/finding';
 import { checkUserlist } from './checks';
 import { userlistFormat } from './format';
 import { parseUserlist } from './parser';

@@ -4,8 +4,8 @@
 // At the first thing it cannot read it stops, keeping the users read so far. We record where it
 // stops, then read on from the next line, so that the lines below can still be checked.
 
-import { LineIndex } from '../parser/syntax';
-import type { Span } from '../parser/syntax';
+import { LineIndex } from '../syntax/syntax';
+import type { Span } from '../syntax/syntax';
 import type { UserlistFormat } from './format';
 
 export interface QuotedField {

@@ -3,15 +3,15 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../engine';
-import { loadRcFile } from '../lint/config';
+import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../analysis/engine';
+import { loadRcFile } from '../analysis/lint-config';
 import { loadConfig, resolvePath } from '../model/config';
 import type { FileSystem, LoadedFile } from '../model/config';
 import { effectiveConfig } from '../model/effective';
 import { namesInList } from '../model/names-in-list';
 import type { Located } from '../model/effective';
-import type { Span } from '../parser/syntax';
-import type { Version } from '../schema/catalog';
+import type { Span } from '../syntax/syntax';
+import type { Version } from '../catalog/catalog';
 import { resolveRunDirectory } from '../settings';
 
 /** The names the extension gives pgbouncer-ini files (package.json filenamePatterns). */

@@ -2,8 +2,9 @@
 // Errors are exactly what makes PgBouncer refuse to start; warnings are what it accepts but
 // almost certainly does not do what the author meant.
 
-import { deleteEntry, insertMainSetting, lineBreakAt, lineDependency, replace } from '../lint/edits';
-import type { Dependency, Fix, FixKind, TextEdit } from '../lint/edits';
+import { deleteEntry, insertMainSetting, replace } from '../model/edits';
+import { lineBreakAt, lineDependency } from '../findings/fix';
+import type { Dependency, Fix, FixKind, TextEdit } from '../findings/fix';
 import { newPass } from '../model/names';
 import {
   connStringOf,
@@ -15,9 +16,9 @@ import {
   paramKeyAt,
   paramQuotedAt,
   paramValueAt,
-} from '../parser/connstring';
-import type { ConnParam, ConnString } from '../parser/connstring';
-import type { Entry, Include, Span } from '../parser/syntax';
+} from '../syntax/connstring';
+import type { ConnParam, ConnString } from '../syntax/connstring';
+import type { Entry, Include, Span } from '../syntax/syntax';
 import { describeFileKind, describeProblem } from '../files/guarded-read';
 import type { FileProblem } from '../files/guarded-read';
 import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
@@ -33,11 +34,11 @@ import {
   settingsOf,
   versionLabel,
   allSections,
-} from '../schema/catalog';
-import type { SectionName, Setting, Version } from '../schema/catalog';
-import { CHECKS } from './checks';
-import type { Finding, RelatedInfo, Severity } from './checks';
-import { badProtocolWord, checkCipherList, ecdhCurveProblem, validDheParams } from './tls';
+} from '../catalog/catalog';
+import type { SectionName, Setting, Version } from '../catalog/catalog';
+import { CHECKS } from './check-list';
+import type { Finding, RelatedInfo, Severity } from '../findings/finding';
+import { badProtocolWord, checkCipherList, ecdhCurveProblem, validDheParams } from '../catalog/tls';
 import {
   describeSeconds,
   plainNumber,
@@ -46,7 +47,7 @@ import {
   readCTime,
   readCUint,
   readStrtonum,
-} from './values';
+} from '../catalog/values';
 
 export interface ValidateOptions {
   target: Version;

@@ -2,32 +2,32 @@
 // PgBouncer's own checks, then the audit rules, then severities and suppression comments.
 
 import * as path from 'node:path';
-import { fileKind, readRegularFile } from './files/guarded-read';
-import { budgetedFileSystem, MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES, ReadBudget } from './files/read-budget';
-import type { UnreadFile } from './files/read-budget';
-import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint/config';
-import type { LintConfig, LoadedRcFile } from './lint/config';
-import { DESCRIPTIONS_BY_ID } from './lint/descriptions';
-import { withholdTainted } from './lint/dependencies';
-import { discloseFindings, knownSecrets, Redactor } from './lint/disclosure';
-import { applyEdits } from './lint/edits';
-import { applySuppressions } from './lint/suppressions';
-import { loadConfig } from './model/config';
-import { DocumentCache } from './model/document-cache';
+import { fileKind, readRegularFile } from '../files/guarded-read';
+import { budgetedFileSystem, MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES, ReadBudget } from '../files/read-budget';
+import type { UnreadFile } from '../files/read-budget';
+import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint-config';
+import type { LintConfig, LoadedRcFile } from './lint-config';
+import { DESCRIPTIONS_BY_ID } from './descriptions';
+import { withholdTainted } from './dependencies';
+import { discloseFindings, knownSecrets, Redactor } from './disclosure';
+import { applyEdits } from '../findings/fix';
+import { applySuppressions } from './suppressions';
+import { loadConfig } from '../model/config';
+import { DocumentCache } from '../incremental/document-cache';
 
 export { DocumentCache };
-import type { ConfigModel, FileSystem, LoadedFile } from './model/config';
-import type { Include } from './parser/syntax';
-import { effectiveConfig } from './model/effective';
-import type { EffectiveConfig } from './model/effective';
-import { RULES } from './rules';
-import { RuleContext } from './rules/rule';
-import type { Profile, RuleOptions, RuleSeverity } from './rules/rule';
-import { DEFAULT_TARGET, resolveTargetVersion } from './schema/catalog';
-import type { Version } from './schema/catalog';
-import { CHECKS } from './validation/checks';
-import type { Finding } from './validation/checks';
-import { validate } from './validation/validate';
+import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import type { Include } from '../syntax/syntax';
+import { effectiveConfig } from '../model/effective';
+import type { EffectiveConfig } from '../model/effective';
+import { RULES } from '../rules';
+import { RuleContext } from '../rules/rule';
+import type { Profile, RuleOptions, RuleSeverity } from '../rules/rule';
+import { DEFAULT_TARGET, resolveTargetVersion } from '../catalog/catalog';
+import type { Version } from '../catalog/catalog';
+import { CHECKS } from '../checks/check-list';
+import type { Finding } from '../findings/finding';
+import { validate } from '../checks/validate';
 
 export interface LintOptions {
   /** Path of the file (used to resolve relative paths and to name the file in findings). */

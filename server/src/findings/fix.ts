@@ -1,8 +1,7 @@
-// Text edits that fixes are made of, located by offsets in one file, and the helpers that build
-// them from the syntax tree: replace a value, rename a key, delete a line, add a setting.
+// What a fix is: text edits located by offsets in one file, its class, and what its reason rests on;
+// and the text-level helpers edits are made with and applied by.
 
-import type { ConfigModel, LoadedFile } from '../model/config';
-import type { Entry, Span } from '../parser/syntax';
+import type { Span } from '../syntax/syntax';
 
 export interface TextEdit {
   file: string;
@@ -24,7 +23,7 @@ export const FIX_KINDS: readonly FixKind[] = ['safe', 'recommended', 'suggestion
 
 /**
  * What a fix's reason reads, so that a fix resting on a line with an error is withheld
- * (engine.ts, lint/dependencies.ts): `setting:NAME` (a [pgbouncer] setting), `section:NAME` (the
+ * (analysis/engine.ts, analysis/dependencies.ts): `setting:NAME` (a [pgbouncer] setting), `section:NAME` (the
  * entries of [databases], [users] or [peers]), `line:START:PATH` (one line), `*` (everything).
  */
 export type Dependency = `setting:${string}` | `section:${string}` | `line:${number}:${string}` | '*';
@@ -45,10 +44,6 @@ export interface Fix {
    * error: invalid-value". No "Fix all" or --fix applies it.
    */
   withheld?: string;
-}
-
-export function replace(file: LoadedFile, span: Span, newText: string): TextEdit {
-  return { file: file.path, span, newText };
 }
 
 /**
@@ -75,71 +70,6 @@ export function lineSpan(text: string, offset: number): Span {
   if (start === 0) return { start, end: text.length };
   const before = start >= 2 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1;
   return { start: before, end: text.length };
-}
-
-export function deleteEntry(file: LoadedFile, entry: Entry): TextEdit {
-  const text = file.parsed.text;
-  const line = lineSpan(text, entry.span.start);
-  // Only delete the whole line when the entry is alone on it (not "[pgbouncer] key = v").
-  const before = text.slice(text.lastIndexOf('\n', entry.span.start - 1) + 1, entry.span.start);
-  if (/^[ \t]*$/.test(before)) return { file: file.path, span: line, newText: '' };
-  return { file: file.path, span: { start: entry.span.start, end: entry.span.end }, newText: '' };
-}
-
-/**
- * An edit that adds `name = value` to the [pgbouncer] section that is in force: after its last
- * entry in the main file, or right after its header.
- */
-interface MainSectionEnd {
-  header: { span: Span } | null;
-  lastEntry: Entry | null;
-}
-
-/** Where each model's last [pgbouncer] section of the main file ends: rules ask for many fixes. */
-const mainSectionEnds = new WeakMap<ConfigModel, MainSectionEnd>();
-
-function mainSectionEnd(model: ConfigModel): MainSectionEnd {
-  let found = mainSectionEnds.get(model);
-  if (found) return found;
-  const root = model.root;
-  found = { header: null, lastEntry: null };
-  const events = model.events;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i];
-    if (event.kind === 'section') {
-      if (event.header.name === 'pgbouncer' && event.file === root) {
-        found.header = event.header;
-        found.lastEntry = null;
-      }
-    } else if (
-      event.kind === 'entry' &&
-      event.file === root &&
-      event.section === 'pgbouncer' &&
-      found.header
-    ) {
-      found.lastEntry = event.entry;
-    }
-  }
-  mainSectionEnds.set(model, found);
-  return found;
-}
-
-export function insertMainSetting(model: ConfigModel, name: string, value: string): TextEdit | null {
-  const root = model.root;
-  const { header, lastEntry } = mainSectionEnd(model);
-  if (!header) return null;
-  const text = root.parsed.text;
-  const after = lastEntry ? lastEntry.span.end : header.span.end;
-  const eol = lineBreakAt(text, after);
-  // PgBouncer reads nothing after a NUL: a line added there would be ignored.
-  const limit = root.parsed.nulOffset ?? text.length;
-  const lineEnd = text.indexOf('\n', after);
-  if (lineEnd === -1 || lineEnd >= limit) {
-    // The last line has no line break: the new line gets none either, and the file still ends as it did.
-    return { file: root.path, span: { start: limit, end: limit }, newText: `${eol}${name} = ${value}` };
-  }
-  const insertAt = lineEnd + 1;
-  return { file: root.path, span: { start: insertAt, end: insertAt }, newText: `${name} = ${value}${eol}` };
 }
 
 /** Applies edits of one file; overlapping edits after the first are left out. */

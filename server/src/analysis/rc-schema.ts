@@ -2,9 +2,9 @@
 // scripts/write-rc-schema.ts writes it to schemas/; a test checks the file is up to date.
 
 import { DESCRIPTIONS } from './descriptions';
-import { ALL_RULES, RULE_SEVERITIES } from './config';
+import { ALL_RULES, RULE_SEVERITIES } from './lint-config';
 import { PROFILES } from '../rules/rule';
-import { RELEASES } from '../schema/catalog';
+import { RELEASES } from '../catalog/catalog';
 
 export function rcSchema(): object {
   const minors = [...new Set(RELEASES.map((r) => r.split('.').slice(0, 2).join('.')))];

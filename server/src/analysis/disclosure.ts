@@ -8,13 +8,13 @@
 //     and key material.
 
 import * as path from 'node:path';
-import type { Fix } from './edits';
-import { connStringOf, paramCount, paramKeyAt, paramValueAt } from '../parser/connstring';
+import type { Fix } from '../findings/fix';
+import { connStringOf, paramCount, paramKeyAt, paramValueAt } from '../syntax/connstring';
 import type { ConfigModel, LoadedFile } from '../model/config';
-import type { Entry } from '../parser/syntax';
-import { allSections, allSettings, setting } from '../schema/catalog';
-import type { SectionName } from '../schema/catalog';
-import type { Finding, RelatedInfo } from '../validation/checks';
+import type { Entry } from '../syntax/syntax';
+import { allSections, allSettings, setting } from '../catalog/catalog';
+import type { SectionName } from '../catalog/catalog';
+import type { Finding, RelatedInfo } from '../findings/finding';
 
 export const MASK = '********';
 

@@ -20,18 +20,18 @@
 //   together (the entry's own value when above 0, else the global one, 0 = no cap);
 //   max_user_connections caps those of one user over all databases ([users] value, else global).
 
-import type { Fix, FixKind, TextEdit } from '../lint/edits';
-import { replace } from '../lint/edits';
-import type { LoadedFile } from '../model/config';
-import type { ConnectionEntry } from '../model/effective';
-import { lastParamIndex, memoOf, paramAt, paramValueAt } from '../parser/connstring';
-import type { ConnStringMemo } from '../parser/connstring';
-import type { ConnParam } from '../parser/connstring';
-import type { Span } from '../parser/syntax';
-import { availableIn, setting } from '../schema/catalog';
-import type { SectionName } from '../schema/catalog';
-import { atoiValue, readAtoi } from '../validation/values';
-import type { RuleContext, RuleOptions, SharedStore } from './rule';
+import type { Fix, FixKind, TextEdit } from '../findings/fix';
+import { replace } from './edits';
+import type { LoadedFile } from './config';
+import type { ConnectionEntry } from './effective';
+import { lastParamIndex, memoOf, paramAt, paramValueAt } from '../syntax/connstring';
+import type { ConnStringMemo } from '../syntax/connstring';
+import type { ConnParam } from '../syntax/connstring';
+import type { Span } from '../syntax/syntax';
+import { availableIn, setting } from '../catalog/catalog';
+import type { SectionName } from '../catalog/catalog';
+import { atoiValue, readAtoi } from '../catalog/values';
+import type { RuleContext, RuleOptions, SharedStore } from '../rules/rule';
 
 /** From this release on, a pool size of 0 means "no limit" (NEWS.md 1.24.0, #1227). */
 export const UNLIMITED_POOL_SINCE = '1.24.0';

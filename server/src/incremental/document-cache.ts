@@ -2,11 +2,11 @@
 // changes: the parse of the unchanged lines (see parse with a previous parse) and the connection
 // strings already read, with what validation learnt about them (see ConnStringCache).
 
-import { ConnStringCache } from '../parser/connstring';
-import { EntryNode, parse } from '../parser/parser';
-import type { ParsedFile } from '../parser/syntax';
-import type { LoadedFile } from './config';
-import { NameTable } from './names';
+import { ConnStringCache } from '../syntax/connstring';
+import { EntryNode, parse } from '../syntax/parser';
+import type { ParsedFile } from '../syntax/syntax';
+import type { LoadedFile } from '../model/config';
+import { NameTable } from '../model/names';
 
 export class DocumentCache {
   private readonly connStrings = new ConnStringCache();

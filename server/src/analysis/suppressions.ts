@@ -5,9 +5,9 @@
 // No ids means every rule. Unknown ids and suppressions that hide nothing are reported.
 
 import type { ConfigModel, LoadedFile } from '../model/config';
-import { lineSpan } from './edits';
-import type { Comment, Span } from '../parser/syntax';
-import type { Finding } from '../validation/checks';
+import { lineSpan } from '../findings/fix';
+import type { Comment, Span } from '../syntax/syntax';
+import type { Finding } from '../findings/finding';
 
 const DIRECTIVE = /^[;#]\s*pgbouncer-lint:\s*(disable-next-line|disable|enable)\b(.*)$/;
 

@@ -1,8 +1,8 @@
 // What PgBouncer's TLS setup (libtls on OpenSSL) accepts in the TLS settings. The word lists
 // are data in schemas/pgbouncer-settings.json (grammar.tls).
 
-import { GRAMMAR, removedBy } from '../schema/catalog';
-import type { Version } from '../schema/catalog';
+import { GRAMMAR, removedBy } from './catalog';
+import type { Version } from './catalog';
 
 const tls = GRAMMAR.tls;
 const cipherWords = new Set([...tls.openSslCipherAliases, ...tls.openSslCipherSuites]);

@@ -3,7 +3,7 @@
 // character), blanks allowed around '=', values optionally in single quotes with '' as an
 // escaped quote. One character right after a closing quote is always consumed.
 
-import { allSettings } from '../schema/catalog';
+import { allSettings } from '../catalog/catalog';
 import { EntryNode } from './parser';
 import type { Entry, ParsedFile, Span } from './syntax';
 
@@ -528,13 +528,13 @@ export function moveConnString(connString: ConnString, base: number): void {
 
 /** Slots for facts derived from the parameters alone; each belongs to one module. */
 export class ConnStringMemo {
-  /** rules/pool-math.ts */
+  /** model/pools.ts */
   server: unknown = undefined;
-  /** rules/pool-math.ts */
+  /** model/pools.ts */
   poolParams: unknown = undefined;
   /** model/effective.ts */
   connectionEntry: unknown = undefined;
-  /** rules/pool-math.ts: the database's pool, and what it was made from. */
+  /** model/pools.ts: the database's pool, and what it was made from. */
   pool: unknown = undefined;
   poolKey: unknown = undefined;
 }

@@ -3,17 +3,17 @@
 // (server.c, probably_wrong_pool_pool_mode), so every choice below applies to some pools.
 // Helpers shared by the pooling and timeout rules.
 
-import type { Fix, FixKind } from '../lint/edits';
-import { replace } from '../lint/edits';
-import type { LoadedFile } from '../model/config';
-import type { ConnectionEntry } from '../model/effective';
-import type { ConnParam } from '../parser/connstring';
-import type { Span } from '../parser/syntax';
-import { availableIn, setting } from '../schema/catalog';
-import type { SectionName } from '../schema/catalog';
-import { readAtoi } from '../validation/values';
-import type { RelatedInfo } from '../validation/checks';
-import type { RuleContext, SharedStore } from './rule';
+import type { Fix, FixKind } from '../../findings/fix';
+import { replace } from '../../model/edits';
+import type { LoadedFile } from '../../model/config';
+import type { ConnectionEntry } from '../../model/effective';
+import type { ConnParam } from '../../syntax/connstring';
+import type { Span } from '../../syntax/syntax';
+import { availableIn, setting } from '../../catalog/catalog';
+import type { SectionName } from '../../catalog/catalog';
+import { readAtoi } from '../../catalog/values';
+import type { RelatedInfo } from '../../findings/finding';
+import type { RuleContext, SharedStore } from '../rule';
 
 export type PoolMode = 'session' | 'transaction' | 'statement';
 

@@ -1,10 +1,10 @@
 // The users auth_file lists, read where the configuration says it is (on this machine), for the
 // rules that check names against it. Read once per analysis: several rules ask.
 
-import { resolvePath } from '../model/config';
-import { userlistFormat } from '../userlist/format';
-import { parseUserlist } from '../userlist/parser';
-import type { RuleContext, SharedStore } from './rule';
+import { resolvePath } from '../../model/config';
+import { userlistFormat } from '../../userlist/format';
+import { parseUserlist } from '../../userlist/parser';
+import type { RuleContext, SharedStore } from '../rule';
 
 const usersByContext: SharedStore<ReadonlySet<string> | null> = new WeakMap();
 

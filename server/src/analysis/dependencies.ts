@@ -21,10 +21,10 @@
 // Errors count as PgBouncer's checks report them, whatever severity the user shows them with.
 
 import type { ConfigModel, LoadedFile } from '../model/config';
-import { setting } from '../schema/catalog';
-import type { Finding } from '../validation/checks';
-import { lineDependency } from './edits';
-import type { Dependency, Fix } from './edits';
+import { setting } from '../catalog/catalog';
+import type { Finding } from '../findings/finding';
+import { lineDependency } from '../findings/fix';
+import type { Dependency, Fix } from '../findings/fix';
 
 interface Taint {
   /** Identifies the finding, so that it does not hold back its own fixes. */

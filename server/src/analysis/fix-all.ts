@@ -1,11 +1,11 @@
 // "Fix all": the fixes of a file that can be applied together, as the editor's source.fixAll action
 // (safe fixes) and `pgbouncer-lint --fix` (safe) or `--fix=all` (safe and recommended) apply them.
 
-import type { LintResult } from '../engine';
+import type { LintResult } from './engine';
 import { decodeBytes, encodeText } from '../files/text-codec';
-import type { Finding } from '../validation/checks';
-import { applyEdits, compatibleFixes } from './edits';
-import type { Fix, FixKind } from './edits';
+import type { Finding } from '../findings/finding';
+import { applyEdits, compatibleFixes } from '../findings/fix';
+import type { Fix, FixKind } from '../findings/fix';
 
 /** `safe`: fixes that keep what PgBouncer does; `all`: recommended fixes as well. */
 export type FixMode = 'safe' | 'all';

@@ -1,8 +1,8 @@
-// The class of every fix (lint/edits.ts, FixKind), with the reason, for docs/fixes.md. The classes
+// The class of every fix (findings/fix.ts, FixKind), with the reason, for docs/fixes.md. The classes
 // themselves are set where each fix is made; test/unit/fix-classes.test.ts makes every check and
 // rule produce its fixes and holds them to this table both ways, so that the two cannot drift.
 
-import type { FixKind } from './edits';
+import type { FixKind } from '../findings/fix';
 
 export interface FixClass {
   /** The check or rule whose findings carry the fix. */

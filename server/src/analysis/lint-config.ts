@@ -7,7 +7,7 @@ import { describeProblem } from '../files/guarded-read';
 import type { FileSystem } from '../model/config';
 import { DEFAULT_RULE_OPTIONS, PROFILES } from '../rules/rule';
 import type { Profile, RuleOptions, RuleSeverity } from '../rules/rule';
-import { resolveTargetVersion } from '../schema/catalog';
+import { resolveTargetVersion } from '../catalog/catalog';
 
 export const RC_FILE_NAME = '.pgbouncerlintrc.json';
 

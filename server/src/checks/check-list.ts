@@ -1,18 +1,7 @@
 // Every check the validator can report, with a stable id. The CLI's SARIF output and the
 // documentation are generated from this list.
 
-import type { Fix } from '../lint/edits';
-import type { Span } from '../parser/syntax';
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-export interface CheckInfo {
-  id: string;
-  severity: Severity;
-  title: string;
-  /** Why it matters and what to do, in a sentence or two. */
-  help: string;
-}
+import type { CheckInfo } from '../findings/finding';
 
 const list: CheckInfo[] = [
   {
@@ -414,24 +403,3 @@ const list: CheckInfo[] = [
 ];
 
 export const CHECKS: ReadonlyMap<string, CheckInfo> = new Map(list.map((check) => [check.id, check]));
-
-export interface RelatedInfo {
-  file: string;
-  span: Span;
-  message: string;
-}
-
-/** A problem found in one file, located by text offsets in that file. */
-export interface Finding {
-  code: string;
-  severity: Severity;
-  message: string;
-  /** Path of the file the span refers to (the main file or an included one). */
-  file: string;
-  span: Span;
-  related?: RelatedInfo[];
-  /** Marks text that has no effect (faded in editors) or that is deprecated (struck through). */
-  tags?: ('unnecessary' | 'deprecated')[];
-  /** Ways to fix it, best first. */
-  fixes?: Fix[];
-}

@@ -3,8 +3,8 @@
 
 import { RULES } from '../rules';
 import type { Category } from '../rules/rule';
-import { CHECKS } from '../validation/checks';
-import type { CheckInfo, Severity } from '../validation/checks';
+import { CHECKS } from '../checks/check-list';
+import type { CheckInfo, Severity } from '../findings/finding';
 
 export interface Description extends CheckInfo {
   /** 'PgBouncer' for the checks of what PgBouncer itself accepts. */
