@@ -24,7 +24,7 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { definition, prepareRename, references, rename } from '../../server/src/features/navigation';
 import { documentLinks, documentSymbols, foldingRanges } from '../../server/src/features/structure';
 import { USERLIST_LANGUAGE_ID, userlistDiagnostics } from '../../server/src/features/userlist';
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 import type { Settings } from '../../server/src/settings';
 
 export interface FeatureContext {

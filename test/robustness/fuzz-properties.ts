@@ -16,7 +16,7 @@ import type { LintResult } from '../../server/src/analysis/engine';
 import { nodeFileSystem } from '../../server/src/analysis/engine';
 import { MAX_ANALYSIS_BYTES } from '../../server/src/files/read-budget';
 import { diagnosticsOf, lintDocument } from '../../server/src/features/diagnostics';
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 import { allSections, allSettings, RELEASES } from '../../server/src/catalog/catalog';
 import { normalizeSettings } from '../../server/src/settings';
 import { FEATURES, lineLengths, positionProblems } from './features';

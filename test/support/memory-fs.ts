@@ -1,5 +1,5 @@
 // An in-memory FileSystem for tests: the given files, and the given folders as directories.
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 
 export function memoryFileSystem(
   files: Record<string, string>,

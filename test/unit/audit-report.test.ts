@@ -10,7 +10,7 @@ import { lintText } from '../../server/src/analysis/engine';
 import { auditReport, workspaceLabel } from '../../server/src/features/auditReport';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { LintResult } from '../../server/src/analysis/engine';
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 import {
   AREA_WEIGHTS,
   areaOf,

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { lintText } from '../../server/src/analysis/engine';
 import { FileSnapshot } from '../../server/src/files/file-snapshot';
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 
 let dir: string;
 before(() => {

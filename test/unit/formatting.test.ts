@@ -9,7 +9,7 @@ import { lintText } from '../../server/src/analysis/engine';
 import type { LintOptions, LintResult } from '../../server/src/analysis/engine';
 import { applyReplacements, formatReplacements } from '../../server/src/features/format-lines';
 import { formatDocument } from '../../server/src/features/formatting';
-import type { FileSystem } from '../../server/src/model/config';
+import type { FileSystem } from '../../server/src/files/file-system';
 import { parseConnString } from '../../server/src/syntax/connstring';
 import { sectionInfo } from '../../server/src/catalog/catalog';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';

@@ -16,7 +16,8 @@ import { loadConfig } from '../model/config';
 import { DocumentCache } from '../incremental/document-cache';
 
 export { DocumentCache };
-import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import type { ConfigModel, LoadedFile } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import type { Include } from '../syntax/syntax';
 import { effectiveConfig } from '../model/effective';
 import type { EffectiveConfig } from '../model/effective';

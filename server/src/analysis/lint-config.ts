@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { describeProblem } from '../files/guarded-read';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import { DEFAULT_RULE_OPTIONS, PROFILES } from '../rules/rule';
 import type { Profile, RuleOptions, RuleSeverity } from '../rules/rule';
 import { resolveTargetVersion } from '../catalog/catalog';

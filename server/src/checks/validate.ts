@@ -21,7 +21,8 @@ import type { ConnParam, ConnString } from '../syntax/connstring';
 import type { Entry, Include, Span } from '../syntax/syntax';
 import { describeFileKind, describeProblem } from '../files/guarded-read';
 import type { FileProblem } from '../files/guarded-read';
-import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import type { ConfigModel, LoadedFile } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import { MAX_INCLUSIONS, resolvePath } from '../model/config';
 import {
   GRAMMAR,

@@ -5,7 +5,7 @@ import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languagese
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText } from '../analysis/engine';
 import type { DocumentCache, LintResult } from '../analysis/engine';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
 import { resolveRunDirectory } from '../settings';
 import type { Settings } from '../settings';

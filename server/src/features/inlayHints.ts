@@ -2,14 +2,20 @@
 import * as path from 'node:path';
 import { InlayHintKind } from 'vscode-languageserver';
 import type { InlayHint, Range } from 'vscode-languageserver';
-import { nodeFileSystem } from '../analysis/engine';
 import type { LintResult } from '../analysis/engine';
 import type { LoadedFile } from '../model/config';
 import { parseConnString } from '../syntax/connstring';
 import type { Entry } from '../syntax/syntax';
-import { buildPoolModel, describe, poolCapacity, poolLimit, sizeLimit, usableReserve } from '../model/pools';
+import {
+  buildPoolModel,
+  describe,
+  poolCapacity,
+  poolConfigOf,
+  poolLimit,
+  sizeLimit,
+  usableReserve,
+} from '../model/pools';
 import type { PoolModel } from '../model/pools';
-import { RuleContext } from '../rules/rule';
 import { defaultFor, setting } from '../catalog/catalog';
 import type { Setting } from '../catalog/catalog';
 import type { Settings } from '../settings';
@@ -159,9 +165,7 @@ function overrideHint(analysis: LintResult, entry: Entry): { label: string; tool
 }
 
 function poolModelOf(analysis: LintResult): PoolModel | null {
-  const { model, effective, target, config } = analysis;
-  const context = new RuleContext(model, effective, target, config.profile, config.options, nodeFileSystem);
-  return buildPoolModel(context);
+  return buildPoolModel(poolConfigOf(analysis.effective));
 }
 
 /** On a [databases] entry: the size of its pool and reserve, or that a later entry replaces it. */

@@ -6,7 +6,7 @@ import type { DocumentLink, DocumentSymbol, FoldingRange } from 'vscode-language
 import { nodeFileSystem } from '../analysis/engine';
 import type { LintResult } from '../analysis/engine';
 import { resolvePath } from '../model/config';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import type { Entry, Include, ParsedFile } from '../syntax/syntax';
 import { sectionInfo, setting } from '../catalog/catalog';
 import { rootIncludes, rootSections, sectionBlocks } from './structure-model';

@@ -2,7 +2,7 @@
 // pgbouncer.ini next to it expects in it.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import type { Settings } from '../settings';
 import { lintUserlist } from '../userlist/lint';
 import { documentPath, isTooLarge, toDiagnostic, tooLargeDiagnostics } from './diagnostics';

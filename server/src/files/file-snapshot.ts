@@ -7,7 +7,7 @@
 // documents that wanted it are analysed again when it arrives.
 
 import * as fs from 'node:fs';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from './file-system';
 import type { FileKind, FileProblem } from './guarded-read';
 import { kindOfStats, MAX_FILE_BYTES, readRegularFileAsync } from './guarded-read';
 

@@ -5,7 +5,7 @@
 
 import type { FileProblem } from './guarded-read';
 import { MAX_FILE_BYTES } from './guarded-read';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from './file-system';
 
 /** The open document plus everything read for it, in UTF-16 units (at most its bytes in UTF-8). */
 export const MAX_ANALYSIS_BYTES = 24 * 1024 * 1024;

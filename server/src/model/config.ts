@@ -3,11 +3,14 @@
 // current section carried across files. The result is the sequence of events PgBouncer sees.
 
 import * as path from 'node:path';
-import type { FileKind, FileProblem } from '../files/guarded-read';
+import type { FileSystem } from '../files/file-system';
+import type { FileProblem } from '../files/guarded-read';
 import { MAX_INCLUDED_LINES } from '../files/read-budget';
 import type { ReadBudget } from '../files/read-budget';
-import { EntryNode, parse } from '../syntax/parser';
+import { parse } from '../syntax/parser';
+import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
+import { parseDocument, parseIncluded } from '../syntax/document';
 import { NameTable } from './names';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
@@ -18,17 +21,6 @@ export const MAX_INCLUDE_DEPTH = 10;
  * millions of inclusions. Beyond this the linter stops following %include.
  */
 export const MAX_INCLUSIONS = 1000;
-
-/**
- * How the linter reads the files a configuration names. Implementations read regular files only
- * (files/guarded-read.ts), never more than maxBytes of one.
- */
-export interface FileSystem {
-  /** The file's text, or why it was not read. */
-  readFile(filePath: string, maxBytes?: number): { text: string } | { problem: FileProblem };
-  /** What is at the path after following symlinks, or null when nothing is there. */
-  stat(filePath: string): FileKind | null;
-}
 
 export interface LoadedFile {
   path: string;
@@ -94,17 +86,34 @@ export function resolvePath(filePath: string, runDirectory: string): string {
 export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
 
 /**
- * The event of an entry. An entry kept from the previous parse of a document (see DocumentCache)
- * keeps its event when its file and section are the same: its effective configuration entry and
- * the facts rules derived from it can then be kept too.
+ * What the model keeps of a document between analyses: the main file's LoadedFile (the same object
+ * from one analysis to the next: events name their file) and the events of its entries. An entry
+ * kept from the previous parse keeps its event when its file and section are the same, so that its
+ * effective configuration entry, and what is derived from that, can be kept too.
  */
-function entryEvent(file: LoadedFile, entry: Entry, section: string | null): EntryEvent {
-  if (!(entry instanceof EntryNode)) return { kind: 'entry', file, entry, section };
-  const kept = entry.event as EntryEvent | undefined;
-  if (kept !== undefined && kept.file === file && kept.section === section) return kept;
-  const event: EntryEvent = { kind: 'entry', file, entry, section };
-  entry.event = event;
-  return event;
+interface ModelMemory {
+  root: LoadedFile | null;
+  events: WeakMap<Entry, EntryEvent>;
+  databaseNames: NameTable;
+}
+
+const MODEL = new CachePart<ModelMemory>('model: the main file, entry events, database names', () => ({
+  root: null,
+  events: new WeakMap(),
+  databaseNames: new NameTable(true),
+}));
+
+function keptEvent(
+  kept: WeakMap<Entry, EntryEvent>,
+  file: LoadedFile,
+  entry: Entry,
+  section: string | null,
+): EntryEvent {
+  const event = kept.get(entry);
+  if (event !== undefined && event.file === file && event.section === section) return event;
+  const made: EntryEvent = { kind: 'entry', file, entry, section };
+  kept.set(entry, made);
+  return made;
 }
 
 export function loadConfig(text: string, options: LoadOptions): ConfigModel {
@@ -112,13 +121,20 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
     ? path.resolve(path.dirname(options.filePath), options.runDirectory)
     : path.dirname(path.resolve(options.filePath));
   const cache = options.cache;
-  const parsedText = cache ? cache.parseDocument(text) : parse(text);
+  const memory = cache ? cache.part(MODEL) : null;
+  const parsedText = cache ? parseDocument(text, cache) : parse(text);
   const parseFile = (fileText: string): ParsedFile =>
-    cache ? cache.parseIncluded(fileText) : parse(fileText);
-  const root: LoadedFile = cache
-    ? cache.rootFile(options.filePath, parsedText)
-    : { path: options.filePath, parsed: parsedText, depth: 0 };
-  const databaseNames = cache ? cache.databaseNames : new NameTable();
+    cache ? parseIncluded(fileText, cache) : parse(fileText);
+  let root: LoadedFile = { path: options.filePath, parsed: parsedText, depth: 0 };
+  if (memory) {
+    if (memory.root?.path === options.filePath) memory.root.parsed = parsedText;
+    else memory.root = root;
+    root = memory.root;
+    memory.databaseNames.startAnalysis();
+  }
+  const databaseNames = memory ? memory.databaseNames : new NameTable();
+  const entryEvent = (file: LoadedFile, entry: Entry, at: string | null): EntryEvent =>
+    memory ? keptEvent(memory.events, file, entry, at) : { kind: 'entry', file, entry, section: at };
   const files: LoadedFile[] = [root];
   const events: ConfigEvent[] = [];
   const parseCache = new Map<string, { text: string; parsed: ParsedFile }>();

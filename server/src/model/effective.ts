@@ -1,13 +1,12 @@
 // The configuration PgBouncer ends up with: the [pgbouncer] settings in force after the last
 // [pgbouncer] header, and the last definition of each database and user. Rules read this.
 
-import { connStringOf, memoOf, paramLookup } from '../syntax/connstring';
+import { connStringOf, isRetained, paramLookup } from '../syntax/connstring';
 import type { ConnString, ParamLookup } from '../syntax/connstring';
 import type { Entry, SectionHeader } from '../syntax/syntax';
 import { defaultFor, setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
 import type { ConfigModel, LoadedFile } from './config';
-import { newPass } from './names';
 
 export interface Located {
   file: LoadedFile;
@@ -44,15 +43,18 @@ export interface EffectiveConfig {
   value(name: string): string;
 }
 
+/** The entry made from a connection string a document keeps (see isRetained), for the next analysis. */
+const keptEntries = new WeakMap<ConnString, ConnectionEntry>();
+
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);
-  const memo = memoOf(connString);
-  if (memo === null) return { name: at.entry.key.text, at, connString, params: paramLookup(connString) };
-  // An entry unchanged since the previous analysis has the same event (see entryEvent).
-  const kept = memo.connectionEntry as ConnectionEntry | undefined;
+  if (!isRetained(connString))
+    return { name: at.entry.key.text, at, connString, params: paramLookup(connString) };
+  // An entry unchanged since the previous analysis has the same event (see model/config.ts).
+  const kept = keptEntries.get(connString);
   if (kept !== undefined && kept.at === at) return kept;
   const made: ConnectionEntry = { name: at.entry.key.text, at, connString, params: paramLookup(connString) };
-  memo.connectionEntry = made;
+  keptEntries.set(connString, made);
   return made;
 }
 
@@ -63,7 +65,8 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
   let usersHeader: HeaderAt | null = null;
   // Like a Map's set: a later definition takes the place of the earlier one.
   const databaseList: ConnectionEntry[] = [];
-  const pass = newPass();
+  /** Where each database name is in databaseList, by its slot's id. */
+  const placedAt: number[] = [];
   const users = new Map<string, ConnectionEntry>();
   for (const event of model.events) {
     if (event.kind === 'section') {
@@ -78,13 +81,13 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
       const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
       else if (event.section === 'databases') {
-        const slot = model.databaseNames.slotOf(event.entry);
+        const id = model.databaseNames.slotOf(event.entry).id;
         const entry = connectionEntry(at);
-        if (slot.placedIn === pass) {
-          databaseList[slot.placedAt] = entry;
+        const placed = placedAt[id];
+        if (placed !== undefined) {
+          databaseList[placed] = entry;
         } else {
-          slot.placedIn = pass;
-          slot.placedAt = databaseList.length;
+          placedAt[id] = databaseList.length;
           databaseList.push(entry);
         }
       } else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));

@@ -1,24 +1,27 @@
 // The names of [databases] entries: validation looks each one up to find duplicates, and the
 // effective configuration to let a later definition replace an earlier one. A document with
-// 10,000 databases would fill two maps of 10,000 names per analysis; a language server keeps
-// one table per document instead (see DocumentCache), where the names an edit did not change are
-// found again. Each use is a pass with a number of its own, so that passes never mix.
+// 10,000 databases would fill two maps of 10,000 names per analysis; a language server keeps one
+// table per document instead (a part of its DocumentCache), where the names an edit did not change
+// are found again without a lookup. A name's slot has a number (`id`, dense from 0) so that each
+// pass keeps what it learns about names in an array of its own, indexed by it.
 
-import { EntryNode } from '../syntax/parser';
 import type { Entry } from '../syntax/syntax';
 
-/** What the passes over a configuration learnt about one name. */
+/** One name of a table. */
 export class NameSlot {
-  /** The pass of validation that last saw the name, and where. */
+  /** The pass of validation that last saw the name, and where (see checks). */
   validatedIn = 0;
   validatedAt: unknown = undefined;
-  /** The pass of the effective configuration that last placed it, and where in its list. */
-  placedIn = 0;
-  placedAt = 0;
   /** The analysis that last asked for it (see NameTable.startAnalysis). */
   askedIn = 0;
   /** Whether the name is that of a [pgbouncer] setting, once validation has asked. */
   isMainSetting: boolean | undefined = undefined;
+
+  constructor(
+    readonly text: string,
+    /** Its index in the table, from 0 to table.size - 1. */
+    public id: number,
+  ) {}
 }
 
 let passes = 0;
@@ -26,6 +29,11 @@ let passes = 0;
 /** A number no other pass has. */
 export function newPass(): number {
   return ++passes;
+}
+
+interface KeptSlot {
+  epoch: number;
+  slot: NameSlot;
 }
 
 export class NameTable {
@@ -36,15 +44,24 @@ export class NameTable {
   constructor(private readonly keptByEntries = false) {}
 
   private readonly slots = new Map<string, NameSlot>();
+  private readonly keptSlots = new WeakMap<Entry, KeptSlot>();
   private analysis = 0;
   private askedThisAnalysis = 0;
   /** Counts the times names were forgotten: an entry's slot from before is then looked up again. */
   private epoch = 0;
 
+  /** Names in the table: every slot's id is below it. */
+  get size(): number {
+    return this.slots.size;
+  }
+
   /** Starts an analysis: names no analysis asked for lately are forgotten once they are many. */
   startAnalysis(): void {
     if (this.slots.size > 2 * this.askedThisAnalysis + 1000) {
       for (const [name, slot] of this.slots) if (slot.askedIn < this.analysis) this.slots.delete(name);
+      // Numbered again from 0, so that the arrays passes index by id stay as small as the table.
+      let id = 0;
+      for (const slot of this.slots.values()) slot.id = id++;
       this.epoch++;
     }
     this.analysis++;
@@ -53,17 +70,17 @@ export class NameTable {
 
   slot(name: string): NameSlot {
     let slot = this.slots.get(name);
-    if (slot === undefined) this.slots.set(name, (slot = new NameSlot()));
+    if (slot === undefined) this.slots.set(name, (slot = new NameSlot(name, this.slots.size)));
     return this.asked(slot);
   }
 
   /** The slot of an entry's key; an entry kept from the previous parse keeps it (no lookup). */
   slotOf(entry: Entry): NameSlot {
-    if (!this.keptByEntries || !(entry instanceof EntryNode)) return this.slot(entry.key.text);
-    const kept = entry.nameSlot as KeptSlot | undefined;
-    if (kept !== undefined && kept.table === this && kept.epoch === this.epoch) return this.asked(kept.slot);
+    if (!this.keptByEntries) return this.slot(entry.key.text);
+    const kept = this.keptSlots.get(entry);
+    if (kept !== undefined && kept.epoch === this.epoch) return this.asked(kept.slot);
     const slot = this.slot(entry.key.text);
-    entry.nameSlot = { table: this, epoch: this.epoch, slot } satisfies KeptSlot;
+    this.keptSlots.set(entry, { epoch: this.epoch, slot });
     return slot;
   }
 
@@ -83,10 +100,4 @@ export class NameTable {
     }
     return slot;
   }
-}
-
-interface KeptSlot {
-  table: NameTable;
-  epoch: number;
-  slot: NameSlot;
 }

@@ -20,18 +20,13 @@
 //   together (the entry's own value when above 0, else the global one, 0 = no cap);
 //   max_user_connections caps those of one user over all databases ([users] value, else global).
 
-import type { Fix, FixKind, TextEdit } from '../findings/fix';
-import { replace } from './edits';
-import type { LoadedFile } from './config';
-import type { ConnectionEntry } from './effective';
-import { lastParamIndex, memoOf, paramAt, paramValueAt } from '../syntax/connstring';
-import type { ConnStringMemo } from '../syntax/connstring';
-import type { ConnParam } from '../syntax/connstring';
-import type { Span } from '../syntax/syntax';
 import { availableIn, setting } from '../catalog/catalog';
-import type { SectionName } from '../catalog/catalog';
-import { atoiValue, readAtoi } from '../catalog/values';
-import type { RuleContext, RuleOptions, SharedStore } from '../rules/rule';
+import type { SectionName, Version } from '../catalog/catalog';
+import { atoiValue, readAtoi, readCInt, readCTime } from '../catalog/values';
+import { intern } from '../incremental/intern';
+import { isRetained, lastParamIndex, paramAt, paramValueAt } from '../syntax/connstring';
+import type { ConnParam, ConnString } from '../syntax/connstring';
+import type { ConnectionEntry, EffectiveConfig } from './effective';
 
 /** From this release on, a pool size of 0 means "no limit" (NEWS.md 1.24.0, #1227). */
 export const UNLIMITED_POOL_SINCE = '1.24.0';
@@ -84,8 +79,50 @@ export interface Pool {
   loadKey: number;
 }
 
+/**
+ * What pools are made of: the databases and users in force and the [pgbouncer] numbers, as PgBouncer
+ * reads them. The rules' context is one (it records what a rule reads); poolConfigOf makes one from
+ * an effective configuration.
+ */
+export interface PoolConfig {
+  target: Version;
+  databases: readonly ConnectionEntry[];
+  users: readonly ConnectionEntry[];
+  /** A [pgbouncer] integer as PgBouncer reads it, or null when it cannot be read. */
+  int(name: string): number | null;
+  /** A [pgbouncer] time in seconds, or null. */
+  seconds(name: string): number | null;
+}
+
+/** Facts about the deployment the file does not say (editor settings, .pgbouncerlintrc.json). */
+export interface DeploymentLimits {
+  /** max_connections of the PostgreSQL servers behind PgBouncer. */
+  postgresMaxConnections: number;
+  /** Open-files limit (ulimit -n) PgBouncer runs with. */
+  fileDescriptorLimit: number;
+}
+
+/** The pool inputs of an effective configuration (for features; rules pass their context). */
+export function poolConfigOf(effective: EffectiveConfig): PoolConfig {
+  const int = (name: string): number | null => {
+    const reading = readCInt(effective.value(name));
+    return reading.ok ? reading.stored : null;
+  };
+  const seconds = (name: string): number | null => {
+    const reading = readCTime(effective.value(name));
+    return reading.ok ? reading.seconds : null;
+  };
+  return {
+    target: effective.target,
+    databases: effective.databaseList,
+    users: [...effective.users.values()],
+    int,
+    seconds,
+  };
+}
+
 export interface PoolModel {
-  context: RuleContext;
+  config: PoolConfig;
   overrides: Overrides;
   pools: Pool[];
   reserveTimeout: Valued;
@@ -104,28 +141,29 @@ export function sourceKey(source: Source): string {
     : `${source.level}:${source.owner?.name ?? ''}:${source.canonical}`;
 }
 
-function available(section: SectionName, name: string, context: RuleContext): boolean {
+/** Whether the target version knows the parameter or setting. */
+export function available(section: SectionName, name: string, target: Version): boolean {
   const known = setting(section, name);
-  return known !== undefined && availableIn(known.addedIn, context.target);
+  return known !== undefined && availableIn(known.addedIn, target);
 }
 
 /** The parameter names of a pool model, available in the target or not, looked up once per model. */
-function availability(context: RuleContext): (section: SectionName, name: string) => boolean {
+function availability(target: Version): (section: SectionName, name: string) => boolean {
   const known = new Map<SectionName, Map<string, boolean>>();
   return (section, name) => {
     let inSection = known.get(section);
     if (!inSection) known.set(section, (inSection = new Map()));
     let value = inSection.get(name);
-    if (value === undefined) inSection.set(name, (value = available(section, name, context)));
+    if (value === undefined) inSection.set(name, (value = available(section, name, target)));
     return value;
   };
 }
 
-function globalValue(context: RuleContext, name: string, overrides: Overrides): Valued | null {
+function globalValue(config: PoolConfig, name: string, overrides: Overrides): Valued | null {
   const source: Source = { level: 'global', name, canonical: name };
   const override = overrides.get(sourceKey(source));
   if (override !== undefined) return { value: override, source };
-  const value = name === 'reserve_pool_timeout' ? context.seconds(name) : context.int(name);
+  const value = name === 'reserve_pool_timeout' ? config.seconds(name) : config.int(name);
   return value === null ? null : { value, source };
 }
 
@@ -199,34 +237,65 @@ function databaseValued(
   return new DatabaseValued(found, names[names.length - 1], value, database);
 }
 
-/** The pool values of a database, kept with its connection string (see memoOf). */
+/** A database's own pool values. */
 interface DatabasePoolValues {
-  /** The target version they were looked up for (availability depends on it). */
-  targetKey: string;
-  owner: ConnectionEntry;
   size: Valued | null;
   reserve: Valued | null;
   min: Valued | null;
   cap: Valued | null;
 }
 
-function keptPoolValues(
-  memo: ConnStringMemo,
-  database: ConnectionEntry,
+/** What the pool model keeps of a connection string a document keeps (see isRetained). */
+interface KeptPool {
+  /** The database's values, and what they were read for (the entry, and the target: availability depends on it). */
+  values?: DatabasePoolValues;
+  valuesOwner?: ConnectionEntry;
+  valuesTarget?: string;
+  /** The database's pool, and the global settings it was made with (see poolKey). */
+  pool?: Pool;
+  poolKey?: string;
+  /** Its PostgreSQL server. */
+  server?: Server;
+}
+
+const keptPools = new WeakMap<ConnString, KeptPool>();
+
+function keptOf(connString: ConnString): KeptPool | null {
+  if (!isRetained(connString)) return null;
+  let kept = keptPools.get(connString);
+  if (kept === undefined) keptPools.set(connString, (kept = {}));
+  return kept;
+}
+
+/** A database's pool values, with the overrides a fix is tried with; kept when there are none. */
+function databaseValues(
   isAvailable: (section: SectionName, name: string) => boolean,
+  database: ConnectionEntry,
+  overrides: Overrides,
   targetKey: string,
 ): DatabasePoolValues {
-  const kept = memo.poolParams as DatabasePoolValues | undefined;
-  if (kept !== undefined && kept.targetKey === targetKey && kept.owner === database) return kept;
+  if (overrides.size > 0) {
+    return {
+      size: paramValue(isAvailable, database, 'database', POOL_SIZE, overrides),
+      reserve: paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides),
+      min: paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides),
+      cap: paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides),
+    };
+  }
+  // Thousands of databases, most unchanged since the last analysis: their values are kept.
+  const kept = keptOf(database.connString);
+  if (kept?.values && kept.valuesOwner === database && kept.valuesTarget === targetKey) return kept.values;
   const values: DatabasePoolValues = {
-    targetKey,
-    owner: database,
     size: databaseValued(isAvailable, database, POOL_SIZE),
     reserve: databaseValued(isAvailable, database, DATABASE_RESERVE),
     min: databaseValued(isAvailable, database, MIN_POOL_SIZE),
     cap: databaseValued(isAvailable, database, MAX_DB_CONNECTIONS),
   };
-  memo.poolParams = values;
+  if (kept) {
+    kept.values = values;
+    kept.valuesOwner = database;
+    kept.valuesTarget = targetKey;
+  }
   return values;
 }
 
@@ -273,10 +342,7 @@ interface PoolInputs {
 function makePool(
   inputs: PoolInputs,
   database: ConnectionEntry,
-  dbSize: Valued | null,
-  dbReserve: Valued | null,
-  dbMin: Valued | null,
-  dbCap: Valued | null,
+  own: DatabasePoolValues,
   user: string | null,
   forced: boolean,
   counted: boolean,
@@ -290,10 +356,10 @@ function makePool(
     database,
     user,
     forced,
-    size: pick(userSize, dbSize) ?? inputs.defaultPoolSize,
-    reserve: pick(userReserve, dbReserve) ?? inputs.globalReserve,
-    min: pick(dbMin, null) ?? inputs.globalMin,
-    dbCap: pickCap(dbCap, inputs.globalDbCap),
+    size: pick(userSize, own.size) ?? inputs.defaultPoolSize,
+    reserve: pick(userReserve, own.reserve) ?? inputs.globalReserve,
+    min: pick(own.min, null) ?? inputs.globalMin,
+    dbCap: pickCap(own.cap, inputs.globalDbCap),
     userCap: pickCap(userCap, inputs.globalUserCap),
     counted,
     load: null,
@@ -301,24 +367,19 @@ function makePool(
   };
 }
 
-/** The model of the written configuration, built once per context: every pool sizing rule reads it. */
-const builtModels: SharedStore<PoolModel | null> = new WeakMap();
-
-/** The pools of a configuration, or null when a setting they depend on cannot be read. */
-export function buildPoolModel(context: RuleContext, overrides: Overrides = NO_OVERRIDES): PoolModel | null {
-  if (overrides.size > 0) return computePoolModel(context, overrides);
-  return context.shared(builtModels, () => computePoolModel(context, NO_OVERRIDES));
-}
-
-function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel | null {
-  const isAvailable = availability(context);
-  const defaultPoolSize = globalValue(context, 'default_pool_size', overrides);
-  const globalReserve = globalValue(context, 'reserve_pool_size', overrides);
-  const globalMin = globalValue(context, 'min_pool_size', overrides);
-  const globalDbCap = globalValue(context, 'max_db_connections', overrides);
-  const globalUserCap = globalValue(context, 'max_user_connections', overrides);
-  const reserveTimeout = globalValue(context, 'reserve_pool_timeout', overrides);
-  const maxClientConn = globalValue(context, 'max_client_conn', overrides);
+/**
+ * The pools of a configuration, or null when a setting they depend on cannot be read. With
+ * overrides, the pools the configuration would have with those values (a fix being tried).
+ */
+export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVERRIDES): PoolModel | null {
+  const isAvailable = availability(config.target);
+  const defaultPoolSize = globalValue(config, 'default_pool_size', overrides);
+  const globalReserve = globalValue(config, 'reserve_pool_size', overrides);
+  const globalMin = globalValue(config, 'min_pool_size', overrides);
+  const globalDbCap = globalValue(config, 'max_db_connections', overrides);
+  const globalUserCap = globalValue(config, 'max_user_connections', overrides);
+  const reserveTimeout = globalValue(config, 'reserve_pool_timeout', overrides);
+  const maxClientConn = globalValue(config, 'max_client_conn', overrides);
   if (
     !defaultPoolSize ||
     !globalReserve ||
@@ -333,10 +394,10 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
   // cf_set_time_usec stores (usec_t)(seconds * 1000000): anything below a microsecond is 0.
   const reserveEnabled = Math.trunc(reserveTimeout.value * 1e6) > 0;
   const users = new Map<string, ConnectionEntry>();
-  for (const user of context.users) if (usable(user)) users.set(user.name, user);
+  for (const user of config.users) if (usable(user)) users.set(user.name, user);
   const pools: Pool[] = [];
   const forcedUsers = new Set<string>();
-  for (const database of context.databases) {
+  for (const database of config.databases) {
     const user = usable(database) ? database.params.get('user')?.value : undefined;
     if (user !== undefined) forcedUsers.add(user);
   }
@@ -349,7 +410,7 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
       usersWithPools.push(user);
     }
   }
-  const targetKey = `${context.target.label} ${context.target.unreleased}`;
+  const targetKey = `${config.target.label} ${config.target.unreleased}`;
   const inputs: PoolInputs = {
     isAvailable,
     overrides,
@@ -361,10 +422,10 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
     globalUserCap,
   };
   // Without [users] entries and overrides, a database's pool depends only on it and on these:
-  // a database unchanged since the last analysis keeps its pool (see memoOf).
+  // a database unchanged since the last analysis keeps its pool.
   const keptPoolKey =
     overrides.size === 0 && users.size === 0
-      ? sharedKey(
+      ? intern(
           [
             targetKey,
             defaultPoolSize.value,
@@ -375,63 +436,38 @@ function computePoolModel(context: RuleContext, overrides: Overrides): PoolModel
           ].join(' '),
         )
       : null;
-  const databases = context.databases;
+  const databases = config.databases;
   for (let i = 0; i < databases.length; i++) {
     const database = databases[i];
     if (!usable(database)) continue;
-    const memo = keptPoolKey === null ? null : memoOf(database.connString);
-    if (memo !== null) {
-      const kept = memo.pool as Pool | undefined;
-      if (kept !== undefined && kept.database === database && memo.poolKey === keptPoolKey) {
-        pools.push(kept);
-        continue;
-      }
+    const kept = keptPoolKey === null ? null : keptOf(database.connString);
+    if (kept?.pool !== undefined && kept.pool.database === database && kept.poolKey === keptPoolKey) {
+      pools.push(kept.pool);
+      continue;
     }
-    let dbSize: Valued | null;
-    let dbReserve: Valued | null;
-    let dbMin: Valued | null;
-    let dbCap: Valued | null;
-    const valuesMemo = overrides.size === 0 ? memoOf(database.connString) : null;
-    if (valuesMemo !== null) {
-      // Thousands of databases, most unchanged since the last analysis: their values are kept.
-      const values = keptPoolValues(valuesMemo, database, isAvailable, targetKey);
-      dbSize = values.size;
-      dbReserve = values.reserve;
-      dbMin = values.min;
-      dbCap = values.cap;
-    } else if (overrides.size === 0) {
-      dbSize = databaseValued(isAvailable, database, POOL_SIZE);
-      dbReserve = databaseValued(isAvailable, database, DATABASE_RESERVE);
-      dbMin = databaseValued(isAvailable, database, MIN_POOL_SIZE);
-      dbCap = databaseValued(isAvailable, database, MAX_DB_CONNECTIONS);
-    } else {
-      dbSize = paramValue(isAvailable, database, 'database', POOL_SIZE, overrides);
-      dbReserve = paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides);
-      dbMin = paramValue(isAvailable, database, 'database', MIN_POOL_SIZE, overrides);
-      dbCap = paramValue(isAvailable, database, 'database', MAX_DB_CONNECTIONS, overrides);
-    }
+    const own = databaseValues(isAvailable, database, overrides, targetKey);
     const forcedUser = database.params.get('user')?.value;
     const pool =
       forcedUser !== undefined
-        ? makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, forcedUser, true, true)
-        : makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, null, false, true);
+        ? makePool(inputs, database, own, forcedUser, true, true)
+        : makePool(inputs, database, own, null, false, true);
     pools.push(pool);
-    if (memo !== null) {
-      memo.pool = pool;
-      memo.poolKey = keptPoolKey;
+    if (kept) {
+      kept.pool = pool;
+      kept.poolKey = keptPoolKey ?? undefined;
     }
     if (forcedUser !== undefined) continue;
     for (const user of usersWithPools) {
-      pools.push(makePool(inputs, database, dbSize, dbReserve, dbMin, dbCap, user.name, false, false));
+      pools.push(makePool(inputs, database, own, user.name, false, false));
     }
   }
   return {
-    context,
+    config,
     overrides,
     pools,
     reserveTimeout,
     reserveEnabled,
-    zeroIsUnlimited: availableIn(UNLIMITED_POOL_SINCE, context.target),
+    zeroIsUnlimited: availableIn(UNLIMITED_POOL_SINCE, config.target),
     maxClientConn,
     defaultPoolSize,
     globalReserve,
@@ -553,23 +589,12 @@ interface Server {
   port: number;
 }
 
-const sharedKeys = new Map<string, string>();
-
-/** One string object per text, for keys thousands of objects hold (found again by identity). */
-function sharedKey(key: string): string {
-  const shared = sharedKeys.get(key);
-  if (shared !== undefined) return shared;
-  if (sharedKeys.size > 10_000) sharedKeys.clear();
-  sharedKeys.set(key, key);
-  return key;
-}
-
-/** The server of a database whose connection string a cache keeps: worked out once, kept with it. */
-function keptServerOf(entry: ConnectionEntry, memo: ConnStringMemo): Server {
-  let server = memo.server as Server | undefined;
+/** The server of a database whose connection string a document keeps: worked out once, kept with it. */
+function keptServerOf(entry: ConnectionEntry, kept: KeptPool): Server {
+  let server = kept.server;
   if (server === undefined) {
     const host = hostOf(entry);
-    memo.server = server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
+    kept.server = server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
   }
   return server;
 }
@@ -583,17 +608,9 @@ function portOf(entry: ConnectionEntry): number {
   return port !== undefined ? atoiValue(port) : DEFAULT_PORT;
 }
 
-const hostKeys = new Map<string, string>();
-
 /** Host names are case-insensitive; thousands of databases share a few: one key string each. */
 function hostKeyOf(host: string): string {
-  let key = hostKeys.get(host);
-  if (key === undefined) {
-    key = sharedKey(host.toLowerCase());
-    if (hostKeys.size > 10_000) hostKeys.clear();
-    hostKeys.set(host, key);
-  }
-  return key;
+  return intern(host.toLowerCase());
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
@@ -605,8 +622,8 @@ export function serverGroups(model: PoolModel): ServerGroup[] {
   for (let i = 0; i < loads.length; i++) {
     const load = loads[i];
     // Kept with the connection string when a cache keeps it; otherwise read without an object.
-    const memo = memoOf(load.entry.connString);
-    const kept = memo === null ? null : keptServerOf(load.entry, memo);
+    const memory = keptOf(load.entry.connString);
+    const kept = memory === null ? null : keptServerOf(load.entry, memory);
     const host = kept ? kept.host : hostOf(load.entry);
     const hostKey = kept ? kept.hostKey : hostKeyOf(host);
     const port = kept ? kept.port : portOf(load.entry);
@@ -750,11 +767,11 @@ export function capProblems(model: PoolModel): CapProblem[] {
 }
 
 /** Connections an ordinary role may open on a PostgreSQL server with this max_connections. */
-export function postgresAvailable(options: RuleOptions): number {
+export function postgresAvailable(options: DeploymentLimits): number {
   return Math.max(0, options.postgresMaxConnections - SUPERUSER_RESERVED_CONNECTIONS);
 }
 
-export function serverProblems(model: PoolModel, options: RuleOptions): ServerGroup[] {
+export function serverProblems(model: PoolModel, options: DeploymentLimits): ServerGroup[] {
   return serverGroups(model).filter((group) => group.total > postgresAvailable(options));
 }
 
@@ -780,7 +797,7 @@ export function fileEstimate(model: PoolModel): FileEstimate {
   return { clients, servers, total: clients + servers + OTHER_FILES, unlimited };
 }
 
-export function fileProblems(model: PoolModel, options: RuleOptions): FileEstimate[] {
+export function fileProblems(model: PoolModel, options: DeploymentLimits): FileEstimate[] {
   const estimate = fileEstimate(model);
   return estimate.total > options.fileDescriptorLimit ? [estimate] : [];
 }
@@ -837,7 +854,7 @@ export function scopeProblems(model: PoolModel): ScopeProblem[] {
 }
 
 /** How many findings each pool sizing rule would report on this model. */
-export function problemCounts(model: PoolModel, options: RuleOptions): Map<string, number> {
+export function problemCounts(model: PoolModel, options: DeploymentLimits): Map<string, number> {
   return new Map([
     ['min-pool-above-default', minProblems(model).length],
     ['pool-exceeds-connection-limit', capProblems(model).length],
@@ -849,18 +866,8 @@ export function problemCounts(model: PoolModel, options: RuleOptions): Map<strin
 }
 
 /** What PgBouncer does with every pool: the connections it may hold and keeps open. */
-function behaviour(model: PoolModel): string {
+export function behaviour(model: PoolModel): string {
   return model.pools.map((pool) => `${poolLimit(model, pool)}/${effectiveMin(model, pool)}`).join(',');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Anchors, descriptions and fixes.
-
-export function anchorOf(context: RuleContext, source: Source): { file: LoadedFile; span: Span } | null {
-  if (source.level === 'global') return context.anchor(source.name);
-  if (!source.owner) return null;
-  if (source.param) return { file: source.owner.at.file, span: source.param.valueSpan };
-  return context.databaseAnchor(source.owner);
 }
 
 /** "default_pool_size = 20", "pool_size=30 of database 'billing'", "pool_size=5 of user 'etl'". */
@@ -868,197 +875,4 @@ export function describe(valued: Valued): string {
   const { source, value } = valued;
   if (source.level === 'global') return `${source.name} = ${value}`;
   return `${source.name}=${value} of ${source.level} '${source.owner?.name ?? ''}'`;
-}
-
-/** 'a', 'b' and 'c' (at most `max` names, then "and N more"). */
-export function nameList(names: readonly string[], max = 4): string {
-  const quoted = names.map((name) => `'${name}'`);
-  if (quoted.length <= max) {
-    return quoted.length <= 1
-      ? (quoted[0] ?? '')
-      : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
-  }
-  return `${quoted.slice(0, max).join(', ')} and ${quoted.length - max} more`;
-}
-
-export interface Change {
-  source: Source;
-  value: number;
-}
-
-function changeEdit(context: RuleContext, change: Change): TextEdit | null {
-  const { source, value } = change;
-  if (source.level === 'global') {
-    // Only the edit is taken; poolFix decides the class.
-    const fix = context.setValue(source.name, String(value), { kind: 'suggestion' });
-    return fix && fix.edits.length === 1 ? fix.edits[0] : null;
-  }
-  const owner = source.owner;
-  if (!owner || owner.at.file !== context.root) return null;
-  if (source.param) return replace(owner.at.file, source.param.valueSpan, String(value));
-  const end = owner.at.entry.value.span.end;
-  return replace(owner.at.file, { start: end, end }, ` ${source.name}=${value}`);
-}
-
-/** Pools that fix searches may build and check, in all, per model (see tryChanges). */
-const FIX_WORK_BUDGET = 500_000;
-const fixWork = new WeakMap<PoolModel, number>();
-/** The problem counts and behaviour of each model fixes are tried on, worked out once. */
-const countsBefore = new WeakMap<PoolModel, Map<string, number>>();
-const behaviours = new WeakMap<PoolModel, string>();
-
-function tryChanges(
-  model: PoolModel,
-  rule: string,
-  changes: readonly Change[],
-  preserve: boolean,
-): Fix | null {
-  const context = model.context;
-  const edits: TextEdit[] = [];
-  const overrides = new Map(model.overrides);
-  for (const change of changes) {
-    const edit = changeEdit(context, change);
-    if (!edit) return null;
-    edits.push(edit);
-    overrides.set(sourceKey(change.source), change.value);
-  }
-  // Each try builds and checks a whole model: thousands of problems in a large configuration
-  // would make the lint quadratic. Past the budget, findings come without fixes.
-  // A try builds a model and counts its problems and its behaviour: about four passes over the pools.
-  const spent = (fixWork.get(model) ?? 0) + 4 * model.pools.length;
-  fixWork.set(model, spent);
-  if (spent > FIX_WORK_BUDGET) return null;
-  const after = buildPoolModel(context, overrides);
-  if (!after) return null;
-  let before = countsBefore.get(model);
-  if (!before) countsBefore.set(model, (before = problemCounts(model, context.options)));
-  const counts = problemCounts(after, context.options);
-  for (const [id, count] of counts) if (count > (before.get(id) ?? 0)) return null;
-  if ((counts.get(rule) ?? 0) >= (before.get(rule) ?? 0)) return null;
-  let behaviourBefore = behaviours.get(model);
-  if (!preserve) behaviourBefore = '';
-  else if (behaviourBefore === undefined) behaviours.set(model, (behaviourBefore = behaviour(model)));
-  // Without `preserve` the change is the rule's advice; with it, sizes that change behaviour are
-  // the operator's to choose.
-  const kind: FixKind = !preserve
-    ? 'recommended'
-    : behaviour(after) === behaviourBefore
-      ? 'safe'
-      : 'suggestion';
-  return { title: changeTitle(changes), kind, edits: mergeInsertions(edits) };
-}
-
-/** Parameters added to the same entry become one insertion. */
-function mergeInsertions(edits: readonly TextEdit[]): TextEdit[] {
-  const merged: TextEdit[] = [];
-  for (const edit of edits) {
-    const same = merged.find(
-      (other) =>
-        other.file === edit.file &&
-        other.span.start === other.span.end &&
-        edit.span.start === edit.span.end &&
-        other.span.start === edit.span.start,
-    );
-    if (same) same.newText += edit.newText;
-    else merged.push({ ...edit });
-  }
-  return merged;
-}
-
-/**
- * The fix for a finding, from candidate sets of changes tried in order on the pools: only ones
- * that remove a finding of `rule` and add none of any pool sizing rule are offered. With
- * `preserve`, a fix is safe only when no pool behaves differently afterwards (the configuration
- * then says what PgBouncer already does), else a suggestion; without it, recommended. The first
- * safe candidate wins, else the first one.
- * Global changes are also tried as parameters of the databases concerned, which leaves the
- * other databases alone.
- */
-export function poolFix(
-  model: PoolModel,
-  rule: string,
-  candidates: readonly (readonly Change[])[],
-  options: { preserve: boolean; databases?: readonly string[]; title?: string },
-): Fix | null {
-  const all: (readonly Change[])[] = [];
-  for (const changes of candidates) {
-    all.push(changes);
-    const local = options.databases ? localize(model, changes, options.databases) : null;
-    if (local) all.push(local);
-  }
-  let fallback: Fix | null = null;
-  for (const changes of all) {
-    const fix = tryChanges(model, rule, changes, options.preserve);
-    if (!fix) continue;
-    if (options.title) fix.title = options.title;
-    if (fix.kind === 'safe') return fix;
-    fallback ??= fix;
-  }
-  return fallback;
-}
-
-/** The [databases] parameter that overrides a global setting, in the target version. */
-function databaseParamFor(context: RuleContext, name: string): string | null {
-  const candidates: Record<string, string[]> = {
-    default_pool_size: ['pool_size'],
-    reserve_pool_size: ['reserve_pool_size', 'reserve_pool'],
-    min_pool_size: ['min_pool_size'],
-    max_db_connections: ['max_db_connections'],
-  };
-  return (candidates[name] ?? []).find((param) => available('databases', param, context)) ?? null;
-}
-
-/** The same changes with global settings replaced by parameters of the given databases. */
-function localize(
-  model: PoolModel,
-  changes: readonly Change[],
-  databases: readonly string[],
-): Change[] | null {
-  if (!changes.some((change) => change.source.level === 'global')) return null;
-  const local: Change[] = [];
-  for (const change of changes) {
-    if (change.source.level !== 'global') {
-      local.push(change);
-      continue;
-    }
-    const param = databaseParamFor(model.context, change.source.canonical);
-    if (!param) return null;
-    for (const name of databases) {
-      const database = model.context.database(name);
-      if (!database) return null;
-      const source = newDatabaseParam(database, param);
-      source.canonical =
-        change.source.canonical === 'default_pool_size' ? 'pool_size' : change.source.canonical;
-      local.push({ source, value: change.value });
-    }
-  }
-  return local;
-}
-
-/** "Set reserve_pool_size = 2", "Set pool_size=20 reserve_pool=0 on database 'big'". */
-export function changeTitle(changes: readonly Change[]): string {
-  const global: string[] = [];
-  const owned = new Map<string, string[]>();
-  for (const { source, value } of changes) {
-    if (source.level === 'global') {
-      global.push(`${source.name} = ${value}`);
-      continue;
-    }
-    const owner = `${source.level} '${source.owner?.name ?? ''}'`;
-    const list = owned.get(owner) ?? [];
-    list.push(`${source.name}=${value}`);
-    owned.set(owner, list);
-  }
-  const parts = [...global];
-  for (const [owner, list] of owned) parts.push(`${list.join(' ')} on ${owner}`);
-  return `Set ${parts.join('; ')}`;
-}
-
-/** A source for a database parameter a fix would add. */
-export function newDatabaseParam(database: ConnectionEntry, name: string): Source {
-  return { level: 'database', name, canonical: name, owner: database };
-}
-
-export function isAvailable(context: RuleContext, section: SectionName, name: string): boolean {
-  return available(section, name, context);
 }

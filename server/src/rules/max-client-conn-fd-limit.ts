@@ -1,4 +1,5 @@
-import { OTHER_FILES, buildPoolModel, fileProblems } from '../model/pools';
+import { poolModelOf } from './support/pool-fixes';
+import { OTHER_FILES, fileProblems } from '../model/pools';
 import type { FileEstimate } from '../model/pools';
 import type { Rule } from './rule';
 
@@ -25,7 +26,7 @@ export const maxClientConnFdLimit: Rule = {
     link: 'https://www.pgbouncer.org/config.html#max_client_conn',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const limit = context.options.fileDescriptorLimit;
     return fileProblems(model, context.options).flatMap((estimate) =>

@@ -1,12 +1,5 @@
-import {
-  anchorOf,
-  buildPoolModel,
-  describe,
-  nameList,
-  poolCapacity,
-  scopeProblems,
-  usableReserve,
-} from '../model/pools';
+import { describe, poolCapacity, scopeProblems, usableReserve } from '../model/pools';
+import { anchorOf, nameList, poolModelOf } from './support/pool-fixes';
 import type { PoolModel, ScopeProblem } from '../model/pools';
 import type { Rule, RuleFinding } from './rule';
 
@@ -67,7 +60,7 @@ export const maxDbConnectionsScope: Rule = {
     link: 'https://www.pgbouncer.org/config.html#max_db_connections',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const findings: RuleFinding[] = [];
     for (const problem of scopeProblems(model)) {

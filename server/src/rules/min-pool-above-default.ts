@@ -1,16 +1,16 @@
+import { describe, minProblems } from '../model/pools';
 import {
   anchorOf,
-  buildPoolModel,
-  describe,
   isAvailable,
-  minProblems,
   nameList,
   newDatabaseParam,
   poolFix,
-} from '../model/pools';
-import type { Change, MinProblem, PoolModel } from '../model/pools';
+  poolModelOf,
+} from './support/pool-fixes';
+import type { MinProblem, PoolModel } from '../model/pools';
+import type { Change } from './support/pool-fixes';
 import { fixes } from './rule';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from './rule';
 
 const ID = 'min-pool-above-default';
 
@@ -34,8 +34,7 @@ function message(model: PoolModel, problem: MinProblem): string {
   );
 }
 
-function fix(model: PoolModel, problem: MinProblem) {
-  const context = model.context;
+function fix(context: RuleContext, model: PoolModel, problem: MinProblem) {
   const value = problem.kind === 'never' ? 0 : problem.size.value;
   let change: Change | null = null;
   if (problem.anchor === problem.min.source) {
@@ -51,7 +50,7 @@ function fix(model: PoolModel, problem: MinProblem) {
   if (!change) return null;
   // Safe when the pools keep their behaviour (the minimum was cut to the pool size, or not applied
   // at all); raising the pool size instead is the user's other choice, named in the message.
-  return poolFix(model, ID, [[change]], {
+  return poolFix(context, model, ID, [[change]], {
     preserve: true,
     databases: change.source.level === 'global' ? problem.databases : undefined,
   });
@@ -68,14 +67,14 @@ export const minPoolAboveDefault: Rule = {
     link: 'https://www.pgbouncer.org/config.html#min_pool_size',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const findings: RuleFinding[] = [];
     for (const problem of minProblems(model)) {
       const anchor = anchorOf(context, problem.anchor);
       if (!anchor) continue;
       const found: RuleFinding = { ...anchor, message: message(model, problem) };
-      const offered = fixes(fix(model, problem));
+      const offered = fixes(fix(context, model, problem));
       if (offered.length > 0) found.fixes = offered;
       findings.push(found);
     }

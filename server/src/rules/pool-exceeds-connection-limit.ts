@@ -1,7 +1,9 @@
-import { anchorOf, buildPoolModel, capProblems, describe, nameList, poolFix } from '../model/pools';
-import type { CapProblem, Change, PoolModel } from '../model/pools';
+import { capProblems, describe } from '../model/pools';
+import { anchorOf, nameList, poolFix, poolModelOf } from './support/pool-fixes';
+import type { CapProblem, PoolModel } from '../model/pools';
+import type { Change } from './support/pool-fixes';
 import { fixes } from './rule';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from './rule';
 
 const ID = 'pool-exceeds-connection-limit';
 
@@ -44,7 +46,7 @@ function message(problem: CapProblem): string {
   );
 }
 
-function fix(model: PoolModel, problem: CapProblem) {
+function fix(context: RuleContext, model: PoolModel, problem: CapProblem) {
   const cap = problem.cap.value;
   const changes: Change[] = [];
   if (problem.kind === 'pool') {
@@ -53,7 +55,7 @@ function fix(model: PoolModel, problem: CapProblem) {
   } else {
     changes.push({ source: problem.reserve.source, value: cap - problem.size.value });
   }
-  return poolFix(model, ID, [changes], {
+  return poolFix(context, model, ID, [changes], {
     preserve: true,
     databases: problem.databases,
   });
@@ -70,14 +72,14 @@ export const poolExceedsConnectionLimit: Rule = {
     link: 'https://www.pgbouncer.org/config.html#max_db_connections',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const findings: RuleFinding[] = [];
     for (const problem of capProblems(model)) {
       const anchor = anchorOf(context, problem.cap.source);
       if (!anchor) continue;
       const found: RuleFinding = { ...anchor, message: message(problem) };
-      const offered = fixes(fix(model, problem));
+      const offered = fixes(fix(context, model, problem));
       if (offered.length > 0) found.fixes = offered;
       findings.push(found);
     }

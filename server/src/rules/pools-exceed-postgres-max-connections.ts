@@ -1,10 +1,6 @@
+import { poolModelOf } from './support/pool-fixes';
 import type { RelatedInfo } from '../findings/finding';
-import {
-  SUPERUSER_RESERVED_CONNECTIONS,
-  buildPoolModel,
-  postgresAvailable,
-  serverProblems,
-} from '../model/pools';
+import { SUPERUSER_RESERVED_CONNECTIONS, postgresAvailable, serverProblems } from '../model/pools';
 import type { DatabaseLoad, ServerGroup } from '../model/pools';
 import type { Rule, RuleFinding } from './rule';
 
@@ -61,7 +57,7 @@ export const poolsExceedPostgresMaxConnections: Rule = {
     link: 'https://www.pgbouncer.org/config.html#default_pool_size',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const available = postgresAvailable(context.options);
     const findings: RuleFinding[] = [];

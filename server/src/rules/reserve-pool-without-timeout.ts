@@ -1,4 +1,5 @@
-import { buildPoolModel, changeTitle, deadReserves, describe, poolFix } from '../model/pools';
+import { deadReserves, describe } from '../model/pools';
+import { changeTitle, poolFix, poolModelOf } from './support/pool-fixes';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 
@@ -16,7 +17,7 @@ export const reservePoolWithoutTimeout: Rule = {
     link: 'https://www.pgbouncer.org/config.html#reserve_pool_timeout',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     const reserves = deadReserves(model);
     if (reserves.length === 0) return [];
@@ -31,17 +32,29 @@ export const reservePoolWithoutTimeout: Rule = {
     const message =
       `${timeout}, which turns the reserve pool off: ${what} never ` +
       `${reserves.length > 1 ? 'open' : 'opens'} a connection. Set reserve_pool_timeout (for example to ${SUGGESTED_TIMEOUT} seconds), or drop the reserve.`;
-    const enable = poolFix(model, ID, [[{ source: model.reserveTimeout.source, value: SUGGESTED_TIMEOUT }]], {
-      preserve: false,
-      title: `Set reserve_pool_timeout = ${SUGGESTED_TIMEOUT} (use the reserve after ${SUGGESTED_TIMEOUT} seconds of waiting)`,
-    });
-    const drop = poolFix(model, ID, [reserves.map((reserve) => ({ source: reserve.source, value: 0 }))], {
-      preserve: true,
-      title:
-        reserves.length === 1
-          ? `${changeTitle([{ source: reserves[0].source, value: 0 }])} (no reserve)`
-          : 'Set every reserve to 0 (no reserve)',
-    });
+    const enable = poolFix(
+      context,
+      model,
+      ID,
+      [[{ source: model.reserveTimeout.source, value: SUGGESTED_TIMEOUT }]],
+      {
+        preserve: false,
+        title: `Set reserve_pool_timeout = ${SUGGESTED_TIMEOUT} (use the reserve after ${SUGGESTED_TIMEOUT} seconds of waiting)`,
+      },
+    );
+    const drop = poolFix(
+      context,
+      model,
+      ID,
+      [reserves.map((reserve) => ({ source: reserve.source, value: 0 }))],
+      {
+        preserve: true,
+        title:
+          reserves.length === 1
+            ? `${changeTitle([{ source: reserves[0].source, value: 0 }])} (no reserve)`
+            : 'Set every reserve to 0 (no reserve)',
+      },
+    );
     // Dropping the dead reserve keeps what PgBouncer does (safe, so it is the one applied);
     // turning the reserve on is the recommended alternative.
     return context.finding('reserve_pool_timeout', message, fixes(drop, enable));

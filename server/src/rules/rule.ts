@@ -3,7 +3,8 @@
 
 import type { Dependency, Fix, FixKind } from '../findings/fix';
 import { deleteEntry, insertMainSetting, replace } from '../model/edits';
-import type { ConfigModel, FileSystem, LoadedFile } from '../model/config';
+import type { ConfigModel, LoadedFile } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import type { ConnectionEntry, EffectiveConfig, HeaderAt, Located } from '../model/effective';
 import type { Span } from '../syntax/syntax';
 import type { Version } from '../catalog/catalog';

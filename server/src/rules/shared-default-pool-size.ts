@@ -1,12 +1,6 @@
 import { describeSeconds } from '../catalog/values';
-import {
-  FALLBACK_DATABASE,
-  buildPoolModel,
-  isAvailable,
-  nameList,
-  sizeLimit,
-  usableReserve,
-} from '../model/pools';
+import { FALLBACK_DATABASE, sizeLimit, usableReserve } from '../model/pools';
+import { isAvailable, nameList, poolModelOf } from './support/pool-fixes';
 import type { Rule } from './rule';
 
 export const sharedDefaultPoolSize: Rule = {
@@ -22,7 +16,7 @@ export const sharedDefaultPoolSize: Rule = {
     link: 'https://www.pgbouncer.org/config.html#pool_size',
   },
   check(context) {
-    const model = buildPoolModel(context);
+    const model = poolModelOf(context);
     if (!model) return [];
     // First the question that usually ends it: some pool has a size of its own.
     if (model.pools.some((pool) => pool.size.source.level !== 'global')) return [];

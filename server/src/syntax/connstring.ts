@@ -4,7 +4,7 @@
 // escaped quote. One character right after a closing quote is always consumed.
 
 import { allSettings } from '../catalog/catalog';
-import { EntryNode } from './parser';
+import { intern } from '../incremental/intern';
 import type { Entry, ParsedFile, Span } from './syntax';
 
 export interface ConnParam {
@@ -28,22 +28,9 @@ export interface ConnStringError {
   message: string;
 }
 
-export interface ConnString {
-  params: ConnParam[];
-  /** PgBouncer rejects the whole entry at the first error; later text is not read. */
-  error: ConnStringError | null;
-}
-
 const SPACE = 32;
 const EQUALS = 61;
 const QUOTE = 39;
-
-/**
- * Parameter names, so that thousands of entries share one string per name. Seeded with the
- * catalog's names, which are the same strings as the literals rules look parameters up by
- * (identical strings compare at once).
- */
-const keyNames = new Map<string, string>(allSettings().map((s) => [s.name, s.name]));
 
 /**
  * One bit per parameter name of [databases], [users] and [peers] (29 names): a connection string
@@ -72,14 +59,10 @@ function keyName(text: string, start: number, end: number): string {
     for (let i = 0; i < candidates.length; i++)
       if (text.startsWith(candidates[i], start)) return candidates[i];
   }
-  const key = text.slice(start, end);
-  const shared = keyNames.get(key);
-  if (shared !== undefined) return shared;
-  if (keyNames.size < 1000 && key.length <= 64) keyNames.set(key, key);
-  return key;
+  return intern(text.slice(start, end));
 }
 
-// Slots of one parameter in ParsedConnString.data.
+// Slots of one parameter in ConnString.data.
 // The other offsets of a parameter ('=', the value's start and end) follow from the value text
 // and are found again when a span is asked for (see Param): four slots instead of seven.
 const KEY = 0;
@@ -106,7 +89,7 @@ export interface ParamLookup {
  * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
  * which validation and the rules mostly read by name and value alone (see ParamLookup.value).
  */
-class ParsedConnString implements ConnString, ParamLookup {
+export class ConnString implements ParamLookup {
   /** Offset of the value's first character in the file. */
   base: number;
   /** The value text it was read from (the entry's value). */
@@ -115,14 +98,12 @@ class ParsedConnString implements ConnString, ParamLookup {
   data: (string | number)[] = NO_DATA;
   private views: Param[] | null = null;
   private failure: { code: ConnStringErrorCode; start: number; end: number; message: string } | null = null;
-  /** The generation of the cache that last handed it out (see ConnStringCache). */
+  /** The generation of the cache that last handed it out; -1 when no cache keeps it (see ConnStringCache). */
   claimedIn = -1;
   /** Validation contexts in which its parameters were found without problems (see validate). */
   cleanIn: string | undefined = undefined;
   /** PARAM_BITS of the names it has; -1 (every bit) when it has a name without a bit. */
   keyMask = 0;
-  /** Facts derived from the parameters alone (see memoOf); only for those a cache keeps. */
-  memo: ConnStringMemo | null = null;
 
   constructor(base: number) {
     this.base = base;
@@ -223,7 +204,7 @@ const NO_DATA: (string | number)[] = [];
 
 class Param implements ConnParam {
   constructor(
-    private readonly owner: ParsedConnString,
+    private readonly owner: ConnString,
     /** Its first slot in owner.data. */
     private readonly at: number,
   ) {}
@@ -269,44 +250,23 @@ export function parseConnString(text: string, base: number): ConnString {
 
 /** The connection string read so far, stopped at an error (PgBouncer reads no further). */
 function failed(
-  result: ParsedConnString,
+  result: ConnString,
   data: (string | number)[],
   used: number,
   code: ConnStringErrorCode,
   start: number,
   end: number,
   message: string,
-): ParsedConnString {
+): ConnString {
   result.data = data.slice(0, used);
   return result.fail(code, start, end, message);
-}
-
-const shortValues = new Map<number, string>();
-
-/**
- * A value of at most four ASCII characters (a port, a pool size) as a shared string: thousands of
- * entries have the same few, found by their characters without making a string.
- */
-function shortValue(text: string, start: number, end: number): string {
-  let code = end - start;
-  for (let p = start; p < end; p++) {
-    const ch = text.charCodeAt(p);
-    if (ch >= 128) return text.slice(start, end);
-    code = code * 128 + ch;
-  }
-  let value = shortValues.get(code);
-  if (value === undefined) {
-    value = text.slice(start, end);
-    if (shortValues.size < 10_000) shortValues.set(code, value);
-  }
-  return value;
 }
 
 /** Slots being read; copied to an array of the right size at the end (see readConnString). */
 const scratch: (string | number)[] = [];
 
-function readConnString(text: string, base: number): ParsedConnString {
-  const result = new ParsedConnString(base);
+function readConnString(text: string, base: number): ConnString {
+  const result = new ConnString(base);
   result.text = text;
   // Setting length to 0 would free the scratch array's storage: count the slots used instead.
   const data = scratch;
@@ -381,9 +341,10 @@ function readConnString(text: string, base: number): ParsedConnString {
     } else {
       while (p < n && text.charCodeAt(p) !== SPACE) p++;
       valueEnd = p;
+      // Short values (a port, a pool size) are shared by thousands of entries.
       value =
         valueEnd - valueStart <= 4
-          ? shortValue(text, valueStart, valueEnd)
+          ? intern(text.slice(valueStart, valueEnd))
           : text.slice(valueStart, valueEnd);
       if (p < n) p++;
     }
@@ -410,7 +371,7 @@ function readConnString(text: string, base: number): ParsedConnString {
   return result;
 }
 
-function mayHave(connString: ParsedConnString, name: string): boolean {
+function mayHave(connString: ConnString, name: string): boolean {
   // Callers ask thousands of entries in a row about one name: remember its bit.
   if (name !== lastAskedName) {
     lastAskedName = name;
@@ -424,62 +385,50 @@ let lastAskedBit: number | undefined = undefined;
 
 /** The number of parameters read. */
 export function paramCount(connString: ConnString): number {
-  return connString instanceof ParsedConnString ? connString.count : connString.params.length;
+  return connString.count;
 }
 
 /** The name of parameter `index`, without making its object. */
 export function paramKeyAt(connString: ConnString, index: number): string {
-  return connString instanceof ParsedConnString
-    ? (connString.data[index * STRIDE + KEY] as string)
-    : connString.params[index].key;
+  return connString.data[index * STRIDE + KEY] as string;
 }
 
 /** The value of parameter `index`, without making its object. */
 export function paramValueAt(connString: ConnString, index: number): string {
-  return connString instanceof ParsedConnString
-    ? (connString.data[index * STRIDE + VALUE] as string)
-    : connString.params[index].value;
+  return connString.data[index * STRIDE + VALUE] as string;
 }
 
 /** Whether parameter `index` was quoted or lost the character after its closing quote. */
 export function paramQuotedAt(connString: ConnString, index: number): boolean {
-  return connString instanceof ParsedConnString
-    ? (connString.data[index * STRIDE + FLAGS] as number) !== 0
-    : connString.params[index].quoted || connString.params[index].droppedAfterQuote !== undefined;
+  return (connString.data[index * STRIDE + FLAGS] as number) !== 0;
 }
 
 /** Index of the last parameter called `name` (the one PgBouncer uses), or -1. */
 export function lastParamIndex(connString: ConnString, name: string): number {
-  if (connString instanceof ParsedConnString) return connString.lastIndexOf(name);
-  for (let i = connString.params.length - 1; i >= 0; i--) if (connString.params[i].key === name) return i;
-  return -1;
+  return connString.lastIndexOf(name);
 }
 
-/** A connection string's parameters by name (the connection string itself, when it can). */
+/** A connection string's parameters by name: the connection string itself. */
 export function paramLookup(connString: ConnString): ParamLookup {
-  if (connString instanceof ParsedConnString) return connString;
-  const last = (name: string): ConnParam | undefined => {
-    const index = lastParamIndex(connString, name);
-    return index === -1 ? undefined : connString.params[index];
-  };
-  return { get: last, has: (name) => last(name) !== undefined, value: (name) => last(name)?.value };
+  return connString;
 }
 
 /** Parameter `index` as an object (made once). */
 export function paramAt(connString: ConnString, index: number): ConnParam {
-  return connString instanceof ParsedConnString ? connString.param(index) : connString.params[index];
+  return connString.param(index);
 }
 
 /**
  * Connection strings of earlier analyses of one document, by value text: after an edit, the
  * entries that did not change take theirs back (moved to their new offsets) instead of reading
- * them again, together with what validation learnt about them. Each analysis is one generation;
- * a connection string is handed out once per generation, so two entries with the same value
- * never share one, and a connection string handed out again is no longer valid in the analysis
- * that had it before: the cache belongs to one document and only its latest analysis is used.
+ * them again, together with what later layers derived from them (kept in those layers' own tables,
+ * keyed on the connection string: see isRetained). Each analysis is one generation; a connection
+ * string is handed out once per generation, so two entries with the same value never share one,
+ * and a connection string handed out again is no longer valid in the analysis that had it before:
+ * the cache belongs to one document and only its latest analysis is used.
  */
 export class ConnStringCache {
-  private readonly byText = new Map<string, ParsedConnString>();
+  private readonly byText = new Map<string, ConnString>();
   private generation = 0;
   private handedOut = 0;
 
@@ -496,7 +445,7 @@ export class ConnStringCache {
 
   /** Marks a connection string kept by an entry of the previous analysis as in use in this one. */
   keep(connString: ConnString): void {
-    if (connString instanceof ParsedConnString && connString.claimedIn !== this.generation) {
+    if (connString.claimedIn >= 0 && connString.claimedIn !== this.generation) {
       connString.claimedIn = this.generation;
       this.handedOut++;
     }
@@ -511,9 +460,9 @@ export class ConnStringCache {
       return cached;
     }
     const parsed = readConnString(text, base);
-    parsed.memo = new ConnStringMemo();
+    // Retained from now on (claimedIn >= 0), even when a twin holds its text in the table.
+    parsed.claimedIn = this.generation;
     if (cached === undefined) {
-      parsed.claimedIn = this.generation;
       this.byText.set(text, parsed);
       this.handedOut++;
     }
@@ -521,61 +470,51 @@ export class ConnStringCache {
   }
 }
 
-/** Puts a connection string read at one offset at another (its entry moved after an edit). */
-export function moveConnString(connString: ConnString, base: number): void {
-  if (connString instanceof ParsedConnString) connString.base = base;
-}
-
-/** Slots for facts derived from the parameters alone; each belongs to one module. */
-export class ConnStringMemo {
-  /** model/pools.ts */
-  server: unknown = undefined;
-  /** model/pools.ts */
-  poolParams: unknown = undefined;
-  /** model/effective.ts */
-  connectionEntry: unknown = undefined;
-  /** model/pools.ts: the database's pool, and what it was made from. */
-  pool: unknown = undefined;
-  poolKey: unknown = undefined;
-}
-
 /**
- * A place to keep facts derived from the parameters alone (never offsets: the connection string
- * may move), or null when nothing keeps the connection string beyond this analysis (no
- * ConnStringCache: the CLI, a first lint), where keeping facts would only cost.
+ * Whether the connection string outlives this analysis (a document's ConnStringCache keeps it):
+ * only then is it worth keeping what is derived from it. In the CLI nothing is.
  */
-export function memoOf(connString: ConnString): ConnStringMemo | null {
-  return connString instanceof ParsedConnString ? connString.memo : null;
+export function isRetained(connString: ConnString): boolean {
+  return connString.claimedIn >= 0;
 }
 
 /** Whether validation found nothing to say about these parameters in this context before. */
 export function knownClean(connString: ConnString, context: string): boolean {
-  return connString instanceof ParsedConnString && connString.cleanIn === context;
+  return connString.cleanIn === context;
 }
 
 /** Records that validation found nothing to say about these parameters in this context. */
 export function markClean(connString: ConnString, context: string): void {
-  if (connString instanceof ParsedConnString) connString.cleanIn = context;
+  if (isRetained(connString)) connString.cleanIn = context;
 }
 
-/** Connection strings of entries that did not come from the parser (parsed once per file). */
-const parsedValues = new WeakMap<ParsedFile, Map<Entry, ConnString>>();
+/** The connection string of each entry, read once; the cache that files of a document read them from. */
+const ofEntry = new WeakMap<Entry, ConnString>();
+const cacheOfFile = new WeakMap<ParsedFile, ConnStringCache>();
+
+/** Makes the entries of `file` take their connection strings from `cache` (a document's). */
+export function readConnStringsFrom(file: ParsedFile, cache: ConnStringCache): void {
+  cacheOfFile.set(file, cache);
+  // Entries kept from the previous parse keep their connection strings in this generation.
+  for (const item of file.items) {
+    if (item.kind !== 'entry') continue;
+    const kept = ofEntry.get(item);
+    if (kept !== undefined) cache.keep(kept);
+  }
+}
 
 /** The connection string of a [databases], [users] or [peers] entry of `file`, read once. */
 export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
-  if (entry instanceof EntryNode) {
-    // Validation and the effective configuration both ask: the entry keeps it.
-    entry.connString ??= file.connStrings
-      ? file.connStrings.take(entry.value.text, entry.value.start)
+  let connString = ofEntry.get(entry);
+  if (connString === undefined) {
+    const cache = cacheOfFile.get(file);
+    connString = cache
+      ? cache.take(entry.value.text, entry.value.start)
       : readConnString(entry.value.text, entry.value.start);
-    return entry.connString;
-  }
-  let cache = parsedValues.get(file);
-  if (!cache) parsedValues.set(file, (cache = new Map()));
-  let connString = cache.get(entry);
-  if (!connString) {
-    connString = parseConnString(entry.value.text, entry.value.span.start);
-    cache.set(entry, connString);
+    ofEntry.set(entry, connString);
+  } else {
+    // An entry kept from an earlier parse may have moved: its connection string moves with it.
+    connString.base = entry.value.start;
   }
   return connString;
 }

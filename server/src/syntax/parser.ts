@@ -4,8 +4,6 @@
 // where an item starts; a value runs to the end of its line. Where PgBouncer stops at a
 // syntax error we record it and resume on the next line, so later lines still get checked.
 
-import { moveConnString } from './connstring';
-import type { ConnString } from './connstring';
 import { LineIndex } from './syntax';
 import type { Entry, Item, Key, ParsedFile, Span, SyntaxError, SyntaxErrorCode, Value } from './syntax';
 
@@ -68,13 +66,6 @@ export class EntryNode implements Entry {
     return 'entry';
   }
 
-  /** The value read as a connection string, once asked for (see connStringOf). */
-  connString: ConnString | undefined = undefined;
-  /** The model's event for this entry, kept for the next analysis (see model/config.ts). */
-  event: unknown = undefined;
-  /** The slot of its name in a table of names (see model/names.ts). */
-  nameSlot: unknown = undefined;
-
   constructor(
     readonly key: KeyNode,
     public equalsOffset: number,
@@ -88,7 +79,6 @@ export class EntryNode implements Entry {
     this.equalsOffset += delta;
     this.value.start += delta;
     this.value.end += delta;
-    if (this.connString) moveConnString(this.connString, this.value.start);
   }
 
   /** From the key through the end of the value (through '=' when the value is empty). */

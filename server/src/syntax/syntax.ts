@@ -1,8 +1,6 @@
 // Syntax tree of one pgbouncer.ini file. Offsets index the text (UTF-16 code units);
 // `LineIndex` turns them into line/character positions. No LSP imports here.
 
-import type { ConnStringCache } from './connstring';
-
 export interface Position {
   /** 0-based line, counting \n, \r\n and a lone \r as line breaks (as editors do). */
   line: number;
@@ -41,6 +39,8 @@ export interface Value {
   /** Value as PgBouncer sees it: leading blanks and trailing whitespace removed, nothing else. */
   text: string;
   span: Span;
+  /** span.start, without making the span. */
+  readonly start: number;
 }
 
 export interface Entry {
@@ -93,8 +93,6 @@ export interface ParsedFile {
   lineIndex: LineIndex;
   /** Offset of the first NUL character: PgBouncer reads nothing after it. */
   nulOffset: number | null;
-  /** Connection strings of earlier analyses of the same document, to take back after an edit. */
-  connStrings?: ConnStringCache;
 }
 
 /** Maps text offsets to positions with the line breaks an editor uses. */

@@ -2,7 +2,7 @@
 
 import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../analysis/engine';
 import { loadRcFile } from '../analysis/lint-config';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import type { LineIndex } from '../syntax/syntax';
 import type { Version } from '../catalog/catalog';
 import type { RuleSeverity } from '../rules/rule';
