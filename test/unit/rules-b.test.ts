@@ -11,7 +11,7 @@ import type { Profile } from '../../server/src/rules/rule';
 import { RULES } from '../../server/src/rules';
 
 const RULES_B = RULES.filter((rule) => rule.category === 'Security' || rule.category === 'Authentication');
-import { isLoopbackAddress, isWildcardAddress } from '../../server/src/rules/client-tls-not-required';
+import { isLoopbackAddress, isWildcardAddress } from '../../server/src/rules/support/tls';
 import { enabledProtocols } from '../../server/src/rules/tls-old-protocols';
 import { weakClasses } from '../../server/src/rules/tls-weak-ciphers';
 

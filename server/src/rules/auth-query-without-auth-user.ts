@@ -1,8 +1,6 @@
+import { WITHOUT_LOOKUP } from './support/auth';
 import { availableIn, setting } from '../catalog/catalog';
 import type { Rule, RuleFinding } from './rule';
-
-/** Auth types that never look a user up with auth_query. */
-export const WITHOUT_LOOKUP: ReadonlySet<string> = new Set(['any', 'pam', 'ldap']);
 
 export const authQueryWithoutAuthUser: Rule = {
   id: 'auth-query-without-auth-user',

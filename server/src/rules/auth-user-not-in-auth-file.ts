@@ -2,7 +2,7 @@
 // userlist.txt view's cross-check (userlist-expected-user-missing) for auth_user, seen from
 // pgbouncer.ini, with the same severity (information: it works where PostgreSQL trusts the role).
 
-import { WITHOUT_LOOKUP } from './auth-query-without-auth-user';
+import { WITHOUT_LOOKUP } from './support/auth';
 import { authFileUsers } from './support/auth-file-users';
 import type { Rule, RuleFinding } from './rule';
 

@@ -1,4 +1,4 @@
-import { hasClientKeyAndCert, isWildcardAddress, listenAddresses } from './client-tls-not-required';
+import { hasClientKeyAndCert, isWildcardAddress, listenAddresses } from './support/tls';
 import { fixes } from './rule';
 import type { Rule } from './rule';
 

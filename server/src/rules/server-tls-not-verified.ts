@@ -1,4 +1,4 @@
-import { OPTIONAL_TLS_MODES, isLoopbackAddress } from './client-tls-not-required';
+import { OPTIONAL_TLS_MODES, isLoopbackAddress } from './support/tls';
 import type { ConnectionEntry } from '../model/effective';
 import { fixes } from './rule';
 import type { RelatedInfo } from '../findings/finding';

@@ -1,5 +1,5 @@
+import { tlsIsOn } from './support/tls';
 import { badProtocolWord } from '../catalog/tls';
-import type { RuleContext } from './rule';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
 
@@ -38,12 +38,6 @@ export function enabledProtocols(value: string): number {
     enabled = negate ? enabled & ~bits : enabled | bits;
   }
   return enabled;
-}
-
-/** True when PgBouncer sets up TLS for this side ('server' or 'client'). */
-export function tlsIsOn(context: RuleContext, side: 'server' | 'client'): boolean {
-  const mode = context.word(`${side}_tls_sslmode`);
-  return mode !== '' && mode !== 'disable' && mode !== 'disabled';
 }
 
 export const tlsOldProtocols: Rule = {

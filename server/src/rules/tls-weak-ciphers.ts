@@ -2,7 +2,7 @@ import { GRAMMAR, removedBy } from '../catalog/catalog';
 import { checkCipherList } from '../catalog/tls';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
-import { tlsIsOn } from './tls-old-protocols';
+import { tlsIsOn } from './support/tls';
 
 type WeakClass = 'aNULL' | 'eNULL' | 'EXPORT' | 'DES' | 'RC4' | '3DES' | 'MD5';
 
