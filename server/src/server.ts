@@ -174,7 +174,13 @@ async function analyseNow(document: TextDocument): Promise<Analysis | null> {
       const cacheOfDocument = cache;
       const analysed = await files.analyse(
         (fileSystem) =>
-          lintDocument(document, { settings, workspaceFolders, cache: cacheOfDocument, fileSystem }),
+          lintDocument(document, {
+            settings,
+            workspaceFolders,
+            cache: cacheOfDocument,
+            fileSystem,
+            deferFixVerification: true,
+          }),
         filesUsed.get(document.uri),
       );
       result = analysed.result;

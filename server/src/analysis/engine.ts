@@ -9,8 +9,8 @@ import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './l
 import type { LintConfig, LoadedRcFile } from './lint-config';
 import { DESCRIPTIONS_BY_ID } from './descriptions';
 import { withholdTainted } from './dependencies';
+import { verifyGuesses, verifyLater } from './verify';
 import { discloseFindings, knownSecrets, Redactor } from './disclosure';
-import { applyEdits } from '../findings/fix';
 import { applySuppressions } from './suppressions';
 import { loadConfig } from '../model/config';
 import { DocumentCache } from '../incremental/document-cache';
@@ -50,6 +50,12 @@ export interface LintOptions {
   ruleOptions?: Partial<RuleOptions>;
   /** Internal: set while checking a guessed fix, so that checking does not recurse. */
   skipFixVerification?: boolean;
+  /**
+   * Check guessed fixes when a fix is first asked for (verifyFixes), not now: the language server's
+   * analyses, which run at every keystroke. Fixes are read through fixesToApply, the code actions
+   * and the report, which ask for it.
+   */
+  deferFixVerification?: boolean;
   /** Read .pgbouncerlintrc.json next to the file (default true). */
   useProjectFile?: boolean;
   fileSystem?: FileSystem;
@@ -175,13 +181,10 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const budgetFinding = unreadFinding(model, budget.unread);
   if (budgetFinding && config.rules[budgetFinding.code] !== 'off') adjusted.push(budgetFinding);
   const suppressed = applySuppressions(adjusted, model, KNOWN_IDS);
-  if (!options.skipFixVerification) {
-    withholdTainted(suppressed, checkFindings, model);
-    verifyGuesses(text, options, suppressed);
-  }
+  if (!options.skipFixVerification) withholdTainted(suppressed, checkFindings, model);
   const redactor = new Redactor(knownSecrets(model));
   const findingsOut = discloseFindings(suppressed, model, redactor, { titleOf });
-  return {
+  const result: LintResult = {
     model,
     target,
     config,
@@ -191,6 +194,12 @@ export function lintText(text: string, options: LintOptions): LintResult {
     unread: budget.unread,
     redactor,
   };
+  if (!options.skipFixVerification) {
+    const relint = (changed: string) => lintText(changed, { ...options, skipFixVerification: true });
+    if (options.deferFixVerification) verifyLater(result, text, options.filePath, findingsOut, relint);
+    else verifyGuesses(text, options.filePath, findingsOut, relint);
+  }
+  return result;
 }
 
 function titleOf(code: string): string | undefined {
@@ -234,37 +243,4 @@ function unreadFinding(model: ConfigModel, unread: readonly UnreadFile[]): Findi
     span = from.include.pathSpan;
   }
   return { code: 'file-not-read', severity: 'warning', message: parts.join(''), file: model.root.path, span };
-}
-
-/** Beyond this, guessed fixes are not verified but dropped: each check is a whole lint. */
-const MAX_VERIFIED_FIXES = 40;
-const MAX_VERIFIED_TEXT = 256 * 1024;
-
-/**
- * Keeps a guessed fix (Fix.verify) only if applying it removes its finding and adds no other:
- * a rename can collide with a parameter already there, another enum value can need other settings.
- */
-function verifyGuesses(text: string, options: LintOptions, findings: Finding[]): void {
-  const flagged = findings.flatMap((finding) => (finding.fixes ?? []).filter((fix) => fix.verify));
-  if (flagged.length === 0) return;
-  const affordable = flagged.length <= MAX_VERIFIED_FIXES && text.length <= MAX_VERIFIED_TEXT;
-  const before = affordable ? countCodes(findings) : null;
-  for (const finding of findings) {
-    if (!finding.fixes?.some((fix) => fix.verify)) continue;
-    finding.fixes = finding.fixes.filter((fix) => {
-      if (!fix.verify) return true;
-      if (!before || fix.edits.some((edit) => edit.file !== options.filePath)) return false;
-      const fixed = applyEdits(text, fix.edits);
-      const after = countCodes(lintText(fixed, { ...options, skipFixVerification: true }).findings);
-      if ((after.get(finding.code) ?? 0) >= (before.get(finding.code) ?? 0)) return false;
-      return [...after].every(([code, count]) => count <= (before.get(code) ?? 0));
-    });
-    if (finding.fixes.length === 0) delete finding.fixes;
-  }
-}
-
-function countCodes(findings: readonly Finding[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const finding of findings) counts.set(finding.code, (counts.get(finding.code) ?? 0) + 1);
-  return counts;
 }

@@ -2,6 +2,7 @@
 // (safe fixes) and `pgbouncer-lint --fix` (safe) or `--fix=all` (safe and recommended) apply them.
 
 import type { LintResult } from './engine';
+import { verifyFixes } from './verify';
 import { decodeBytes, encodeText } from '../files/text-codec';
 import type { Finding } from '../findings/finding';
 import { applyEdits, compatibleFixes } from '../findings/fix';
@@ -31,6 +32,7 @@ export function primaryFix(finding: Finding): Fix | undefined {
  * back (Fix.withheld), keeping only fixes that do not collide.
  */
 export function fixesToApply(result: LintResult, mode: FixMode): Fix[] {
+  verifyFixes(result);
   const path = result.model.root.path;
   const candidates: Fix[] = [];
   for (const finding of result.findings) {
@@ -106,6 +108,7 @@ export function fixBytes(
  * back, and primary fixes `mode` does not apply (held back or not).
  */
 export function fixesLeft(result: LintResult, mode: FixMode): { withheld: Fix[]; notInMode: Fix[] } {
+  verifyFixes(result);
   const path = result.model.root.path;
   const withheld: Fix[] = [];
   const notInMode: Fix[] = [];

@@ -10,6 +10,7 @@ import type {
 } from 'vscode-languageserver';
 import type { LintResult } from '../analysis/engine';
 import { fixesToApply, primaryFix } from '../analysis/fix-all';
+import { verifyFixes } from '../analysis/verify';
 import { lineBreakAt } from '../findings/fix';
 import type { Fix } from '../findings/fix';
 import type { LineIndex } from '../syntax/syntax';
@@ -81,6 +82,7 @@ export function codeActions(
   result: LintResult,
   params: CodeActionParams,
 ): CodeAction[] {
+  verifyFixes(result);
   const actions: CodeAction[] = [];
   const lineIndex = result.model.root.parsed.lineIndex;
   const own = result.findings.filter((finding) => finding.file === uriPath);

@@ -39,6 +39,8 @@ export interface AnalysisContext {
   fileSystem?: FileSystem;
   /** Kept from the document's previous analysis (see DocumentCache). */
   cache?: DocumentCache;
+  /** Check guessed fixes when a fix is first asked for (the language server's analyses). */
+  deferFixVerification?: boolean;
 }
 
 export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
@@ -56,6 +58,7 @@ export function lintDocument(document: TextDocument, context: AnalysisContext): 
     },
     fileSystem: context.fileSystem,
     cache: context.cache,
+    deferFixVerification: context.deferFixVerification,
   });
 }
 

@@ -15,6 +15,7 @@
 
 import * as path from 'node:path';
 import type { LintResult } from '../analysis/engine';
+import { verifyFixes } from '../analysis/verify';
 import { DESCRIPTIONS_BY_ID } from '../analysis/descriptions';
 import { applyEdits } from '../findings/fix';
 import { fixesToApply, fixText, primaryFix } from '../analysis/fix-all';
@@ -401,6 +402,7 @@ function diffLabels(fileLabel: string): { old: string; new: string } {
  * scores; the report's footer says the same.
  */
 export function buildAuditReport(result: LintResult, options: AuditReportOptions): string {
+  verifyFixes(result);
   const root = result.model.root;
   const located = locateFindings(result, options);
   const scores = scoresOf(located.map((item) => item.finding));
