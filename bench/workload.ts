@@ -20,14 +20,14 @@ const MAIN = [
   '',
 ];
 
-/** pgbouncer.ini with `count` [databases] entries spread over 50 PostgreSQL hosts. */
-export function databasesConfig(count: number): string {
+/** pgbouncer.ini with `count` [databases] entries spread over `hosts` PostgreSQL hosts (50 by default). */
+export function databasesConfig(count: number, hosts = 50): string {
   const lines = [...MAIN, '[databases]'];
+  const width = String(hosts - 1).length;
   for (let i = 0; i < count; i++) {
     const id = String(i).padStart(6, '0');
-    lines.push(
-      `app_${id} = host=pg-${String(i % 50).padStart(2, '0')}.internal port=5432 dbname=app_${id} pool_size=20`,
-    );
+    const host = String(i % hosts).padStart(Math.max(2, width), '0');
+    lines.push(`app_${id} = host=pg-${host}.internal port=5432 dbname=app_${id} pool_size=20`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -267,14 +267,18 @@ function keptOf(connString: ConnString): KeptPool | null {
   return kept;
 }
 
-/** A database's pool values, with the overrides a fix is tried with; kept when there are none. */
+/**
+ * A database's pool values, with the overrides a fix is tried with when some are about entries
+ * (`overridesEntries`); kept for the next analysis otherwise (they depend on the entry alone).
+ */
 function databaseValues(
   isAvailable: (section: SectionName, name: string) => boolean,
   database: ConnectionEntry,
   overrides: Overrides,
+  overridesEntries: boolean,
   targetKey: string,
 ): DatabasePoolValues {
-  if (overrides.size > 0) {
+  if (overridesEntries) {
     return {
       size: paramValue(isAvailable, database, 'database', POOL_SIZE, overrides),
       reserve: paramValue(isAvailable, database, 'database', DATABASE_RESERVE, overrides),
@@ -421,10 +425,12 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
     globalDbCap,
     globalUserCap,
   };
-  // Without [users] entries and overrides, a database's pool depends only on it and on these:
-  // a database unchanged since the last analysis keeps its pool.
+  // Without [users] entries, a database's pool depends only on it and on these: a database
+  // unchanged since the last analysis keeps its pool. So does a model a fix is tried on that
+  // changes only [pgbouncer] settings (the pools it makes with other values are not kept).
+  const overridesEntries = [...overrides.keys()].some((key) => !key.startsWith('global:'));
   const keptPoolKey =
-    overrides.size === 0 && users.size === 0
+    !overridesEntries && users.size === 0
       ? intern(
           [
             targetKey,
@@ -445,14 +451,14 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
       pools.push(kept.pool);
       continue;
     }
-    const own = databaseValues(isAvailable, database, overrides, targetKey);
+    const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
     const forcedUser = database.params.get('user')?.value;
     const pool =
       forcedUser !== undefined
         ? makePool(inputs, database, own, forcedUser, true, true)
         : makePool(inputs, database, own, null, false, true);
     pools.push(pool);
-    if (kept) {
+    if (kept && overrides.size === 0) {
       kept.pool = pool;
       kept.poolKey = keptPoolKey ?? undefined;
     }
@@ -510,6 +516,8 @@ export function effectiveMin(model: PoolModel, pool: Pool): number {
 
 export interface DatabaseLoad {
   entry: ConnectionEntry;
+  /** Its PostgreSQL server, once asked for (see serverOf). */
+  server?: Server;
   /** Most server connections the database's counted pool(s) may open, under max_db_connections. */
   limit: number;
   /** The cap that makes `limit` lower than the pools' own sizes, if one does. */
@@ -566,17 +574,18 @@ function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
 /** Total of some databases: forced users' max_user_connections caps their databases together. */
 export function totalOf(loads: readonly DatabaseLoad[]): number {
   let total = 0;
-  const byUser = new Map<string, { sum: number; cap: number }>();
+  let byUser: Map<string, { sum: number; cap: number }> | null = null;
   for (const load of loads) {
     if (load.forcedUser === null) {
       total += load.limit;
       continue;
     }
+    byUser ??= new Map();
     const group = byUser.get(load.forcedUser) ?? { sum: 0, cap: load.userCap?.value ?? Infinity };
     group.sum += load.limit;
     byUser.set(load.forcedUser, group);
   }
-  for (const group of byUser.values()) total += Math.min(group.sum, group.cap);
+  if (byUser) for (const group of byUser.values()) total += Math.min(group.sum, group.cap);
   return total;
 }
 
@@ -584,63 +593,97 @@ const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
 
 interface Server {
   host: string;
-  /** Host names are case-insensitive. */
-  hostKey: string;
   port: number;
+  /** host:port with the host in lower case (host names are case-insensitive), for grouping. */
+  key: string;
+  /** How messages name it: the host as first written. */
+  label: string;
 }
 
-/** The server of a database whose connection string a document keeps: worked out once, kept with it. */
-function keptServerOf(entry: ConnectionEntry, kept: KeptPool): Server {
-  let server = kept.server;
-  if (server === undefined) {
-    const host = hostOf(entry);
-    kept.server = server = { host, hostKey: hostKeyOf(host), port: portOf(entry) };
+function serverOfEntry(entry: ConnectionEntry): Server {
+  const host = entry.params.value('host') ?? '';
+  const written = entry.params.value('port');
+  const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+  return {
+    host,
+    port,
+    key: intern(`${host.toLowerCase()}:${port}`),
+    label: host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`,
+  };
+}
+
+/** The server of a database; worked out once for a connection string a document keeps. */
+function serverOf(entry: ConnectionEntry): Server {
+  const kept = keptOf(entry.connString);
+  if (kept === null) return serverOfEntry(entry);
+  return (kept.server ??= serverOfEntry(entry));
+}
+
+/**
+ * The databases of one server and their total, gathered without a list or a map until a second
+ * database or a forced user needs one: a configuration may name as many servers as databases.
+ */
+interface Tally {
+  server: Server;
+  first: DatabaseLoad;
+  more: DatabaseLoad[] | null;
+  /** Sum of the loads without a forced user. */
+  plain: number;
+  /** Forced users' loads, capped together by their max_user_connections. */
+  forced: Map<string, { sum: number; cap: number }> | null;
+}
+
+function addToTally(tally: Tally, load: DatabaseLoad): void {
+  if (load.forcedUser === null) {
+    tally.plain += load.limit;
+    return;
   }
-  return server;
+  tally.forced ??= new Map();
+  const group = tally.forced.get(load.forcedUser) ?? { sum: 0, cap: load.userCap?.value ?? Infinity };
+  group.sum += load.limit;
+  tally.forced.set(load.forcedUser, group);
 }
 
-function hostOf(entry: ConnectionEntry): string {
-  return entry.params.value('host') ?? '';
+function tallyTotal(tally: Tally): number {
+  let total = tally.plain;
+  if (tally.forced) for (const group of tally.forced.values()) total += Math.min(group.sum, group.cap);
+  return total;
 }
 
-function portOf(entry: ConnectionEntry): number {
-  const port = entry.params.value('port');
-  return port !== undefined ? atoiValue(port) : DEFAULT_PORT;
+/** The servers PgBouncer sends databases to (host and port), in the order of their first database. */
+function serverTallies(model: PoolModel): Tally[] {
+  const byKey = new Map<string, Tally>();
+  const tallies: Tally[] = [];
+  const loads = databaseLoads(model);
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i];
+    const server = (load.server ??= serverOf(load.entry));
+    const tally = byKey.get(server.key);
+    if (tally === undefined) {
+      const made: Tally = { server, first: load, more: null, plain: 0, forced: null };
+      addToTally(made, load);
+      byKey.set(server.key, made);
+      tallies.push(made);
+    } else {
+      (tally.more ??= []).push(load);
+      addToTally(tally, load);
+    }
+  }
+  return tallies;
 }
 
-/** Host names are case-insensitive; thousands of databases share a few: one key string each. */
-function hostKeyOf(host: string): string {
-  return intern(host.toLowerCase());
+function groupOf(tally: Tally, total: number): ServerGroup {
+  return {
+    key: tally.server.key,
+    label: tally.server.label,
+    databases: tally.more ? [tally.first, ...tally.more] : [tally.first],
+    total,
+  };
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
 export function serverGroups(model: PoolModel): ServerGroup[] {
-  const groups = new Map<string, ServerGroup>();
-  // By host, then port: no "host:port" string is built for each of thousands of databases.
-  const byHost = new Map<string, Map<number, ServerGroup>>();
-  const loads = databaseLoads(model);
-  for (let i = 0; i < loads.length; i++) {
-    const load = loads[i];
-    // Kept with the connection string when a cache keeps it; otherwise read without an object.
-    const memory = keptOf(load.entry.connString);
-    const kept = memory === null ? null : keptServerOf(load.entry, memory);
-    const host = kept ? kept.host : hostOf(load.entry);
-    const hostKey = kept ? kept.hostKey : hostKeyOf(host);
-    const port = kept ? kept.port : portOf(load.entry);
-    let byPort = byHost.get(hostKey);
-    if (!byPort) byHost.set(hostKey, (byPort = new Map()));
-    let group = byPort.get(port);
-    if (!group) {
-      const key = `${hostKey}:${port}`;
-      const label = host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`;
-      group = groups.get(key);
-      if (!group) groups.set(key, (group = { key, label, databases: [], total: 0 }));
-      byPort.set(port, group);
-    }
-    group.databases.push(load);
-  }
-  for (const group of groups.values()) group.total = totalOf(group.databases);
-  return [...groups.values()];
+  return serverTallies(model).map((tally) => groupOf(tally, tallyTotal(tally)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -771,8 +814,15 @@ export function postgresAvailable(options: DeploymentLimits): number {
   return Math.max(0, options.postgresMaxConnections - SUPERUSER_RESERVED_CONNECTIONS);
 }
 
+/** The servers whose databases may open more connections than PostgreSQL takes. */
 export function serverProblems(model: PoolModel, options: DeploymentLimits): ServerGroup[] {
-  return serverGroups(model).filter((group) => group.total > postgresAvailable(options));
+  const available = postgresAvailable(options);
+  const problems: ServerGroup[] = [];
+  for (const tally of serverTallies(model)) {
+    const total = tallyTotal(tally);
+    if (total > available) problems.push(groupOf(tally, total));
+  }
+  return problems;
 }
 
 export interface FileEstimate {
