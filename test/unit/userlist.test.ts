@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseVersion } from '../../server/src/catalog/catalog';
 import type { Finding } from '../../server/src/findings/finding';
-import { userlistFormat } from '../../server/src/userlist/format';
-import type { UserlistFormat } from '../../server/src/userlist/format';
+import { userlistFormat } from '../../server/src/syntax/userlist-format';
+import type { UserlistFormat } from '../../server/src/syntax/userlist-format';
 import { lintUserlist } from '../../server/src/userlist/lint';
-import { parseUserlist } from '../../server/src/userlist/parser';
-import type { ParsedUserlist } from '../../server/src/userlist/parser';
+import { parseUserlist } from '../../server/src/syntax/userlist-parser';
+import type { ParsedUserlist } from '../../server/src/syntax/userlist-parser';
 import {
   base64DecodedLength,
   md5Mistake,

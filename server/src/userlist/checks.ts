@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import type { Span } from '../syntax/syntax';
 import type { Finding, RelatedInfo, Severity } from '../findings/finding';
-import type { UserlistFormat } from './format';
-import type { ParsedUserlist, UserlistEntry } from './parser';
+import type { UserlistFormat } from '../syntax/userlist-format';
+import type { ParsedUserlist, UserlistEntry } from '../syntax/userlist-parser';
 import type { ConfigReference, ExpectedUser } from './references';
 import { looksLikeScram, md5Mistake, readScramSecret, SCRAM_FORM, secretKind } from './secrets';
 

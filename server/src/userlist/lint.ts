@@ -8,9 +8,9 @@ import type { Version } from '../catalog/catalog';
 import type { RuleSeverity } from '../rules/rule';
 import type { Finding } from '../findings/finding';
 import { checkUserlist } from './checks';
-import { userlistFormat } from './format';
-import { parseUserlist } from './parser';
-import type { ParsedUserlist } from './parser';
+import { userlistFormat } from '../syntax/userlist-format';
+import { parseUserlist } from '../syntax/userlist-parser';
+import type { ParsedUserlist } from '../syntax/userlist-parser';
 import { findReferences } from './references';
 import type { ConfigReference } from './references';
 

@@ -2,8 +2,8 @@
 // rules that check names against it. Read once per analysis: several rules ask.
 
 import { resolvePath } from '../../model/config';
-import { userlistFormat } from '../../userlist/format';
-import { parseUserlist } from '../../userlist/parser';
+import { userlistFormat } from '../../syntax/userlist-format';
+import { parseUserlist } from '../../syntax/userlist-parser';
 import type { RuleContext, SharedStore } from '../rule';
 
 const usersByContext: SharedStore<ReadonlySet<string> | null> = new WeakMap();

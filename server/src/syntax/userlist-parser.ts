@@ -4,9 +4,9 @@
 // At the first thing it cannot read it stops, keeping the users read so far. We record where it
 // stops, then read on from the next line, so that the lines below can still be checked.
 
-import { LineIndex } from '../syntax/syntax';
-import type { Span } from '../syntax/syntax';
-import type { UserlistFormat } from './format';
+import { LineIndex } from './syntax';
+import type { Span } from './syntax';
+import type { UserlistFormat } from './userlist-format';
 
 export interface QuotedField {
   /** The text after undoing "" escapes. */
