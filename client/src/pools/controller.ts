@@ -1,5 +1,5 @@
 // The live pool-status view in VS Code: the tree, the status bar item, the commands, the passwords in
-// SecretStorage and the [databases] hover. The logic is in plain modules (admin-client.ts, model.ts,
+// SecretStorage and the [databases] hover. The logic is in plain modules (admin-client.ts, model/,
 // monitor.ts, settings.ts); this file wires them to VS Code and asks the user what to do. It is a
 // bundle of its own (dist/pools.js): index.ts registers the view and the commands at activation and
 // starts this when the view or a command first needs it, or just after activation.
@@ -11,15 +11,11 @@ import { resolveRunDirectory } from '../../../server/src/settings';
 import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from '../../../server/src/client-settings';
 import { AdminError, COMMAND_TARGET } from './admin-client';
 import type { AdminCommand, InstanceSettings } from './admin-client';
-import {
-  actionSentence,
-  databaseEntryAt,
-  databaseHover,
-  reloadPreview,
-  reloadPreviewMarkdown,
-  statusSummary,
-} from './model';
-import type { ViewItem } from './model';
+import { actionSentence } from './model/actions';
+import { databaseEntryAt, databaseHover } from './model/hover';
+import { reloadPreview, reloadPreviewMarkdown } from './model/reload-preview';
+import { statusSummary } from './model/status-summary';
+import type { ViewItem } from './model/tree-items';
 import { PoolMonitor, readRunningConfig } from './monitor';
 import {
   forgetPassword,
