@@ -22,8 +22,8 @@ import type { ViewItem } from '../../client/src/pools/model/tree-items';
 import { statusSummary } from '../../client/src/pools/model/status-summary';
 import { databaseEntryAt, databaseHover } from '../../client/src/pools/model/hover';
 import { actionSentence, actionsFor } from '../../client/src/pools/model/actions';
-import { normalizeSettingValue, sameConfigValue } from '../../client/src/pools/model/setting-values';
-import { versionOf } from '../../client/src/pools/model/reload-preview';
+import { normalizeSettingValue, sameConfigValue } from '../../server/src/client-support/setting-values';
+import { versionOf } from '../../server/src/client-support/reload-facts';
 import {
   forgetPassword,
   instancesFromSettings,

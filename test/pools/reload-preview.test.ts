@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AdminClient } from '../../client/src/pools/admin-client';
 import type { Snapshot } from '../../client/src/pools/model/snapshot';
-import { normalizeSettingValue } from '../../client/src/pools/model/setting-values';
+import { normalizeSettingValue } from '../../server/src/client-support/setting-values';
 import { reloadPreview, reloadPreviewMarkdown } from '../../client/src/pools/model/reload-preview';
 import type { ReloadPreview } from '../../client/src/pools/model/reload-preview';
 import { readRunningConfig } from '../../client/src/pools/monitor';

@@ -6,9 +6,14 @@
 
 import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
-import { FileSnapshot } from '../../../server/src/files/file-snapshot';
-import { resolveRunDirectory } from '../../../server/src/settings';
-import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from '../../../server/src/client-settings';
+import {
+  analyseWithFileSnapshot,
+  LANGUAGE_ID,
+  POOL_SETTING_DEFAULTS,
+  POOL_SSL_MODES,
+  resolveRunDirectory,
+  SETTINGS_SECTION,
+} from '../../../server/src/api';
 import { AdminError, COMMAND_TARGET } from './admin-client';
 import type { AdminCommand, InstanceSettings } from './admin-client';
 import { actionSentence } from './model/actions';
@@ -29,9 +34,6 @@ import type { PoolSettings } from './settings';
 import { ACTION_COMMANDS, RETRY_COMMAND, SHOW_COMMAND } from './ids';
 import type { PoolCommand } from './ids';
 import { PoolTreeProvider } from './tree';
-
-const SECTION = 'pgbouncer';
-const LANGUAGE_ID = 'pgbouncer-ini';
 
 /** What index.ts draws the view with and runs the commands with. */
 export interface Pools {
@@ -81,13 +83,13 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
   };
 
   function readSettings(): PoolSettings {
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     return poolSettings((key) => config.get(key));
   }
 
   /** Instances from the settings; in an untrusted workspace only the user's own. */
   const loadInstances = (): void => {
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const result = instancesFromSettings(config.inspect('instances'), vscode.workspace.isTrusted);
     notes = [...result.problems];
     if (result.ignoredUntrusted > 0) {
@@ -241,7 +243,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
     };
     if (!(await askPassword(instance))) return;
     // User settings: an instance added here works in every workspace, trusted or not.
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const existing = config.inspect<unknown[]>('instances')?.globalValue ?? [];
     await config.update(
       'instances',
@@ -264,7 +266,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
   const removeInstance = async (item?: ViewItem): Promise<void> => {
     const name = itemInstance(item) ?? (await pickInstance('Instance to remove'))?.name;
     if (!name) return;
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const existing = config.inspect<unknown[]>('instances')?.globalValue ?? [];
     const kept = existing.filter((entry) => (entry as { name?: unknown })?.name !== name);
     if (kept.length === existing.length) {
@@ -304,12 +306,12 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
       const running = await readRunningConfig(client);
       const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
       const runDirectorySetting = vscode.workspace
-        .getConfiguration(SECTION, document.uri)
+        .getConfiguration(SETTINGS_SECTION, document.uri)
         .get<string>('runDirectory', '');
       // Included files are read off the extension host's event loop, as in the language server.
       const text = document.getText();
       const runDirectory = resolveRunDirectory(runDirectorySetting, document.uri.fsPath, folders);
-      const { result } = await new FileSnapshot().analyse((fileSystem) =>
+      return await analyseWithFileSnapshot((fileSystem) =>
         reloadPreview({
           instance: instance.name,
           text,
@@ -321,7 +323,6 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
           fileSystem,
         }),
       );
-      return result;
     } catch (error) {
       showError(`Reading ${instance.name}'s configuration`, error);
       return null;
@@ -440,10 +441,10 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
     { dispose: monitor.onDidChange(updateStatus) },
     view.onDidChangeVisibility((event) => monitor.setActive(event.visible)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(SECTION)) return;
+      if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
       if (
         ['refreshInterval', 'queryTimeout', 'thresholds'].some((key) =>
-          event.affectsConfiguration(`${SECTION}.${key}`),
+          event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`),
         )
       ) {
         const before = settings;
@@ -454,7 +455,7 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
         tree.refresh();
         updateStatus();
       }
-      if (event.affectsConfiguration(`${SECTION}.instances`)) loadInstances();
+      if (event.affectsConfiguration(`${SETTINGS_SECTION}.instances`)) loadInstances();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(loadInstances),
     vscode.languages.registerHoverProvider({ language: LANGUAGE_ID }, hover),

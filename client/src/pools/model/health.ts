@@ -1,7 +1,7 @@
 // A pool's health against the thresholds of the settings: use of pool_size, waiting clients, maxwait.
 // Pools are ordered worst first wherever they are listed (the tree, the status bar, the hover).
 
-import { POOL_SETTING_DEFAULTS } from '../../../../server/src/client-settings';
+import { POOL_SETTING_DEFAULTS } from '../../../../server/src/api';
 import { formatPercent, formatSeconds, plural } from './format';
 import { ADMIN_DATABASE } from './snapshot';
 import type { DatabaseRow, PoolRow, Snapshot } from './snapshot';

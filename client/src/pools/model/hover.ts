@@ -1,7 +1,7 @@
 // Live numbers in the editor: hovering a [databases] entry of a pgbouncer.ini shows its pools on
 // every instance.
 
-import { parse } from '../../../../server/src/syntax/parser';
+import { configOutline } from '../../../../server/src/api';
 import { escapeMarkdown } from './format';
 import { poolNumbers, poolStatuses } from './health';
 import type { Thresholds } from './health';
@@ -13,13 +13,12 @@ export function databaseEntryAt(
   text: string,
   offset: number,
 ): { name: string; start: number; end: number } | null {
-  const parsed = parse(text);
   let section: string | null = null;
-  for (const item of parsed.items) {
+  for (const item of configOutline(text)) {
     if (item.span.start > offset) break;
     if (item.kind === 'section') section = item.name;
-    else if (item.kind === 'entry' && section === 'databases' && offset <= item.span.end) {
-      return { name: item.key.text, start: item.key.span.start, end: item.key.span.end };
+    else if (section === 'databases' && offset <= item.span.end) {
+      return { name: item.key, start: item.keySpan.start, end: item.keySpan.end };
     }
   }
   return null;

@@ -1,15 +1,10 @@
 // The reload-safety preview: what a RELOAD of a pgbouncer.ini would change on a running PgBouncer
-// (SHOW CONFIG, SHOW DATABASES), read by the project's own engine, and the preview as Markdown.
+// (SHOW CONFIG, SHOW DATABASES), and the preview as Markdown. What PgBouncer would read from the file
+// comes from the project's own engine (reloadFacts).
 
-import { lintText } from '../../../../server/src/analysis/engine';
-import { effectiveConfig } from '../../../../server/src/model/effective';
-import type { EffectiveConfig } from '../../../../server/src/model/effective';
-import type { FileSystem, LoadedFile } from '../../../../server/src/model/config';
-import { readAtoi, readCInt } from '../../../../server/src/catalog/values';
-import { resolveTargetVersion } from '../../../../server/src/catalog/catalog';
-import { CHECKS } from '../../../../server/src/checks/check-list';
+import { parameterInteger, reloadFacts, sameConfigValue, settingInteger } from '../../../../server/src/api';
+import type { ConfigFileSystem, ReloadFacts } from '../../../../server/src/api';
 import { plural } from './format';
-import { sameConfigValue } from './setting-values';
 import { ADMIN_DATABASE } from './snapshot';
 import type { ConfigRow, DatabaseRow } from './snapshot';
 
@@ -77,94 +72,63 @@ export interface ReloadPreviewInput {
   /** Directory PgBouncer runs in (relative paths, %include); default the file's folder. */
   runDirectory?: string;
   /** Where included files are read from; default the machine's (read synchronously). */
-  fileSystem?: FileSystem;
+  fileSystem?: ConfigFileSystem;
 }
 
 /** Keys SHOW CONFIG lists that the file does not control (set by PgBouncer or its command line). */
 const NOT_FROM_FILE = new Set(['conffile', 'user', 'service_name']);
 
-/** The release of "PgBouncer 1.18.0", as a target version label the catalog knows. */
-export function versionOf(text: string): string | undefined {
-  const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  if (!match) return undefined;
-  const full = match[0];
-  const minor = `${match[1]}.${match[2]}`;
-  if (resolveTargetVersion(full)) return full;
-  if (resolveTargetVersion(minor)) return minor;
-  return undefined;
-}
-
-function lineOf(file: LoadedFile, offset: number): number {
-  return file.parsed.lineIndex.positionAt(offset).line + 1;
-}
-
 export function reloadPreview(input: ReloadPreviewInput): ReloadPreview {
-  const target = versionOf(input.version);
-  const lint = lintText(input.text, {
+  const file = reloadFacts(input.text, {
     filePath: input.filePath,
-    targetVersion: target,
+    runningVersion: input.version,
     runDirectory: input.runDirectory,
-    useProjectFile: false,
     fileSystem: input.fileSystem,
   });
-  const { model, effective } = lint;
-  const files = new Map(model.files.map((file) => [file.path, file]));
-  const errors: FileError[] = lint.findings
-    .filter((finding) => finding.severity === 'error' && CHECKS.has(finding.code))
-    .map((finding) => {
-      const file = files.get(finding.file) ?? model.root;
-      return { message: finding.message, line: lineOf(file, finding.span.start), path: file.path };
-    });
+  const errors: FileError[] = file.errors;
 
   const running = new Map(input.config.map((row) => [row.key, row]));
   const defaults = new Map(input.config.map((row) => [row.key, row.default]));
   const changes: SettingChange[] = [];
   const needRestart: SettingChange[] = [];
   for (const row of input.config) {
-    if (NOT_FROM_FILE.has(row.key) && !effective.main.has(row.key)) continue;
-    const change = settingAfterReload(row, effective);
+    if (NOT_FROM_FILE.has(row.key) && !file.settings.has(row.key)) continue;
+    const change = settingAfterReload(row, file.settings);
     if (!change) continue;
     (row.changeable ? changes : needRestart).push(change);
   }
-  const unknown = [...effective.main.entries()]
+  const unknown = [...file.settings.entries()]
     .filter(([key]) => !running.has(key))
-    .map(([key, at]) => ({ key, line: lineOf(at.file, at.entry.key.span.start), path: at.file.path }));
+    .map(([key, at]) => ({ key, line: at.line, path: at.path }));
 
   // The [pgbouncer] values the file would give, for the databases' defaults (pool_size, ...).
   const fileValue = (key: string): string => {
-    const at = effective.main.get(key);
-    return at ? at.entry.value.text : (defaults.get(key) ?? '');
+    const at = file.settings.get(key);
+    return at ? at.value : (defaults.get(key) ?? '');
   };
-  const databases = databaseChanges(effective, input.databases, fileValue);
+  const databases = databaseChanges(file.databases, input.databases, fileValue);
 
   let partial: ReloadPreview['partial'] = null;
-  const stop = firstErrorEvent(
-    lint.model,
-    lint.findings.filter((f) => f.severity === 'error' && CHECKS.has(f.code)),
-  );
+  const stop = file.stop;
   if (stop) {
-    const truncated = effectiveConfig({ ...model, events: model.events.slice(0, stop.index) }, lint.target);
     const settings: SettingChange[] = [];
     for (const row of input.config) {
-      const intended = effective.main.get(row.key);
+      const intended = file.settings.get(row.key);
       if (!row.changeable || !intended) continue;
-      const applied = truncated.main.get(row.key);
-      const after = applied ? applied.entry.value.text : row.default;
-      if (!sameConfigValue(row.key, after, intended.entry.value.text)) {
+      const applied = stop.settings.get(row.key);
+      const after = applied ?? row.default;
+      if (!sameConfigValue(row.key, after, intended.value)) {
         settings.push({
           key: row.key,
           running: row.value,
           file: after,
-          fromDefault: !applied,
-          line: lineOf(intended.file, intended.entry.key.span.start),
-          path: intended.file.path,
+          fromDefault: applied === undefined,
+          line: intended.line,
+          path: intended.path,
         });
       }
     }
-    partial = {
-      stopsAt: { message: stop.message, line: lineOf(stop.file, stop.offset), path: stop.file.path },
-      settings,
-    };
+    partial = { stopsAt: stop.at, settings };
   }
 
   const conffile = running.get('conffile')?.value ?? '';
@@ -211,70 +175,41 @@ function normalizePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/\/+$/, '');
 }
 
-function settingAfterReload(row: ConfigRow, effective: EffectiveConfig): SettingChange | null {
-  const at = effective.main.get(row.key);
-  const file = at ? at.entry.value.text : row.default;
+function settingAfterReload(row: ConfigRow, fileSettings: ReloadFacts['settings']): SettingChange | null {
+  const at = fileSettings.get(row.key);
+  const file = at ? at.value : row.default;
   if (sameConfigValue(row.key, row.value, file)) return null;
   return {
     key: row.key,
     running: row.value,
     file,
     fromDefault: !at,
-    line: at ? lineOf(at.file, at.entry.key.span.start) : undefined,
-    path: at?.file.path,
+    line: at ? at.line : undefined,
+    path: at?.path,
   };
 }
 
-/** Where PgBouncer stops reading: the load event holding the first error (in load order). */
-function firstErrorEvent(
-  model: ReturnType<typeof lintText>['model'],
-  errors: ReturnType<typeof lintText>['findings'],
-): { index: number; file: LoadedFile; offset: number; message: string } | null {
-  let best: { index: number; file: LoadedFile; offset: number; message: string } | null = null;
-  for (const finding of errors) {
-    const index = model.events.findIndex((event) => {
-      if (event.file.path !== finding.file) return false;
-      const span =
-        event.kind === 'entry'
-          ? event.entry.span
-          : event.kind === 'error'
-            ? event.error.lineSpan
-            : event.kind === 'section'
-              ? event.header.span
-              : event.include.span;
-      return finding.span.start >= span.start && finding.span.start <= Math.max(span.end, span.start);
-    });
-    if (index >= 0 && (!best || index < best.index)) {
-      best = { index, file: model.events[index].file, offset: finding.span.start, message: finding.message };
-    }
-  }
-  return best;
-}
-
 function databaseChanges(
-  effective: EffectiveConfig,
+  fileDatabases: ReloadFacts['databases'],
   running: DatabaseRow[],
   fileValue: (key: string) => string,
 ): DatabaseChange[] {
   const out: DatabaseChange[] = [];
   const runningByName = new Map(running.map((row) => [row.name, row]));
-  const int = (text: string): number => {
-    const reading = readCInt(text.trim());
-    return reading.ok ? reading.stored : 0;
-  };
-  for (const [name, entry] of effective.databases) {
+  const int = (text: string): number => settingInteger(text.trim());
+  for (const [name, entry] of fileDatabases) {
     if (name === '*') continue;
-    const line = lineOf(entry.at.file, entry.at.entry.key.span.start);
+    const line = entry.line;
     const row = runningByName.get(name);
     if (!row) {
       out.push({ name, change: 'added', details: ['new: a RELOAD adds it'], line });
       continue;
     }
-    const param = (key: string): string | undefined => entry.params.get(key)?.value;
+    const param = (key: string): string | undefined => entry.param(key);
     // a number parameter of the entry (atoi, as PgBouncer), else the [pgbouncer] setting it defaults to
     const number = (keys: string[], fallback: number): number => {
       const text = keys.map(param).find((value) => value !== undefined);
-      return text === undefined ? fallback : readAtoi(text).value;
+      return text === undefined ? fallback : parameterInteger(text);
     };
     const expected: [string, string | number | null, string | number | null][] = [
       ['host', param('host') ?? null, row.host],
@@ -300,9 +235,9 @@ function databaseChanges(
       .map(([key, want, have]) => `${key}: ${have ?? '(none)'} → ${want ?? '(none)'}`);
     if (details.length) out.push({ name, change: 'changed', details, line });
   }
-  const hasWildcard = effective.databases.has('*');
+  const hasWildcard = fileDatabases.has('*');
   for (const row of running) {
-    if (row.name === ADMIN_DATABASE || effective.databases.has(row.name)) continue;
+    if (row.name === ADMIN_DATABASE || fileDatabases.has(row.name)) continue;
     out.push({
       name: row.name,
       change: 'removed',

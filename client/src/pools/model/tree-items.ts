@@ -2,13 +2,13 @@
 // Databases, Clients, Servers, Stats and Config, with ids stable across refreshes and the context
 // values the menus of package.json match.
 
+import { sameConfigValue } from '../../../../server/src/api';
 import { formatMs, formatPercent, formatRate, formatSeconds, escapeMarkdown, plural } from './format';
 import { poolNumbers, poolStatuses, worse } from './health';
 import type { Health, PoolStatus, Thresholds } from './health';
 import { errorTitle, transportText } from './instance-state';
 import type { InstanceState } from './instance-state';
 import { statsRates } from './rates';
-import { sameConfigValue } from './setting-values';
 import { ADMIN_DATABASE } from './snapshot';
 import type { ConfigRow, ConnectionRow, Snapshot } from './snapshot';
 
