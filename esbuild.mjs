@@ -18,15 +18,49 @@ const HASHBANG = '#!/usr/bin/env node';
 // pool view, the language tools), and the others are required after activation or on first use
 // (client/src/lazy.ts): vscode-languageclient; the pool view's logic with pg and the engine; the
 // check whether an .ini file looks like a PgBouncer configuration (the parser and the catalog).
-/** @type {{ entry: string, outfile: string, external?: string[], executable?: boolean }[]} */
+/** @type {{ entry: string, outfile: string, external?: string[], executable?: boolean, client?: boolean }[]} */
 const bundles = [
-  { entry: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
-  { entry: 'client/src/language-client.ts', outfile: 'dist/language-client.js', external: ['vscode'] },
-  { entry: 'client/src/pools/controller.ts', outfile: 'dist/pools.js', external: ['vscode'] },
-  { entry: 'client/src/detect.ts', outfile: 'dist/detect.js' },
+  { entry: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'], client: true },
+  {
+    entry: 'client/src/language-client.ts',
+    outfile: 'dist/language-client.js',
+    external: ['vscode'],
+    client: true,
+  },
+  { entry: 'client/src/pools/controller.ts', outfile: 'dist/pools.js', external: ['vscode'], client: true },
+  { entry: 'client/src/detect.ts', outfile: 'dist/detect.js', client: true },
   { entry: 'server/src/server.ts', outfile: 'dist/server.js', executable: true },
   { entry: 'server/src/cli.ts', outfile: 'dist/cli.js', executable: true },
 ];
+
+const SERVER_SOURCES = path.join(root, 'server', 'src') + path.sep;
+
+/**
+ * The client imports the server only through server/src/api.ts. esbuild keeps the top-level code of
+ * every module a bundle reaches unless it knows the module has no side effects, so each client bundle
+ * would hold the whole engine behind api.ts, even dist/extension.js, which needs one constant. No
+ * server module is imported for its side effects (there is no `import './x'`), so they are declared
+ * free of them: a server module none of whose exports a client bundle uses is left out of it.
+ * @returns {esbuild.Plugin}
+ */
+function serverModulesWithoutSideEffects() {
+  return {
+    name: 'server-modules-without-side-effects',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, async (args) => {
+        if (args.pluginData === SERVER_SOURCES) return undefined; // the resolve call below
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: SERVER_SOURCES,
+        });
+        if (resolved.errors.length > 0 || !resolved.path.startsWith(SERVER_SOURCES)) return undefined;
+        return { path: resolved.path, namespace: resolved.namespace, sideEffects: false };
+      });
+    },
+  };
+}
 
 /**
  * esbuild keeps an entry file's own `#!` line and would print the banner's beside it (two hashbangs, a
@@ -65,7 +99,10 @@ async function buildOne(bundle) {
     external: bundle.external ?? [],
     loader: { '.json': 'json' },
     banner: bundle.executable ? { js: HASHBANG } : undefined,
-    plugins: bundle.executable ? [replaceHashbang(entryPath)] : [],
+    plugins: [
+      ...(bundle.executable ? [replaceHashbang(entryPath)] : []),
+      ...(bundle.client ? [serverModulesWithoutSideEffects()] : []),
+    ],
     logLevel: 'warning',
   });
   if (bundle.executable) await chmod(outfile, 0o755);

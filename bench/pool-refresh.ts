@@ -12,8 +12,10 @@
 
 import { Client } from 'pg';
 import { AdminClient } from '../client/src/pools/admin-client';
-import { DEFAULT_THRESHOLDS, instanceItem, statusSummary } from '../client/src/pools/model';
-import type { InstanceState } from '../client/src/pools/model';
+import { DEFAULT_THRESHOLDS } from '../client/src/pools/model/health';
+import type { InstanceState } from '../client/src/pools/model/instance-state';
+import { instanceItem } from '../client/src/pools/model/tree-items';
+import { statusSummary } from '../client/src/pools/model/status-summary';
 import { readSnapshot } from '../client/src/pools/monitor';
 import { instanceFor, startStack } from '../test/support/stack';
 import type { Stack } from '../test/support/stack';

@@ -1,9 +1,7 @@
 // Does an .ini file look like a PgBouncer configuration? Plain functions, no VS Code, so that
 // the offer to switch its language is unit-tested. PgBouncer's knowledge comes from the catalog.
 
-import { parseConnString } from '../../server/src/syntax/connstring';
-import { parse } from '../../server/src/syntax/parser';
-import { setting } from '../../server/src/catalog/catalog';
+import { configOutline, connectionStringKeys, isKnownSetting } from '../../server/src/api';
 
 /** Only the start of a large file is looked at: a PgBouncer configuration shows itself early. */
 const SCAN_LIMIT = 64 * 1024;
@@ -18,22 +16,21 @@ const MIN_KNOWN_SETTINGS = 3;
  * .ini files, so only names with an underscore count.
  */
 export function looksLikePgBouncerConfig(text: string): boolean {
-  const parsed = parse(text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text);
+  const outline = configOutline(text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text);
   let section: string | null = null;
   const known = new Set<string>();
-  for (const item of parsed.items) {
+  for (const item of outline) {
     if (item.kind === 'section') {
       section = item.name;
       if (section === 'pgbouncer') return true;
       continue;
     }
-    if (item.kind !== 'entry') continue;
-    const key = item.key.text;
+    const key = item.key;
     if (section === 'databases') {
-      const { params, error } = parseConnString(item.value.text, 0);
-      if (!error && params.length > 0 && params.every((param) => setting('databases', param.key)))
+      const keys = connectionStringKeys(item.value);
+      if (keys !== null && keys.length > 0 && keys.every((name) => isKnownSetting('databases', name)))
         return true;
-    } else if (section === null && key.includes('_') && setting('pgbouncer', key)) {
+    } else if (section === null && key.includes('_') && isKnownSetting('pgbouncer', key)) {
       known.add(key);
       if (known.size >= MIN_KNOWN_SETTINGS) return true;
     }

@@ -18,8 +18,8 @@ import {
   LANGUAGE_ID,
   SETTINGS_SECTION,
   USERLIST_LANGUAGE_ID,
-} from '../../server/src/protocol';
-import type { AuditReportParams, AuditReportResult } from '../../server/src/protocol';
+} from '../../server/src/api';
+import type { AuditReportParams, AuditReportResult } from '../../server/src/api';
 
 const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
 

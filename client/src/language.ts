@@ -3,7 +3,7 @@
 // (dist/detect.js, with the parser and the settings catalog) loaded when the first .ini file shows up.
 import * as vscode from 'vscode';
 import type { ExtensionContext, TextDocument } from 'vscode';
-import { LANGUAGE_ID } from '../../server/src/protocol';
+import { LANGUAGE_ID } from '../../server/src/api';
 import type * as DetectBundle from './detect';
 import { lazyBundle } from './lazy';
 

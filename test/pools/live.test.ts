@@ -8,16 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'pg';
 import { AdminClient, AdminError } from '../../client/src/pools/admin-client';
-import {
-  DEFAULT_THRESHOLDS,
-  actionsFor,
-  databaseHover,
-  instanceItem,
-  poolStatuses,
-  statsRates,
-  statusSummary,
-} from '../../client/src/pools/model';
-import type { InstanceState, ViewItem } from '../../client/src/pools/model';
+import { DEFAULT_THRESHOLDS, poolStatuses } from '../../client/src/pools/model/health';
+import { statsRates } from '../../client/src/pools/model/rates';
+import type { InstanceState } from '../../client/src/pools/model/instance-state';
+import { instanceItem } from '../../client/src/pools/model/tree-items';
+import type { ViewItem } from '../../client/src/pools/model/tree-items';
+import { statusSummary } from '../../client/src/pools/model/status-summary';
+import { databaseHover } from '../../client/src/pools/model/hover';
+import { actionsFor } from '../../client/src/pools/model/actions';
 import { PoolMonitor, readSnapshot } from '../../client/src/pools/monitor';
 import { instanceFor, stackUnavailable, startStack, waitFor } from '../support/stack';
 import type { Stack } from '../support/stack';

@@ -12,23 +12,18 @@ import { POOL_SETTING_DEFAULTS, CLIENT_SETTINGS_SPEC } from '../../server/src/cl
 import { AdminError, classifyError } from '../../client/src/pools/admin-client';
 import type { AdminCommand, InstanceSettings } from '../../client/src/pools/admin-client';
 import { ACTION_COMMANDS, POOL_COMMANDS, SHOW_COMMAND } from '../../client/src/pools/ids';
-import {
-  DEFAULT_THRESHOLDS,
-  MAX_LISTED_CONNECTIONS,
-  actionSentence,
-  actionsFor,
-  databaseEntryAt,
-  databaseHover,
-  instanceItem,
-  normalizeSettingValue,
-  poolStatus,
-  sameConfigValue,
-  statsRates,
-  statusSummary,
-  toSnapshot,
-  versionOf,
-} from '../../client/src/pools/model';
-import type { InstanceState, RawShows, Snapshot, ViewItem } from '../../client/src/pools/model';
+import { toSnapshot } from '../../client/src/pools/model/snapshot';
+import type { RawShows, Snapshot } from '../../client/src/pools/model/snapshot';
+import { DEFAULT_THRESHOLDS, poolStatus } from '../../client/src/pools/model/health';
+import { statsRates } from '../../client/src/pools/model/rates';
+import type { InstanceState } from '../../client/src/pools/model/instance-state';
+import { MAX_LISTED_CONNECTIONS, instanceItem } from '../../client/src/pools/model/tree-items';
+import type { ViewItem } from '../../client/src/pools/model/tree-items';
+import { statusSummary } from '../../client/src/pools/model/status-summary';
+import { databaseEntryAt, databaseHover } from '../../client/src/pools/model/hover';
+import { actionSentence, actionsFor } from '../../client/src/pools/model/actions';
+import { normalizeSettingValue, sameConfigValue } from '../../server/src/client-support/setting-values';
+import { versionOf } from '../../server/src/client-support/reload-facts';
 import {
   forgetPassword,
   instancesFromSettings,

@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AdminClient, InstanceSettings } from '../../client/src/pools/admin-client';
-import { DEFAULT_THRESHOLDS, instanceItem, rootItems, statusSummary } from '../../client/src/pools/model';
-import type { ViewItem } from '../../client/src/pools/model';
+import { DEFAULT_THRESHOLDS } from '../../client/src/pools/model/health';
+import { instanceItem, rootItems } from '../../client/src/pools/model/tree-items';
+import type { ViewItem } from '../../client/src/pools/model/tree-items';
+import { statusSummary } from '../../client/src/pools/model/status-summary';
 import { PoolMonitor } from '../../client/src/pools/monitor';
 import { savePassword, storedPassword } from '../../client/src/pools/settings';
 import type { SecretStore } from '../../client/src/pools/settings';

@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AdminClient } from '../../client/src/pools/admin-client';
-import { normalizeSettingValue, reloadPreview, reloadPreviewMarkdown } from '../../client/src/pools/model';
-import type { ReloadPreview, Snapshot } from '../../client/src/pools/model';
+import type { Snapshot } from '../../client/src/pools/model/snapshot';
+import { normalizeSettingValue } from '../../server/src/client-support/setting-values';
+import { reloadPreview, reloadPreviewMarkdown } from '../../client/src/pools/model/reload-preview';
+import type { ReloadPreview } from '../../client/src/pools/model/reload-preview';
 import { readRunningConfig } from '../../client/src/pools/monitor';
 
 type Running = Pick<Snapshot, 'version' | 'config' | 'databases'>;

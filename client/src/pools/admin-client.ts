@@ -13,7 +13,7 @@
 
 import type { Client, ClientConfig, QueryResult } from 'pg';
 
-import type { PoolSslMode } from '../../../server/src/client-settings';
+import type { PoolSslMode } from '../../../server/src/api';
 import { AdminError, PasswordNeededError, where } from './errors';
 import { AdminWire } from './wire';
 import type { Transport } from './wire';

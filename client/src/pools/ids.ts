@@ -1,11 +1,12 @@
 // Ids of the Pool Status view and of its commands: what activation registers (index.ts) before the
-// logic behind them (controller.ts, in dist/pools.js) is loaded. No other imports, so that the small
+// logic behind them (commands/, in dist/pools.js) is loaded. No other imports, so that the small
 // activation bundle stays small.
 import type { AdminCommand } from './admin-client';
 
 export const VIEW_ID = 'pgbouncer.pools';
 export const SHOW_COMMAND = 'pgbouncer.pools.show';
 export const RETRY_COMMAND = 'pgbouncer.pools.retry';
+export const ADD_INSTANCE_COMMAND = 'pgbouncer.pools.addInstance';
 
 /** The commands that send an admin command, and the command each one sends. */
 export const ACTION_COMMANDS = {
@@ -18,11 +19,11 @@ export const ACTION_COMMANDS = {
   'pgbouncer.pools.enable': 'ENABLE',
 } as const satisfies Record<string, AdminCommand>;
 
-/** Every command of the view that controller.ts runs (pgbouncer.pools.show only focuses the view). */
+/** Every command of the view that commands/ runs (pgbouncer.pools.show only focuses the view). */
 export const POOL_COMMANDS = [
   'pgbouncer.pools.refresh',
   RETRY_COMMAND,
-  'pgbouncer.pools.addInstance',
+  ADD_INSTANCE_COMMAND,
   'pgbouncer.pools.removeInstance',
   'pgbouncer.pools.enterPassword',
   'pgbouncer.pools.forgetPasswords',

@@ -7,7 +7,7 @@ import type { ExtensionContext } from 'vscode';
 import { lazyBundle } from '../lazy';
 import type * as PoolsBundle from './controller';
 import { POOL_COMMANDS, SHOW_COMMAND, VIEW_ID } from './ids';
-import type { ViewItem } from './model';
+import type { ViewItem } from './model/tree-items';
 
 const poolsBundle = lazyBundle<typeof PoolsBundle>('pools.js');
 

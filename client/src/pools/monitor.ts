@@ -5,8 +5,9 @@
 
 import { AdminClient, AdminError, classifyError } from './admin-client';
 import type { AdminClientOptions, AdminCommand, InstanceSettings, PasswordSource, Row } from './admin-client';
-import { toSnapshot } from './model';
-import type { InstanceState, RawShows, Snapshot } from './model';
+import type { InstanceState } from './model/instance-state';
+import { toSnapshot } from './model/snapshot';
+import type { RawShows, Snapshot } from './model/snapshot';
 
 export interface MonitorOptions {
   /** Where each instance's password comes from (SecretStorage in VS Code). */

@@ -1,8 +1,9 @@
-// The Pool Status tree: draws the ViewItems model.ts builds. No logic of its own beyond the mapping.
+// The Pool Status tree: draws the ViewItems model/tree-items.ts builds. No logic of its own beyond the mapping.
 
 import * as vscode from 'vscode';
-import { rootItems } from './model';
-import type { Health, ViewItem } from './model';
+import type { Health } from './model/health';
+import { rootItems } from './model/tree-items';
+import type { ViewItem } from './model/tree-items';
 import type { PoolMonitor } from './monitor';
 import type { PoolSettings } from './settings';
 import { RETRY_COMMAND } from './ids';
