@@ -21,4 +21,4 @@ export { reloadFacts } from './client-support/reload-facts';
 export type { ReloadFacts } from './client-support/reload-facts';
 export { parameterInteger, sameConfigValue, settingInteger } from './client-support/setting-values';
 export { analyseWithFileSnapshot } from './client-support/file-analysis';
-export type { FileSystem as ConfigFileSystem } from './model/config';
+export type { FileSystem as ConfigFileSystem } from './files/file-system';

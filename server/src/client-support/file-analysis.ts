@@ -3,7 +3,7 @@
 // not freeze the editor.
 
 import { FileSnapshot } from '../files/file-snapshot';
-import type { FileSystem } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 
 /**
  * Runs `analyse` against a fresh snapshot of the files it reads, reading what it asked for and

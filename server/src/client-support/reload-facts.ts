@@ -7,7 +7,8 @@ import { lintText } from '../analysis/engine';
 import type { LintResult } from '../analysis/engine';
 import { resolveTargetVersion } from '../catalog/catalog';
 import { CHECKS } from '../checks/check-list';
-import type { FileSystem, LoadedFile } from '../model/config';
+import type { LoadedFile } from '../model/config';
+import type { FileSystem } from '../files/file-system';
 import { effectiveConfig } from '../model/effective';
 
 /** A PgBouncer error in the file or in one it includes; `line` is 1-based. */
