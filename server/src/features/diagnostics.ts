@@ -7,7 +7,6 @@ import { lintText } from '../analysis/engine';
 import type { DocumentCache, LintResult } from '../analysis/engine';
 import type { FileSystem } from '../model/config';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
-import { resolveRunDirectory } from '../settings';
 import type { Settings } from '../settings';
 import type { Finding, Severity } from '../findings/finding';
 import type { LineIndex } from '../syntax/syntax';
@@ -42,18 +41,10 @@ export interface AnalysisContext {
 }
 
 export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
-  const filePath = documentPath(document.uri);
-  const { settings } = context;
   return lintText(document.getText(), {
-    filePath,
-    defaultTargetVersion: settings.targetVersion,
-    defaultRunDirectory: resolveRunDirectory(settings.runDirectory, filePath, context.workspaceFolders ?? []),
-    defaultProfile: settings.profile,
-    rules: settings.rules,
-    ruleOptions: {
-      postgresMaxConnections: settings.postgresMaxConnections,
-      fileDescriptorLimit: settings.fileDescriptorLimit,
-    },
+    filePath: documentPath(document.uri),
+    settings: context.settings,
+    workspaceFolders: context.workspaceFolders,
     fileSystem: context.fileSystem,
     cache: context.cache,
   });
