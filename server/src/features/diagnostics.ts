@@ -180,8 +180,3 @@ export function boundedDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   });
   return kept;
 }
-
-/** Diagnostics for one open document. */
-export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
-  return isTooLarge(document) ? tooLargeDiagnostics() : diagnosticsOf(lintDocument(document, context));
-}
