@@ -109,7 +109,7 @@ class IncludedPlaces {
 
   lineOf(filePath: string, offset: number): number | null {
     const file = this.files.get(filePath);
-    return file ? file.parsed.lineIndex.positionAt(offset).line + 1 : null;
+    return file ? file.parsed.lineIndex.lineNumberAt(offset) : null;
   }
 
   /** "setting client_idle_timeout in [pgbouncer]", "a [databases] entry", or null. */
