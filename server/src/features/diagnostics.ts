@@ -52,7 +52,7 @@ export function lintDocument(document: TextDocument, context: AnalysisContext): 
 
 const fileUris = new Map<string, string>();
 
-/** file: URI of a path; a finding can have dozens of related locations, mostly in one file. */
+/** file: URI of a path. */
 function fileUri(filePath: string): string {
   let uri = fileUris.get(filePath);
   if (uri === undefined) {
@@ -97,7 +97,7 @@ export function toDiagnostic(
 
 export function isTooLarge(document: TextDocument): boolean {
   const text = document.getText();
-  // A UTF-16 unit is at most 3 bytes of UTF-8: most documents need no count.
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a shorter text cannot be too large.
   return text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES;
 }
 
