@@ -66,7 +66,7 @@ export interface ResolvedOptions extends LintConfig {
   projectFile: LoadedRcFile | null;
 }
 
-export function targetFrom(value: string | Version | undefined): Version {
+function targetFrom(value: string | Version | undefined): Version {
   if (value === undefined || value === '') return DEFAULT_TARGET;
   if (typeof value !== 'string') return value;
   return resolveTargetVersion(value) ?? DEFAULT_TARGET;
