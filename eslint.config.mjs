@@ -46,6 +46,11 @@ export default [
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // Tool configs that must be CommonJS (.dependency-cruiser.cjs): module and require.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+  {
     // Tests may assert on values they know are present.
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -7,8 +7,7 @@
 // an internal error (unreadable files are reported on stderr and the other files are still linted).
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseCliArgs, PROGRAM, usageText } from './cli/args';
+import { optionSources, parseCliArgs, PROGRAM, runDirectoryOf, usageText } from './cli/args';
 import type { CliOptions } from './cli/args';
 import { collectDiagnostics, STDIN_NAME } from './cli/diagnostics';
 import type { CliDiagnostic, LintedFile } from './cli/diagnostics';
@@ -111,9 +110,8 @@ function run(argv: readonly string[]): number {
   }
 
   const cwd = process.cwd();
-  let runDirectory: string | undefined;
-  if (options.runDirectory !== undefined) {
-    runDirectory = path.resolve(cwd, options.runDirectory);
+  const runDirectory = runDirectoryOf(options, cwd);
+  if (runDirectory !== undefined) {
     const kind = nodeFileSystem.stat(runDirectory);
     if (kind !== 'directory') {
       const reason = kind === null ? 'No such file or directory' : 'Not a directory';
@@ -137,13 +135,7 @@ function run(argv: readonly string[]): number {
       unreadable.push({ message, file: name });
       continue;
     }
-    const lintOptions = {
-      filePath: name,
-      targetVersion: options.target,
-      profile: options.profile,
-      rules: options.rules,
-      runDirectory,
-    };
+    const lintOptions = optionSources(name, options, cwd);
     const lint = (text: string) => lintText(text, lintOptions);
     let result = lint(read.text);
     if (options.fix && read.bytes) {

@@ -219,7 +219,7 @@ async function validateDocument(document: TextDocument): Promise<void> {
   if (document.languageId === USERLIST_LANGUAGE_ID) {
     const settings = await settingsFor(document.uri);
     const { result: diagnostics, used } = await files.analyse(
-      (fileSystem) => userlistDiagnostics(document, settings, fileSystem),
+      (fileSystem) => userlistDiagnostics(document, settings, fileSystem, workspaceFolders),
       filesUsed.get(document.uri),
     );
     filesUsed.set(document.uri, used);

@@ -1,11 +1,13 @@
 // Extension settings: the single source of truth. package.json's contributes.configuration
 // is checked against SETTINGS_SPEC by a test.
 
-import * as path from 'node:path';
 import { RULE_SEVERITIES } from './analysis/lint-config';
 import { DEFAULT_RULE_OPTIONS, PROFILES } from './rules/rule';
 import type { Profile, RuleSeverity } from './rules/rule';
 import { NEWEST_RELEASE, RELEASES, resolveTargetVersion } from './catalog/catalog';
+
+// The client (pools/controller.ts) takes it from here.
+export { resolveRunDirectory } from './analysis/options';
 
 export interface Settings {
   /** PgBouncer version the configuration is for, e.g. "1.18"; "unreleased" for the development branch. */
@@ -175,23 +177,6 @@ export function settingsProblems(raw: unknown): string[] {
     }
   }
   return problems;
-}
-
-/**
- * The directory PgBouncer runs in for a document: an absolute runDirectory as is, a relative one
- * against the workspace folder holding the document, and by default the document's own folder.
- */
-export function resolveRunDirectory(
-  runDirectory: string,
-  documentPath: string,
-  workspaceFolders: readonly string[],
-): string | undefined {
-  if (runDirectory === '') return undefined;
-  if (path.isAbsolute(runDirectory)) return runDirectory;
-  const folder = workspaceFolders
-    .filter((f) => documentPath === f || documentPath.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
-    .sort((a, b) => b.length - a.length)[0];
-  return path.resolve(folder ?? path.dirname(documentPath), runDirectory);
 }
 
 /** Accepts whatever the client sent and returns complete, valid settings. */

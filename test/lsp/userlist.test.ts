@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -119,5 +120,45 @@ test('severities follow the pgbouncer.rules setting; an unsaved file is checked 
     await client.close(uri);
   } finally {
     client.settingsFor = previous;
+  }
+});
+
+test('a relative pgbouncer.runDirectory is taken from the workspace folder by the cross-check too', async () => {
+  // <workspace>/deploy/pgbouncer.ini names auth_file = userlist.txt, with pgbouncer.runDirectory
+  // "deploy": from the workspace folder that is <workspace>/deploy, where userlist.txt is; from the
+  // config file's folder it would be <workspace>/deploy/deploy, where it is not.
+  const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pgbouncer-workspace-')));
+  const folder = path.join(workspace, 'deploy');
+  fs.mkdirSync(folder);
+  const ini = path.join(folder, 'pgbouncer.ini');
+  const iniText = '[pgbouncer]\nauth_type = md5\nauth_file = userlist.txt\nadmin_users = ops\n';
+  fs.writeFileSync(ini, iniText);
+  const userlist = path.join(folder, 'userlist.txt');
+  const userlistText = '"someone" "md5' + '0'.repeat(32) + '"\n';
+  fs.writeFileSync(userlist, userlistText);
+  const editor = await LspClient.start({ workspaceFolders: [workspace] });
+  editor.settingsFor = () => ({ targetVersion: '1.25', runDirectory: 'deploy' });
+  try {
+    const iniUri = pathToFileURL(ini).toString();
+    const diagnostics = await editor.open(iniUri, iniText);
+    assert.deepEqual(
+      diagnostics.diagnostics.filter((d) => d.code === 'file-not-found').map(messageOf),
+      [],
+      'the diagnostics find auth_file in <workspace>/deploy',
+    );
+    await editor.close(iniUri);
+    const userlistUri = pathToFileURL(userlist).toString();
+    const crossCheck = await editor.open(userlistUri, userlistText, 1, LANGUAGE);
+    const missing = crossCheck.diagnostics.filter((d) => d.code === 'userlist-expected-user-missing');
+    assert.deepEqual(
+      missing.map((d) => messageOf(d).split(',')[0]),
+      ['admin_users in pgbouncer.ini names ops'],
+      'the cross-check finds that pgbouncer.ini uses this file, in the same run directory',
+    );
+    assert.equal(missing[0].relatedInformation?.[0].location.uri, iniUri);
+    await editor.close(userlistUri);
+  } finally {
+    assert.equal(await editor.stop(), 0);
+    fs.rmSync(workspace, { recursive: true, force: true });
   }
 });

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -50,7 +51,12 @@ export class LspClient {
   ) {}
 
   static async start(
-    options: { pullConfiguration?: boolean; initializationOptions?: unknown } = {},
+    options: {
+      pullConfiguration?: boolean;
+      initializationOptions?: unknown;
+      /** Paths of the workspace folders the editor has open; none by default. */
+      workspaceFolders?: readonly string[];
+    } = {},
   ): Promise<LspClient> {
     if (!fs.existsSync(SERVER_BUNDLE))
       throw new Error(`${SERVER_BUNDLE} is missing: run npm run build first`);
@@ -94,6 +100,12 @@ export class LspClient {
         textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } },
       },
       initializationOptions: options.initializationOptions,
+      ...(options.workspaceFolders && {
+        workspaceFolders: options.workspaceFolders.map((folder) => ({
+          uri: pathToFileURL(folder).toString(),
+          name: path.basename(folder),
+        })),
+      }),
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

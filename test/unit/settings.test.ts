@@ -6,7 +6,6 @@ import { EXTENSION_SETTINGS_SPEC } from '../../server/src/client-settings';
 import {
   DEFAULT_SETTINGS,
   normalizeSettings,
-  resolveRunDirectory,
   SETTINGS_SPEC,
   settingsProblems,
 } from '../../server/src/settings';
@@ -59,12 +58,4 @@ test('a wrong target version is reported, an empty or valid one is not', () => {
   assert.deepEqual(settingsProblems({ targetVersion: '1.18' }), []);
   assert.deepEqual(settingsProblems({ targetVersion: '' }), []);
   assert.deepEqual(settingsProblems(undefined), []);
-});
-
-test('the run directory: default the file folder, relative to the workspace folder that holds the file', () => {
-  assert.equal(resolveRunDirectory('', '/ws/a/pgbouncer.ini', ['/ws']), undefined);
-  assert.equal(resolveRunDirectory('/etc/pgbouncer', '/ws/a/pgbouncer.ini', ['/ws']), '/etc/pgbouncer');
-  assert.equal(resolveRunDirectory('deploy', '/ws/a/pgbouncer.ini', ['/other', '/ws']), '/ws/deploy');
-  assert.equal(resolveRunDirectory('deploy', '/ws/a/pgbouncer.ini', ['/ws', '/ws/a']), '/ws/a/deploy');
-  assert.equal(resolveRunDirectory('deploy', '/elsewhere/pgbouncer.ini', ['/ws']), '/elsewhere/deploy');
 });

@@ -291,6 +291,31 @@ test('severity overrides from the editor settings; off drops a finding', () => {
   );
 });
 
+test('severity overrides from the project file win over the editor settings, as for pgbouncer.ini', () => {
+  const rc = '/etc/pgbouncer/.pgbouncerlintrc.json';
+  const result = lintUserlist('"a" "pw"\n"b" "' + MD5 + '"\n"c" ""\n', {
+    filePath: '/etc/pgbouncer/userlist.txt',
+    targetVersion: '1.25',
+    runDirectory: '',
+    crossCheck: false,
+    rules: { 'userlist-plain-text-secret': 'error', 'userlist-empty-secret': 'hint' },
+    fileSystem: {
+      readFile: (file) =>
+        file === rc
+          ? { text: '{ "rules": { "userlist-plain-text-secret": "off", "userlist-md5-secret": "warning" } }' }
+          : { problem: { kind: 'missing' } },
+      stat: (file) => (file === rc ? 'file' : null),
+    },
+  });
+  assert.deepEqual(
+    result.findings.map((f) => [f.code, f.severity]),
+    [
+      ['userlist-md5-secret', 'warning'],
+      ['userlist-empty-secret', 'hint'],
+    ],
+  );
+});
+
 test('a duplicate after the point where PgBouncer stops is not a duplicate', () => {
   const text = '"a" "x"\n# stop\n"a" "y"\n';
   assert.ok(!lint(text).some((f) => f.code === 'userlist-duplicate-user'));

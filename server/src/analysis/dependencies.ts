@@ -42,7 +42,7 @@ const ANY_SETTING: Dependency = 'section:pgbouncer';
 
 /** Where a line is, for a reason: "line 3", or "conf/extra.ini:3" in an included file. */
 function lineLabel(model: ConfigModel, file: LoadedFile, offset: number): string {
-  const line = file.parsed.lineIndex.positionAt(offset).line + 1;
+  const line = file.parsed.lineIndex.lineNumberAt(offset);
   return file.path === model.root.path ? `line ${line}` : `${file.path}:${line}`;
 }
 

@@ -34,11 +34,11 @@ const SECRET_PATTERNS: readonly [RegExp, string | ((...match: string[]) => strin
   [/[A-Za-z0-9+/]{40,}={0,2}/g, '[key material]'],
 ];
 
-/** Cheap tests before the patterns: most messages hold none of their markers. */
+/** A text matches SECRET_PATTERNS only if it holds one of these or a base64 run. */
 const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----/i;
 const BASE64_RUN = 40;
 
-/** Whether the text has BASE64_RUN base64 characters in a row, found in one pass. */
+/** Whether the text has BASE64_RUN base64 characters in a row (the key-material pattern). */
 function hasBase64Run(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
@@ -85,7 +85,6 @@ export function knownSecrets(model: ConfigModel): Set<string> {
   for (const event of model.events) {
     if (event.kind !== 'entry') continue;
     if (event.section !== 'databases' && event.section !== 'users' && event.section !== 'peers') continue;
-    // Cheap test first: most entries have no password at all.
     if (!/password/i.test(event.entry.value.text)) continue;
     const connString = connStringOf(event.file.parsed, event.entry);
     for (let i = 0; i < paramCount(connString); i++) {
@@ -109,7 +108,7 @@ class IncludedPlaces {
 
   lineOf(filePath: string, offset: number): number | null {
     const file = this.files.get(filePath);
-    return file ? file.parsed.lineIndex.positionAt(offset).line + 1 : null;
+    return file ? file.parsed.lineIndex.lineNumberAt(offset) : null;
   }
 
   /** "setting client_idle_timeout in [pgbouncer]", "a [databases] entry", or null. */

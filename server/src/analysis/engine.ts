@@ -1,12 +1,12 @@
 // The whole analysis of one configuration file, shared by the language server and the CLI:
 // PgBouncer's own checks, then the audit rules, then severities and suppression comments.
 
-import * as path from 'node:path';
 import { fileKind, readRegularFile } from '../files/guarded-read';
 import { budgetedFileSystem, MAX_ANALYSIS_BYTES, MAX_INCLUDED_LINES, ReadBudget } from '../files/read-budget';
 import type { UnreadFile } from '../files/read-budget';
-import { ALL_RULES, DEFAULT_LINT_CONFIG, loadRcFile, mergeLintConfig } from './lint-config';
-import type { LintConfig, LoadedRcFile } from './lint-config';
+import type { LoadedRcFile } from './lint-config';
+import { applySeverities, KNOWN_IDS, loadedRunDirectory, resolveOptions, ruleSeverity } from './options';
+import type { OptionSources, ResolvedOptions } from './options';
 import { DESCRIPTIONS_BY_ID } from './descriptions';
 import { withholdTainted } from './dependencies';
 import { verifyGuesses, verifyLater } from './verify';
@@ -16,6 +16,7 @@ import { loadConfig } from '../model/config';
 import { DocumentCache } from '../incremental/document-cache';
 
 export { DocumentCache };
+export { KNOWN_IDS };
 import type { ConfigModel, LoadedFile } from '../model/config';
 import type { FileSystem } from '../files/file-system';
 import type { Include } from '../syntax/syntax';
@@ -23,31 +24,12 @@ import { effectiveConfig } from '../model/effective';
 import type { EffectiveConfig } from '../model/effective';
 import { RULES } from '../rules';
 import { RuleContext } from '../rules/rule';
-import type { Profile, RuleOptions, RuleSeverity } from '../rules/rule';
-import { DEFAULT_TARGET, resolveTargetVersion } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
-import { CHECKS } from '../checks/check-list';
 import type { Finding } from '../findings/finding';
 import { validate } from '../checks/validate';
 
-export interface LintOptions {
-  /** Path of the file (used to resolve relative paths and to name the file in findings). */
-  filePath: string;
-  /** PgBouncer version to check against, e.g. "1.18". Wins over the project file. */
-  targetVersion?: string | Version;
-  /** Used when neither targetVersion nor the project file names one; default the newest release. */
-  defaultTargetVersion?: string;
-  /** Directory PgBouncer runs in (relative paths and %include). Wins over the project file. */
-  runDirectory?: string;
-  /** Used when neither runDirectory nor the project file names one; default the file's folder. */
-  defaultRunDirectory?: string;
-  /** Rule profile. Wins over the project file. */
-  profile?: Profile;
-  /** Used when neither profile nor the project file names one; default production. */
-  defaultProfile?: Profile;
-  /** Severity overrides from editor settings; the project file's rules are applied after them. */
-  rules?: Record<string, RuleSeverity>;
-  ruleOptions?: Partial<RuleOptions>;
+/** The sources of the options (see analysis/options.ts), and how files are read. */
+export interface LintOptions extends OptionSources {
   /** Internal: set while checking a guessed fix, so that checking does not recurse. */
   skipFixVerification?: boolean;
   /**
@@ -56,8 +38,6 @@ export interface LintOptions {
    * and the report, which ask for it.
    */
   deferFixVerification?: boolean;
-  /** Read .pgbouncerlintrc.json next to the file (default true). */
-  useProjectFile?: boolean;
   fileSystem?: FileSystem;
   /**
    * What earlier analyses of the same document keep for the next one (the language server has one
@@ -69,7 +49,8 @@ export interface LintOptions {
 export interface LintResult {
   model: ConfigModel;
   target: Version;
-  config: LintConfig;
+  /** Everything the analysis was run with (see analysis/options.ts). */
+  config: ResolvedOptions;
   effective: EffectiveConfig;
   projectFile: LoadedRcFile | null;
   /** Findings in the main file and in included files (see Finding.file). */
@@ -92,38 +73,13 @@ export const nodeFileSystem: FileSystem = {
   stat: fileKind,
 };
 
-const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
-
-/** Every id a finding can have: PgBouncer checks and audit rules. */
-export const KNOWN_IDS: ReadonlySet<string> = new Set([...CHECKS.keys(), ...RULE_IDS]);
-
-export function targetFrom(value: string | Version | undefined): Version {
-  if (value === undefined || value === '') return DEFAULT_TARGET;
-  if (typeof value !== 'string') return value;
-  return resolveTargetVersion(value) ?? DEFAULT_TARGET;
-}
-
 export function lintText(text: string, options: LintOptions): LintResult {
   const budget = new ReadBudget();
   budget.charge(text.length);
   const fileSystem = budgetedFileSystem(options.fileSystem ?? nodeFileSystem, budget);
-  const projectFile =
-    options.useProjectFile === false ? null : loadRcFile(options.filePath, fileSystem, KNOWN_IDS);
-  const rc = projectFile?.rc ?? {};
-  const target = targetFrom(options.targetVersion ?? rc.targetVersion ?? options.defaultTargetVersion);
-  const runDirectory =
-    options.runDirectory ??
-    (rc.runDirectory !== undefined && projectFile
-      ? path.resolve(path.dirname(projectFile.path), rc.runDirectory)
-      : undefined) ??
-    options.defaultRunDirectory;
-  const config = mergeLintConfig(
-    { ...DEFAULT_LINT_CONFIG, profile: options.defaultProfile ?? DEFAULT_LINT_CONFIG.profile },
-    { rules: options.rules },
-    { ...options.ruleOptions },
-    rc,
-    options.profile ? { profile: options.profile } : undefined,
-  );
+  const config = resolveOptions(options, fileSystem);
+  const { target, projectFile } = config;
+  const runDirectory = loadedRunDirectory(config);
 
   const model = loadConfig(text, {
     filePath: options.filePath,
@@ -142,7 +98,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   if (!options.cache || options.skipFixVerification) model.databaseNames.clear();
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
   for (const rule of RULES) {
-    const severity = config.rules[rule.id] ?? config.rules[ALL_RULES] ?? rule.severity[config.profile];
+    const severity = ruleSeverity(config, rule);
     if (severity === 'off') continue;
     context.startRecording();
     const found = rule.check(context);
@@ -163,12 +119,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     }
   }
 
-  const adjusted: Finding[] = [];
-  for (const finding of findings) {
-    const override = config.rules[finding.code];
-    if (override === 'off') continue;
-    adjusted.push(override && !RULE_IDS.has(finding.code) ? { ...finding, severity: override } : finding);
-  }
+  const adjusted = applySeverities(findings, config);
   for (const problem of projectFile?.problems ?? []) {
     adjusted.push({
       code: 'invalid-lint-config',

@@ -117,7 +117,7 @@ function compareParts(a: number[], b: number[]): number {
   return 0;
 }
 
-/** Version strings of the catalog as numbers, split once (they are asked about for every entry). */
+/** Version strings of the catalog, as numbers. */
 const versionParts = new Map<string, number[]>();
 
 function partsOf(version: string): number[] {
@@ -252,7 +252,7 @@ export function closestName(name: string, candidates: readonly string[]): string
   for (let i = 0; i < prepared.lower.length; i++) {
     const other = prepared.lower[i];
     if (other === lower) return candidates[i];
-    // Cheap lower bounds first: length difference, then character counts.
+    // Both are lower bounds of the edit distance: what they skip cannot beat the best.
     if (Math.abs(other.length - lower.length) >= bestDistance) continue;
     if (histogramDistance(counts, prepared.histograms[i]) >= bestDistance) continue;
     const distance = editDistance(lower, other, bestDistance - 1);

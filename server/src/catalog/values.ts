@@ -161,7 +161,7 @@ export function readAtoi(text: string): { value: number; consumed: number; digit
   return { value: negative ? -magnitude : magnitude, consumed: i, digits: true };
 }
 
-/** The value of a number written plainly (1 to 9 digits, nothing else), else -1: most are. */
+/** The value of a number written plainly (1 to 9 digits, nothing else), else -1. */
 export function plainNumber(text: string): number {
   const n = text.length;
   if (n === 0 || n > 9) return -1;

@@ -5,11 +5,13 @@
 // CliOptions. A new option (e.g. --fix, or --report FILE) is one more entry there plus its field in
 // CliOptions; the parser and the help text pick it up.
 
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NEWEST_RELEASE, RELEASES, resolveTargetVersion, UNRELEASED } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
 import { RULE_SEVERITIES } from '../analysis/lint-config';
 import { FIX_MODES } from '../analysis/fix-all';
+import type { OptionSources } from '../analysis/options';
 import type { FixMode } from '../analysis/fix-all';
 import { PROFILES } from '../rules/rule';
 import type { Profile, RuleSeverity } from '../rules/rule';
@@ -307,4 +309,20 @@ export function usageText(): string {
     '2 a usage error, a file that cannot be read (or, with --fix, written) or an internal error.',
   );
   return lines.join('\n') + '\n';
+}
+
+/** The options of the analysis of one FILE as the flags give them (see analysis/options.ts). */
+export function optionSources(filePath: string, options: CliOptions, cwd: string): OptionSources {
+  return {
+    filePath,
+    targetVersion: options.target,
+    profile: options.profile,
+    rules: options.rules,
+    runDirectory: runDirectoryOf(options, cwd),
+  };
+}
+
+/** --run-dir from the current directory. */
+export function runDirectoryOf(options: CliOptions, cwd: string): string | undefined {
+  return options.runDirectory === undefined ? undefined : path.resolve(cwd, options.runDirectory);
 }

@@ -45,7 +45,8 @@ export interface LintedFile {
   result: LintResult;
 }
 
-export function displayPath(absolutePath: string, cwd: string): string {
+/** The path relative to cwd for a file under it; null for cwd itself and anything outside. */
+export function pathUnder(cwd: string, absolutePath: string): string | null {
   const relative = path.relative(cwd, absolutePath);
   if (
     relative === '' ||
@@ -53,9 +54,14 @@ export function displayPath(absolutePath: string, cwd: string): string {
     relative.startsWith(`..${path.sep}`) ||
     path.isAbsolute(relative)
   ) {
-    return absolutePath;
+    return null;
   }
   return relative;
+}
+
+/** A path as shown to the user: relative under cwd, absolute elsewhere. */
+export function displayPath(absolutePath: string, cwd: string): string {
+  return pathUnder(cwd, absolutePath) ?? absolutePath;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };

@@ -9,7 +9,7 @@ import packageJson from '../../../package.json';
 import { DESCRIPTIONS } from '../analysis/descriptions';
 import type { Description } from '../analysis/descriptions';
 import type { CheckInfo, Severity } from '../findings/finding';
-import { STDIN_NAME } from './diagnostics';
+import { pathUnder, STDIN_NAME } from './diagnostics';
 import type { CliDiagnostic, CliLocation } from './diagnostics';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -193,15 +193,8 @@ export function artifactLocation(
   cwd: string,
 ): SarifArtifactLocation {
   if (location.absolutePath === null) return { uri: relativeUri(location.file) };
-  const relative = path.relative(cwd, location.absolutePath);
-  if (
-    relative === '' ||
-    relative === '..' ||
-    relative.startsWith(`..${path.sep}`) ||
-    path.isAbsolute(relative)
-  ) {
-    return { uri: pathToFileURL(location.absolutePath).href };
-  }
+  const relative = pathUnder(cwd, location.absolutePath);
+  if (relative === null) return { uri: pathToFileURL(location.absolutePath).href };
   return { uri: relativeUri(relative), uriBaseId: SRCROOT };
 }
 

@@ -7,7 +7,6 @@ import { lintText } from '../analysis/engine';
 import type { DocumentCache, LintResult } from '../analysis/engine';
 import type { FileSystem } from '../files/file-system';
 import { DIAGNOSTIC_SOURCE, MAX_DOCUMENT_BYTES } from '../protocol';
-import { resolveRunDirectory } from '../settings';
 import type { Settings } from '../settings';
 import type { Finding, Severity } from '../findings/finding';
 import type { LineIndex } from '../syntax/syntax';
@@ -44,18 +43,10 @@ export interface AnalysisContext {
 }
 
 export function lintDocument(document: TextDocument, context: AnalysisContext): LintResult {
-  const filePath = documentPath(document.uri);
-  const { settings } = context;
   return lintText(document.getText(), {
-    filePath,
-    defaultTargetVersion: settings.targetVersion,
-    defaultRunDirectory: resolveRunDirectory(settings.runDirectory, filePath, context.workspaceFolders ?? []),
-    defaultProfile: settings.profile,
-    rules: settings.rules,
-    ruleOptions: {
-      postgresMaxConnections: settings.postgresMaxConnections,
-      fileDescriptorLimit: settings.fileDescriptorLimit,
-    },
+    filePath: documentPath(document.uri),
+    settings: context.settings,
+    workspaceFolders: context.workspaceFolders,
     fileSystem: context.fileSystem,
     cache: context.cache,
     deferFixVerification: context.deferFixVerification,
@@ -64,7 +55,7 @@ export function lintDocument(document: TextDocument, context: AnalysisContext): 
 
 const fileUris = new Map<string, string>();
 
-/** file: URI of a path; a finding can have dozens of related locations, mostly in one file. */
+/** file: URI of a path. */
 function fileUri(filePath: string): string {
   let uri = fileUris.get(filePath);
   if (uri === undefined) {
@@ -109,7 +100,7 @@ export function toDiagnostic(
 
 export function isTooLarge(document: TextDocument): boolean {
   const text = document.getText();
-  // A UTF-16 unit is at most 3 bytes of UTF-8: most documents need no count.
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a shorter text cannot be too large.
   return text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES;
 }
 
@@ -191,9 +182,4 @@ export function boundedDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     message: `${diagnostics.length} findings (${total}); the ${kept.length} most severe are shown and ${left} more are not. pgbouncer-lint lists them all.`,
   });
   return kept;
-}
-
-/** Diagnostics for one open document. */
-export function computeDiagnostics(document: TextDocument, context: AnalysisContext): Diagnostic[] {
-  return isTooLarge(document) ? tooLargeDiagnostics() : diagnosticsOf(lintDocument(document, context));
 }

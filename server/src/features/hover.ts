@@ -55,7 +55,7 @@ function lineOf(index: PositionIndex, offset: number): number {
 }
 
 function where(index: PositionIndex, at: Located): string {
-  const line = at.file.parsed.lineIndex.positionAt(at.entry.key.span.start).line + 1;
+  const line = at.file.parsed.lineIndex.lineNumberAt(at.entry.key.span.start);
   return at.file === index.analysis.model.root ? `line ${line}` : `${at.file.path}:${line}`;
 }
 

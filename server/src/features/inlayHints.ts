@@ -135,7 +135,7 @@ function shortValue(value: string): string {
 }
 
 function where(file: LoadedFile, offset: number, root: LoadedFile): string {
-  const line = file.parsed.lineIndex.positionAt(offset).line + 1;
+  const line = file.parsed.lineIndex.lineNumberAt(offset);
   return file === root ? `line ${line}` : `${path.basename(file.path)}:${line}`;
 }
 

@@ -86,7 +86,7 @@ export function invalidDatabaseName(name: string, sites: readonly NameSite[]): s
   }
   const taken = sites.find((s) => s.kind === 'database' && s.role === 'definition' && s.name === name);
   if (taken) {
-    const line = taken.file.parsed.lineIndex.positionAt(taken.span.start).line + 1;
+    const line = taken.file.parsed.lineIndex.lineNumberAt(taken.span.start);
     return `A database named '${name}' is already defined (${path.basename(taken.file.path)}, line ${line}).`;
   }
   return null;

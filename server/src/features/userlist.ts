@@ -13,14 +13,13 @@ export function userlistDiagnostics(
   document: TextDocument,
   settings: Settings,
   fileSystem?: FileSystem,
+  workspaceFolders: readonly string[] = [],
 ): Diagnostic[] {
   if (isTooLarge(document)) return tooLargeDiagnostics();
-  const filePath = documentPath(document.uri);
   const result = lintUserlist(document.getText(), {
-    filePath,
-    targetVersion: settings.targetVersion,
-    runDirectory: settings.runDirectory,
-    rules: settings.rules,
+    ...settings,
+    filePath: documentPath(document.uri),
+    workspaceFolders,
     // An unsaved document has no folder of its own to find a pgbouncer.ini in.
     crossCheck: document.uri.startsWith('file:'),
     fileSystem,

@@ -10,7 +10,6 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes as text; invalid UTF-8 bytes become U+DC80..U+DCFF. */
 export function decodeBytes(bytes: Uint8Array): string {
-  // Fast path: most files are valid UTF-8, which the platform's decoder checks natively.
   try {
     return STRICT_UTF8.decode(bytes);
   } catch {

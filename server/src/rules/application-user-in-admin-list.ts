@@ -1,4 +1,5 @@
 import type { LoadedFile } from '../model/config';
+import { namesInList } from '../model/names-in-list';
 import type { Span } from '../syntax/syntax';
 import type { RelatedInfo } from '../findings/finding';
 import type { Rule, RuleContext, RuleFinding } from './rule';
@@ -58,13 +59,7 @@ function applicationUsers(context: RuleContext): Map<string, Use[]> {
 function namesIn(context: RuleContext, setting: string): { name: string; file: LoadedFile; span: Span }[] {
   const at = context.entry(setting);
   if (!at) return [];
-  const { text, span } = at.entry.value;
-  const names: { name: string; file: LoadedFile; span: Span }[] = [];
-  for (const match of text.matchAll(/[^\s,]+/g)) {
-    const start = span.start + (match.index ?? 0);
-    names.push({ name: match[0], file: at.file, span: { start, end: start + match[0].length } });
-  }
-  return names;
+  return namesInList(at).map(({ name, span }) => ({ name, file: at.file, span }));
 }
 
 const CONSEQUENCE: Record<string, string> = {

@@ -181,6 +181,11 @@ export class LineIndex {
     return { line: low, character: clamped - this.lineStarts[low] - (inBreak ? 1 : 0) };
   }
 
+  /** The 1-based line number of an offset, as messages and reports write it. */
+  lineNumberAt(offset: number): number {
+    return this.positionAt(offset).line + 1;
+  }
+
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.lineStarts.length) return this.text.length;

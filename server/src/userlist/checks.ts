@@ -39,7 +39,6 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
   ): void => {
     findings.push({ code, severity, message, file: filePath, span, ...extra });
   };
-  const lineOf = (offset: number): number => lineIndex.positionAt(offset).line + 1;
   const lineEndAt = (offset: number): number => lineIndex.lineEnd(lineIndex.positionAt(offset).line);
 
   // What PgBouncer cannot read. It stops at the first problem; the others would stop it next.
@@ -63,7 +62,7 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
         'userlist-not-read',
         'hint',
         { start: from, end: to },
-        `PgBouncer never reads these lines: it stops at line ${lineOf(parsed.stoppedAt)}.`,
+        `PgBouncer never reads these lines: it stops at line ${lineIndex.lineNumberAt(parsed.stoppedAt)}.`,
         { tags: ['unnecessary'] },
       );
     }
@@ -86,13 +85,14 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
   function checkEntry(entry: UserlistEntry): void {
     const { user, secret } = entry;
     const name = user.value;
-    const secretOnNextLine = lineOf(secret.span.start) > lineOf(user.span.end - 1);
+    const secretOnNextLine =
+      lineIndex.lineNumberAt(secret.span.start) > lineIndex.lineNumberAt(user.span.end - 1);
     if (secretOnNextLine) {
       add(
         'userlist-secret-on-next-line',
         'error',
         user.span,
-        `No secret follows ${name} on its line: PgBouncer takes the next quoted text, on line ${lineOf(secret.span.start)}, as the secret and skips the rest of that line.`,
+        `No secret follows ${name} on its line: PgBouncer takes the next quoted text, on line ${lineIndex.lineNumberAt(secret.span.start)}, as the secret and skips the rest of that line.`,
       );
     } else if (entry.skipped) {
       add(
@@ -111,7 +111,7 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
         'userlist-field-spans-lines',
         'error',
         { start: field.span.start, end: lineEndAt(field.span.start) },
-        `This ${what} has no closing quote on its line: PgBouncer reads on to the next quote, on line ${lineOf(field.span.end - 1)}.`,
+        `This ${what} has no closing quote on its line: PgBouncer reads on to the next quote, on line ${lineIndex.lineNumberAt(field.span.end - 1)}.`,
       );
     }
     if (name === '') {
@@ -213,7 +213,7 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
         'userlist-duplicate-user',
         'warning',
         { start: entry.user.span.start, end: entry.secret.span.end },
-        `${entry.user.value} is listed again on line ${lineOf(winner.user.span.start)}: PgBouncer keeps the secret from that line and ignores this one.`,
+        `${entry.user.value} is listed again on line ${lineIndex.lineNumberAt(winner.user.span.start)}: PgBouncer keeps the secret from that line and ignores this one.`,
         { related, tags: ['unnecessary'] },
       );
     }
@@ -260,7 +260,7 @@ export function checkUserlist(parsed: ParsedUserlist, options: UserlistCheckOpti
           'userlist-expected-user-missing',
           severity,
           unreadEntry.user.span,
-          `${where} names ${expected.name}, but PgBouncer stops reading this file at line ${lineOf(parsed.stoppedAt)}, before this line: ${consequence}`,
+          `${where} names ${expected.name}, but PgBouncer stops reading this file at line ${lineIndex.lineNumberAt(parsed.stoppedAt)}, before this line: ${consequence}`,
           { related },
         );
       } else {

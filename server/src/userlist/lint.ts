@@ -1,11 +1,11 @@
 // The whole analysis of one auth_file (userlist.txt), for the language server and the tests.
 
-import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../analysis/engine';
-import { loadRcFile } from '../analysis/lint-config';
+import { nodeFileSystem } from '../analysis/engine';
+import { applySeverities, resolveOptions } from '../analysis/options';
+import type { EditorOptions, ResolvedOptions } from '../analysis/options';
 import type { FileSystem } from '../files/file-system';
 import type { LineIndex } from '../syntax/syntax';
 import type { Version } from '../catalog/catalog';
-import type { RuleSeverity } from '../rules/rule';
 import type { Finding } from '../findings/finding';
 import { checkUserlist } from './checks';
 import { userlistFormat } from '../syntax/userlist-format';
@@ -14,14 +14,14 @@ import type { ParsedUserlist } from '../syntax/userlist-parser';
 import { findReferences } from './references';
 import type { ConfigReference } from './references';
 
-export interface UserlistLintOptions {
+/**
+ * The editor settings (targetVersion, runDirectory, rules...): for the userlist and for each
+ * configuration next to it, the project file wins over them, as it does for pgbouncer.ini.
+ */
+export interface UserlistLintOptions extends EditorOptions {
   filePath: string;
-  /** Default target version, when neither a configuration using the file nor a project file names one. */
-  targetVersion: string;
-  /** Default run directory of the configurations next to the file (editor setting). */
-  runDirectory: string;
-  /** Severity overrides by code; 'off' drops a finding. */
-  rules?: Record<string, RuleSeverity>;
+  /** Workspace folder paths, for a relative runDirectory. */
+  workspaceFolders?: readonly string[];
   /** Look for pgbouncer.ini files next to the file that use it (default true). */
   crossCheck?: boolean;
   fileSystem?: FileSystem;
@@ -31,6 +31,8 @@ export interface UserlistLintOptions {
 export interface UserlistLintResult {
   parsed: ParsedUserlist;
   target: Version;
+  /** The options resolved for the userlist itself (its severities; its target if no configuration uses it). */
+  options: ResolvedOptions;
   references: ConfigReference[];
   findings: Finding[];
   /** Line indexes of the files findings point into (the userlist and the configurations). */
@@ -39,33 +41,33 @@ export interface UserlistLintResult {
 
 export function lintUserlist(text: string, options: UserlistLintOptions): UserlistLintResult {
   const fileSystem = options.fileSystem ?? nodeFileSystem;
+  const { filePath, workspaceFolders } = options;
+  const resolved = resolveOptions({ filePath, settings: options, workspaceFolders }, fileSystem);
   const references =
     options.crossCheck === false
       ? []
-      : findReferences(options.filePath, {
-          targetVersion: options.targetVersion,
-          runDirectory: options.runDirectory,
+      : findReferences(filePath, {
+          settings: options,
+          workspaceFolders,
           fileSystem,
           listFolder: options.listFolder,
         });
   // The release of the configuration that loads the file decides how it is read.
-  const target =
-    references[0]?.target ??
-    targetFrom(
-      loadRcFile(options.filePath, fileSystem, KNOWN_IDS)?.rc.targetVersion ?? options.targetVersion,
-    );
+  const target = references[0]?.options.target ?? resolved.target;
   const format = userlistFormat(target);
   const parsed = parseUserlist(text, format);
-  const findings: Finding[] = [];
-  for (const finding of checkUserlist(parsed, { filePath: options.filePath, format, references })) {
-    const override = options.rules?.[finding.code];
-    if (override === 'off') continue;
-    findings.push(override ? { ...finding, severity: override } : finding);
-  }
-  const indexes = new Map<string, LineIndex>([[options.filePath, parsed.lineIndex]]);
+  const findings = applySeverities(checkUserlist(parsed, { filePath, format, references }), resolved);
+  const indexes = new Map<string, LineIndex>([[filePath, parsed.lineIndex]]);
   for (const reference of references) {
     for (const expected of reference.expected)
       indexes.set(expected.file.path, expected.file.parsed.lineIndex);
   }
-  return { parsed, target, references, findings, lineIndexOf: (file) => indexes.get(file) };
+  return {
+    parsed,
+    target,
+    options: resolved,
+    references,
+    findings,
+    lineIndexOf: (file) => indexes.get(file),
+  };
 }

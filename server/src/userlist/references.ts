@@ -3,8 +3,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KNOWN_IDS, nodeFileSystem, targetFrom } from '../analysis/engine';
-import { loadRcFile } from '../analysis/lint-config';
+import { nodeFileSystem } from '../analysis/engine';
+import { loadedRunDirectory, resolveOptions } from '../analysis/options';
+import type { EditorOptions, ResolvedOptions } from '../analysis/options';
 import { loadConfig, resolvePath } from '../model/config';
 import type { LoadedFile } from '../model/config';
 import type { FileSystem } from '../files/file-system';
@@ -12,8 +13,6 @@ import { effectiveConfig } from '../model/effective';
 import { namesInList } from '../model/names-in-list';
 import type { Located } from '../model/effective';
 import type { Span } from '../syntax/syntax';
-import type { Version } from '../catalog/catalog';
-import { resolveRunDirectory } from '../settings';
 
 /** The names the extension gives pgbouncer-ini files (package.json filenamePatterns). */
 const CONFIG_NAME = /^(?:pgbouncer\.ini|.+\.pgbouncer\.ini|pgbouncer[-_].+\.ini)$/;
@@ -36,14 +35,16 @@ export interface ConfigReference {
   authFile: Located;
   /** auth_type in force, lower case. */
   authType: string;
-  target: Version;
+  /** What the configuration is analysed with (its target version...), as its own diagnostics have it. */
+  options: ResolvedOptions;
   expected: ExpectedUser[];
 }
 
 export interface ReferenceOptions {
-  /** Defaults for configurations without a .pgbouncerlintrc.json saying otherwise. */
-  targetVersion: string;
-  runDirectory: string;
+  /** Editor settings; a configuration's .pgbouncerlintrc.json wins over them. */
+  settings: EditorOptions;
+  /** Workspace folder paths, for a relative runDirectory. */
+  workspaceFolders?: readonly string[];
   fileSystem?: FileSystem;
   /** Lists a folder; defaults to the real one. */
   listFolder?: (folder: string) => string[];
@@ -69,16 +70,17 @@ export function findReferences(userlistPath: string, options: ReferenceOptions):
     if (fileSystem.stat(configPath) !== 'file') continue;
     const read = fileSystem.readFile(configPath);
     if ('problem' in read) continue;
-    // The same choices as the linter: the project file first, then the editor settings.
-    const projectFile = loadRcFile(configPath, fileSystem, KNOWN_IDS);
-    const rc = projectFile?.rc ?? {};
-    const target = targetFrom(rc.targetVersion ?? options.targetVersion);
-    const runDirectory =
-      rc.runDirectory !== undefined && projectFile
-        ? path.resolve(path.dirname(projectFile.path), rc.runDirectory)
-        : resolveRunDirectory(options.runDirectory, configPath, []);
-    const model = loadConfig(read.text, { filePath: configPath, runDirectory, fileSystem });
-    const effective = effectiveConfig(model, target);
+    // The same options as the diagnostics of that configuration.
+    const resolved = resolveOptions(
+      { filePath: configPath, settings: options.settings, workspaceFolders: options.workspaceFolders },
+      fileSystem,
+    );
+    const model = loadConfig(read.text, {
+      filePath: configPath,
+      runDirectory: loadedRunDirectory(resolved),
+      fileSystem,
+    });
+    const effective = effectiveConfig(model, resolved.target);
     const authFile = effective.main.get('auth_file');
     if (!authFile || authFile.entry.value.text === '') continue;
     if (resolvePath(authFile.entry.value.text, model.runDirectory) !== wanted) continue;
@@ -111,7 +113,7 @@ export function findReferences(userlistPath: string, options: ReferenceOptions):
       configPath,
       authFile,
       authType: effective.value('auth_type').toLowerCase(),
-      target,
+      options: resolved,
       expected,
     });
   }
