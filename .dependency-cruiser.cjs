@@ -6,6 +6,11 @@
 /** From the bottom up; a file belongs to the first layer whose path matches (rules/support before rules). */
 const LAYERS = [
   {
+    name: 'incremental',
+    holds: "the DocumentCache that layers keep their parts of a document's analyses in, and the interning table: mechanism only",
+    path: '^server/src/incremental/',
+  },
+  {
     name: 'catalog',
     holds: "PgBouncer's settings, sections, releases and how it reads values: data, no analysis",
     path: '^server/src/catalog/',
@@ -24,11 +29,6 @@ const LAYERS = [
     name: 'files',
     holds: 'guarded reading of files, the read budget, text decoding, atomic writes',
     path: '^server/src/files/',
-  },
-  {
-    name: 'incremental',
-    holds: 'what one analysis of a document keeps for the next',
-    path: '^server/src/incremental/',
   },
   {
     name: 'model',
@@ -74,6 +74,11 @@ const LAYERS = [
     name: 'features',
     holds: 'the LSP features, as functions of a document and its analysis',
     path: '^server/src/features/',
+  },
+  {
+    name: 'client-support',
+    holds: 'what the extension needs of the engine, as purpose-made functions (reload facts, outline)',
+    path: '^server/src/client-support/',
   },
   {
     name: 'server.ts',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh - what `npm test` runs: every check and every test, stopping at the first failing step.
 #
-#   system deps (pgbouncer, PostgreSQL) -> build -> type check -> eslint -> prettier -> tests
+#   system deps (pgbouncer, PostgreSQL) -> build -> type check -> eslint -> prettier -> layers -> tests
 #
 # Tests: Node's test runner over test/{unit,cli,lsp,oracle}/*.test.ts (via tsx), two files at a time.
 # TEST_FILTER narrows the run:
@@ -28,6 +28,9 @@ npx eslint .
 
 step 'format: prettier --check .'
 npx prettier --check .
+
+step 'layers: npm run depcheck (dependency-cruiser, .dependency-cruiser.cjs)'
+npm run --silent depcheck
 
 shopt -s nullglob
 files=(test/unit/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts test/package/*.test.ts test/e2e/*.test.ts test/neovim/*.test.ts)

@@ -6,7 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AdminClient, InstanceSettings } from '../../client/src/pools/admin-client';
+import type { AdminClient } from '../../client/src/pools/admin-client';
+import type { InstanceSettings } from '../../client/src/pools/instance';
 import { DEFAULT_THRESHOLDS } from '../../client/src/pools/model/health';
 import { instanceItem, rootItems } from '../../client/src/pools/model/tree-items';
 import type { ViewItem } from '../../client/src/pools/model/tree-items';

@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import type { InstanceSettings } from '../../client/src/pools/admin-client';
+import type { InstanceSettings } from '../../client/src/pools/instance';
 import { findPgBouncer } from './pgbouncer-oracle';
 import { freePort, installExitHook, liveChildren, liveDirs } from './processes';
 

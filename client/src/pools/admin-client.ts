@@ -13,7 +13,7 @@
 
 import type { Client, ClientConfig, QueryResult } from 'pg';
 
-import type { PoolSslMode } from '../../../server/src/api';
+import type { InstanceSettings } from './instance';
 import { AdminError, PasswordNeededError, where } from './errors';
 import { AdminWire } from './wire';
 import type { Transport } from './wire';
@@ -32,21 +32,6 @@ function loadPg(): typeof import('pg') {
 }
 
 /** libpq's sslmode values (without allow): disable, prefer, require, verify-ca, verify-full. */
-export type SslMode = PoolSslMode;
-
-/** One PgBouncer to watch: where its admin console is and whom to log in as. No password here. */
-export interface InstanceSettings {
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  /** The admin console's database name: "pgbouncer". */
-  database: string;
-  sslmode: SslMode;
-  /** Absolute path of the CA certificates (PEM) to trust instead of Node's list; settings.ts resolves it. */
-  sslrootcert?: string;
-}
-
 export type PasswordSource = () => PromiseLike<string | undefined> | string | undefined;
 
 export interface AdminClientOptions {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../../../server/src/api';
 import { AdminError } from './admin-client';
-import type { InstanceSettings } from './admin-client';
+import type { InstanceSettings } from './instance';
 import { ADD_INSTANCE_COMMAND, POOL_COMMANDS } from './ids';
 import type { PoolCommand } from './ids';
 import type { ViewItem } from './model/tree-items';

@@ -4,7 +4,8 @@
 // `states()` returns whenever `onDidChange` fires.
 
 import { AdminClient, AdminError, classifyError } from './admin-client';
-import type { AdminClientOptions, AdminCommand, InstanceSettings, PasswordSource, Row } from './admin-client';
+import type { AdminClientOptions, AdminCommand, PasswordSource, Row } from './admin-client';
+import type { InstanceSettings } from './instance';
 import type { InstanceState } from './model/instance-state';
 import { toSnapshot } from './model/snapshot';
 import type { RawShows, Snapshot } from './model/snapshot';

@@ -8,7 +8,7 @@ import {
   resolveRunDirectory,
   SETTINGS_SECTION,
 } from '../../../server/src/api';
-import type { InstanceSettings } from './admin-client';
+import type { InstanceSettings } from './instance';
 import type { PoolsContext } from './context';
 import { reloadPreview } from './model/reload-preview';
 import type { ReloadPreview } from './model/reload-preview';

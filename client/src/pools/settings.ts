@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from '../../../server/src/api';
-import type { InstanceSettings, PasswordSource, SslMode } from './admin-client';
+import type { PasswordSource } from './admin-client';
+import type { InstanceSettings, SslMode } from './instance';
 import type { Thresholds } from './model/health';
 
 export interface InstancesResult {

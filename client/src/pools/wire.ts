@@ -20,7 +20,7 @@ import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 
 import { AdminError, where } from './errors';
-import type { InstanceSettings } from './admin-client';
+import type { InstanceSettings } from './instance';
 
 /**
  * What one answer of the admin console may take. PgBouncer's own answers are far below these: a row of

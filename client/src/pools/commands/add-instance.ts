@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { POOL_SETTING_DEFAULTS, POOL_SSL_MODES, SETTINGS_SECTION } from '../../../../server/src/api';
-import type { InstanceSettings } from '../admin-client';
+import type { InstanceSettings } from '../instance';
 import type { CommandFactory, PoolsContext } from '../context';
 import { SHOW_COMMAND } from '../ids';
 import { resolveCaPath } from '../settings';

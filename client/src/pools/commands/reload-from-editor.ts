@@ -2,7 +2,7 @@
 // or unsaved changes. The RELOAD preview offers it too, for the instance and file it previewed.
 
 import * as vscode from 'vscode';
-import type { InstanceSettings } from '../admin-client';
+import type { InstanceSettings } from '../instance';
 import type { CommandFactory, PoolsContext } from '../context';
 import { actionSentence } from '../model/actions';
 import { activeConfig, previewFor } from '../reload-check';

@@ -1,7 +1,8 @@
 // What the view knows of one instance, and its connection in words: the error's title, how it is
 // reached (TLS or not). The tree, the status bar and the hover all say these the same way.
 
-import type { AdminError, ConnectionState, InstanceSettings, Transport } from '../admin-client';
+import type { AdminError, ConnectionState, Transport } from '../admin-client';
+import type { InstanceSettings } from '../instance';
 import type { Snapshot } from './snapshot';
 
 /** What the view knows of one instance: its connection, the last good snapshot, the last error. */
