@@ -41,8 +41,11 @@ export interface Check {
   include?(event: IncludeEvent, context: CheckContext): void;
   /** A section header; the context is still that of the section before it (see CheckContext). */
   sectionHeader?(event: SectionEvent, context: CheckContext): void;
-  /** An entry (the event serves as its location); REFUSED stops the checks after this one. */
-  entry?(at: EntryEvent, context: CheckContext): EntryVerdict;
+  /**
+   * An entry (the event serves as its location); REFUSED stops the checks after this one. Called
+   * as a plain function, without `this`: most events are entries.
+   */
+  entry?: (at: EntryEvent, context: CheckContext) => EntryVerdict;
   /** After the last event: what needs the whole configuration. */
   afterPass?(context: CheckContext): void;
 }

@@ -13,7 +13,7 @@ import { CONNECTION_PARAM_REPORTS, checkConnectionParams } from './connection-pa
 import { reportDuplicate } from './duplicates';
 import { fix } from './fixes';
 import { acceptedBy } from './main-values';
-import { earlierDefinition, isMainSettingName } from './memo';
+import { databaseNameMemo, earlierDefinition, isMainSettingName } from './memo';
 import { noteCreatedUser } from './users';
 
 export const databaseEntries: Check = {
@@ -54,7 +54,8 @@ export const databaseEntries: Check = {
     }
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
     const connString = connStringOf(file.parsed, entry);
-    const mainSetting = isMainSettingName(context.model, entry) ? setting('pgbouncer', name) : undefined;
+    const nameMemo = databaseNameMemo(context.model, entry);
+    const mainSetting = isMainSettingName(nameMemo, entry) ? setting('pgbouncer', name) : undefined;
     const looksMisplaced =
       mainSetting !== undefined &&
       (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));
@@ -85,7 +86,7 @@ export const databaseEntries: Check = {
       const authUser = authUserIndex === -1 ? undefined : paramAt(connString, authUserIndex);
       if (authUser) noteCreatedUser(authUser.value, { file, span: authUser.valueSpan }, context);
     }
-    const previous = earlierDefinition(context.model, context.pass, entry, at);
+    const previous = earlierDefinition(nameMemo, context.pass, at);
     if (previous) {
       reportDuplicate(
         at,

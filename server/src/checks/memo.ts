@@ -4,6 +4,7 @@
 // use of that memory by the checks goes through these functions.
 
 import { newPass } from '../model/names';
+import type { NameSlot } from '../model/names';
 import { knownClean, markClean } from '../syntax/connstring';
 import type { ConnString } from '../syntax/connstring';
 import type { Entry } from '../syntax/syntax';
@@ -61,24 +62,26 @@ export function rememberClean(connString: ConnString, context: string): void {
   markClean(connString, context);
 }
 
+declare const databaseNameBrand: unique symbol;
+
+/** What the names table remembers of a [databases] entry's name; only this file looks inside. */
+export type DatabaseNameMemo = { readonly [databaseNameBrand]: true };
+
+/** The memory of the entry's name, looked up once per entry (a kept table finds it on the entry). */
+export function databaseNameMemo(model: ConfigModel, entry: Entry): DatabaseNameMemo {
+  return model.databaseNames.slotOf(entry) as unknown as DatabaseNameMemo;
+}
+
 /** Whether a [databases] entry's name is that of a [pgbouncer] setting (the names table remembers). */
-export function isMainSettingName(model: ConfigModel, entry: Entry): boolean {
-  const slot = model.databaseNames.slotOf(entry);
+export function isMainSettingName(memo: DatabaseNameMemo, entry: Entry): boolean {
+  const slot = memo as unknown as NameSlot;
   slot.isMainSetting ??= setting('pgbouncer', entry.key.text) !== undefined;
   return slot.isMainSetting;
 }
 
-/**
- * The definition of the same database name earlier in this pass, if any; `at` becomes the latest.
- * The names table holds it: a table kept between analyses finds the name without a lookup.
- */
-export function earlierDefinition(
-  model: ConfigModel,
-  pass: number,
-  entry: Entry,
-  at: Located,
-): Located | undefined {
-  const slot = model.databaseNames.slotOf(entry);
+/** The definition of the same database name earlier in this pass, if any; `at` becomes the latest. */
+export function earlierDefinition(memo: DatabaseNameMemo, pass: number, at: Located): Located | undefined {
+  const slot = memo as unknown as NameSlot;
   const previous = slot.validatedIn === pass ? (slot.validatedAt as Located) : undefined;
   slot.validatedIn = pass;
   slot.validatedAt = at;

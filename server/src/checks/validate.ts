@@ -9,7 +9,7 @@ import type { SectionName, Version } from '../catalog/catalog';
 import type { Finding } from '../findings/finding';
 import type { ConfigModel, FileSystem } from '../model/config';
 import { REFUSED } from './check';
-import type { Check, CheckContext, EntryEvent, EntryVerdict, ReportedFinding } from './check';
+import type { Check, ReportedFinding } from './check';
 import { ValidationContext } from './context';
 import { CHECKS_IN_ORDER } from './index';
 import { startValidationPass } from './memo';
@@ -19,40 +19,38 @@ export interface ValidateOptions {
   fileSystem: FileSystem;
 }
 
-type EntryHandler = (at: EntryEvent, context: CheckContext) => EntryVerdict;
+type EntryHook = NonNullable<Check['entry']>;
 
 /** The checks by the events they take, each list in the order of the checks. */
 interface CheckPlan {
   syntaxErrors: Check[];
   includes: Check[];
   sectionHeaders: Check[];
-  entriesBeforeSections: EntryHandler[];
-  entriesIn: Record<SectionName, EntryHandler[]>;
+  entriesBeforeSections: EntryHook[];
+  entriesIn: Record<SectionName, EntryHook[]>;
   afterPass: Check[];
 }
 
 function planFor(checks: readonly Check[]): CheckPlan {
-  const entryHandlers = (section: SectionName | null): EntryHandler[] =>
-    checks.flatMap((check) =>
-      check.entry && check.entriesIn?.includes(section) ? [check.entry.bind(check)] : [],
-    );
+  const entryHooks = (section: SectionName | null): EntryHook[] =>
+    checks.flatMap((check) => (check.entry && check.entriesIn?.includes(section) ? [check.entry] : []));
   return {
     syntaxErrors: checks.filter((check) => check.syntaxError),
     includes: checks.filter((check) => check.include),
     sectionHeaders: checks.filter((check) => check.sectionHeader),
-    entriesBeforeSections: entryHandlers(null),
+    entriesBeforeSections: entryHooks(null),
     entriesIn: {
-      pgbouncer: entryHandlers('pgbouncer'),
-      databases: entryHandlers('databases'),
-      users: entryHandlers('users'),
-      peers: entryHandlers('peers'),
+      pgbouncer: entryHooks('pgbouncer'),
+      databases: entryHooks('databases'),
+      users: entryHooks('users'),
+      peers: entryHooks('peers'),
     },
     afterPass: checks.filter((check) => check.afterPass),
   };
 }
 
 const PLAN = planFor(CHECKS_IN_ORDER);
-const NO_HANDLERS: EntryHandler[] = [];
+const NO_HOOKS: EntryHook[] = [];
 
 export function validate(model: ConfigModel, options: ValidateOptions): Finding[] {
   return dedupe(runPlan(model, options, PLAN));
@@ -69,6 +67,8 @@ export function validateWith(
 
 function runPlan(model: ConfigModel, options: ValidateOptions, plan: CheckPlan): ReportedFinding[] {
   const context = new ValidationContext(model, options.target, options.fileSystem, startValidationPass());
+  /** The entry hooks of the section being read: none in a section PgBouncer refused. */
+  let entryHooks = plan.entriesBeforeSections;
   const events = model.events;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
@@ -82,20 +82,13 @@ function runPlan(model: ConfigModel, options: ValidateOptions, plan: CheckPlan):
       case 'section':
         for (const check of plan.sectionHeaders) check.sectionHeader?.(event, context);
         context.enterSection(event.header);
+        entryHooks = context.section === null ? NO_HOOKS : plan.entriesIn[context.section];
         break;
       case 'entry': {
-        // Most events are entries of [databases]: indexed loops, no allocation.
-        const section = context.section;
-        const handlers =
-          event.section === null
-            ? plan.entriesBeforeSections
-            : section === null
-              ? NO_HANDLERS
-              : plan.entriesIn[section];
         let refused = false;
-        for (let h = 0; h < handlers.length && !refused; h++)
-          refused = handlers[h](event, context) === REFUSED;
-        if (!refused && section !== null) context.accept(event);
+        for (let h = 0; h < entryHooks.length && !refused; h++)
+          refused = entryHooks[h](event, context) === REFUSED;
+        if (!refused) context.accept(event);
         break;
       }
     }
