@@ -28,7 +28,7 @@ export type EntryVerdict = typeof ACCEPTED | typeof REFUSED;
 export interface Check {
   /** What it checks, in a few words (test names, debugging). */
   readonly name: string;
-  /** The ids of the findings it reports (see check-list.ts). */
+  /** The ids of the findings it reports (check-list.ts); test/unit/checks.test.ts holds it to them. */
   readonly reports: readonly string[];
   /**
    * Whose entries entry() takes: the sections' (while their header is one PgBouncer accepts), and

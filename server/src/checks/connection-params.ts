@@ -193,7 +193,6 @@ function checkParamValue(
   downgrade: boolean,
   context: CheckContext,
 ): void {
-  // The value's span is made only for a finding (thousands of values have none).
   const value = param.value;
   if (known.type === 'enum') {
     checkEnumValue(
