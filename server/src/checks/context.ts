@@ -14,7 +14,7 @@ import type { CheckContext, EntryEvent, FindingExtras, Place, ReportedFinding } 
 const NO_EXTRAS: FindingExtras = {};
 
 /** The section PgBouncer reads entries into after this header, or null when it refuses the header. */
-export function acceptedSection(header: SectionHeader, target: Version): SectionName | null {
+function acceptedSection(header: SectionHeader, target: Version): SectionName | null {
   const info = sectionInfo(header.name);
   return info && availableIn(info.addedIn, target) ? info.name : null;
 }
