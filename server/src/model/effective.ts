@@ -107,10 +107,18 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
     databaseList,
     users,
     value(name) {
-      const at = finalMain.get(name);
-      if (at) return at.entry.value.text;
-      const known = setting('pgbouncer', name);
-      return known ? (defaultFor(known, target) ?? '') : '';
+      return settingValue(finalMain, name, target);
     },
   };
+}
+
+/**
+ * The value PgBouncer uses for a [pgbouncer] setting, given the settings in force: the explicit
+ * one, else the target version's default ('' if none).
+ */
+export function settingValue(main: ReadonlyMap<string, Located>, name: string, target: Version): string {
+  const at = main.get(name);
+  if (at) return at.entry.value.text;
+  const known = setting('pgbouncer', name);
+  return known ? (defaultFor(known, target) ?? '') : '';
 }

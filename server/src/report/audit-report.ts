@@ -233,7 +233,8 @@ function countsText(findings: readonly { severity: Severity }[]): string {
 // ---------------------------------------------------------------------------------------------------
 // The report
 
-interface Located {
+/** A finding with its place in the report (model/effective.ts's Located is an entry's place). */
+interface PlacedFinding {
   finding: Finding;
   area: ScoreArea;
   priority: Priority;
@@ -251,7 +252,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function locateFindings(result: LintResult, options: AuditReportOptions): Located[] {
+function locateFindings(result: LintResult, options: AuditReportOptions): PlacedFinding[] {
   const root = result.model.root;
   const files = new Map(result.model.files.map((file) => [file.path, file]));
   const rootFolder = path.dirname(root.path);
@@ -267,7 +268,7 @@ function locateFindings(result: LintResult, options: AuditReportOptions): Locate
     }
     return named;
   };
-  const located: Located[] = [];
+  const located: PlacedFinding[] = [];
   const seen = new Set<string>();
   for (const finding of result.findings) {
     const file = files.get(finding.file);
@@ -314,7 +315,7 @@ function targetLabel(result: LintResult): string {
 }
 
 /** True when `--fix` and "Fix all" change the main file for this finding: its safe fix, in that file only. */
-function hasAppliedFix(item: Located, rootPath: string): boolean {
+function hasAppliedFix(item: PlacedFinding, rootPath: string): boolean {
   const fix = primaryFix(item.finding);
   return (
     item.inRoot &&
@@ -340,7 +341,7 @@ function fixLines(finding: Finding, indent: string): string[] {
   });
 }
 
-function findingsSection(located: Located[]): string[] {
+function findingsSection(located: PlacedFinding[]): string[] {
   const out = ['## Findings by priority', ''];
   if (located.length === 0) {
     out.push('No findings.', '');
@@ -354,7 +355,7 @@ function findingsSection(located: Located[]): string[] {
       continue;
     }
     // One block per rule (and severity), in order of severity, area and id; its findings in file order.
-    const groups = new Map<string, Located[]>();
+    const groups = new Map<string, PlacedFinding[]>();
     for (const item of items) {
       const key = `${item.finding.code}\0${item.finding.severity}`;
       const group = groups.get(key);

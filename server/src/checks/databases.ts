@@ -1,0 +1,125 @@
+// [databases] entries (name = connection string): names PgBouncer refuses, [pgbouncer] settings
+// written here, a database defined twice, and the users auth_user= makes PgBouncer create.
+
+import { GRAMMAR, availableIn, setting } from '../catalog/catalog';
+import type { Setting } from '../catalog/catalog';
+import type { Fix } from '../findings/fix';
+import { deleteEntry, insertMainSetting } from '../model/edits';
+import type { Located } from '../model/effective';
+import { connStringOf, lastParamIndex, paramAt } from '../syntax/connstring';
+import { ACCEPTED, REFUSED } from './check';
+import type { Check, CheckContext } from './check';
+import { CONNECTION_PARAM_REPORTS, checkConnectionParams } from './connection-params';
+import { reportDuplicate } from './duplicates';
+import { fix } from './fixes';
+import { acceptedBy } from './main-values';
+import { databaseNameMemo, earlierDefinition, isMainSettingName } from './memo';
+import { noteCreatedUser } from './users';
+
+export const databaseEntries: Check = {
+  name: '[databases] entries',
+  reports: [
+    'reserved-name',
+    'name-too-long',
+    'misplaced-setting',
+    'connection-string-syntax',
+    'autodb-connection-string',
+    ...CONNECTION_PARAM_REPORTS,
+    'duplicate-database',
+  ],
+  entriesIn: ['databases'],
+  entry(at, context) {
+    const { entry, file } = at;
+    const name = entry.key.text;
+    if (GRAMMAR.reservedDatabaseNames.includes(name)) {
+      context.report(
+        file,
+        entry.key.span,
+        'reserved-name',
+        `The database name '${name}' is reserved for PgBouncer's admin console; PgBouncer refuses it.`,
+      );
+      return REFUSED;
+    }
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: short names need no count.
+    const bytes =
+      name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : Buffer.byteLength(name, 'utf8');
+    if (bytes > GRAMMAR.maxDatabaseNameBytes) {
+      context.report(
+        file,
+        entry.key.span,
+        'name-too-long',
+        `The database name is ${bytes} bytes long; PgBouncer allows at most ${GRAMMAR.maxDatabaseNameBytes} and refuses it.`,
+      );
+      return REFUSED;
+    }
+    const isFallback = name === GRAMMAR.fallbackDatabaseName;
+    const connString = connStringOf(file.parsed, entry);
+    const nameMemo = databaseNameMemo(context.model, entry);
+    const mainSetting = isMainSettingName(nameMemo, entry) ? setting('pgbouncer', name) : undefined;
+    const looksMisplaced =
+      mainSetting !== undefined &&
+      (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));
+    if (looksMisplaced && !isFallback) {
+      context.report(
+        file,
+        entry.key.span,
+        'misplaced-setting',
+        `'${name}' is a [pgbouncer] setting, but it is in [databases], where PgBouncer reads it as a database named '${name}' and refuses the value. Move it to [pgbouncer].`,
+        { fixes: [moveToMainFix(at, mainSetting, context)] },
+      );
+      return REFUSED;
+    }
+    if (connString.error) {
+      context.report(
+        file,
+        connString.error.span,
+        isFallback ? 'autodb-connection-string' : 'connection-string-syntax',
+        `${connString.error.message}${isFallback ? '' : ' PgBouncer refuses this database entry.'}`,
+        isFallback ? { severity: 'warning' } : {},
+      );
+    }
+    checkConnectionParams(at, 'databases', connString, isFallback, context);
+    if (!isFallback) {
+      // auth_user= makes PgBouncer create that user when it loads the entry (not for the fallback
+      // '*'); the last one written counts.
+      const authUserIndex = lastParamIndex(connString, 'auth_user');
+      const authUser = authUserIndex === -1 ? undefined : paramAt(connString, authUserIndex);
+      if (authUser) noteCreatedUser(authUser.value, { file, span: authUser.valueSpan }, context);
+    }
+    const previous = earlierDefinition(nameMemo, context.pass, at);
+    if (previous) {
+      reportDuplicate(
+        at,
+        previous,
+        'duplicate-database',
+        {
+          message: `Database '${name}' is already defined on ${context.where(previous)}; PgBouncer uses this later definition.`,
+          earlier: 'earlier definition, without effect',
+          fixTitle: `Remove the earlier definition of '${name}', which has no effect`,
+        },
+        context,
+      );
+    }
+    return ACCEPTED;
+  },
+};
+
+/** Moves a [pgbouncer] setting written in [databases] to the end of the [pgbouncer] section. */
+function moveToMainFix(at: Located, mainSetting: Setting, context: CheckContext): Fix | null {
+  const { model } = context;
+  if (at.file !== model.root || !acceptedBy(mainSetting, at.entry.value.text)) return null;
+  if (!availableIn(mainSetting.addedIn, context.target) || mainSetting.platform) return null;
+  // Moving it next to an explicit value of the same setting would only make a duplicate.
+  const alreadySet = model.events.some(
+    (e) => e.kind === 'entry' && e.section === 'pgbouncer' && e.entry.key.text === mainSetting.name,
+  );
+  if (alreadySet) return null;
+  const insert = insertMainSetting(model, mainSetting.name, at.entry.value.text);
+  if (!insert) return null;
+  return fix(
+    `Move ${mainSetting.name} to [pgbouncer]`,
+    'safe',
+    [deleteEntry(at.file, at.entry), insert],
+    [`setting:${mainSetting.name}`],
+  );
+}
