@@ -13,6 +13,7 @@ import { verifyGuesses, verifyLater } from './verify';
 import { discloseFindings, knownSecrets, Redactor } from './disclosure';
 import { applySuppressions } from './suppressions';
 import { loadConfig } from '../model/config';
+import { databaseNamesFor } from '../model/names';
 import { DocumentCache } from '../incremental/document-cache';
 
 export { DocumentCache };
@@ -90,12 +91,13 @@ export function lintText(text: string, options: LintOptions): LintResult {
     // what this one has taken from the cache.
     cache: options.skipFixVerification ? undefined : options.cache,
   });
-  const findings = validate(model, { target, fileSystem });
+  // One table of database names for validation and the effective configuration: the document's,
+  // whose entries keep their slots, or this analysis' own.
+  const names = databaseNamesFor(options.skipFixVerification ? undefined : options.cache);
+  const findings = validate(model, { target, fileSystem, names });
   // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
   const checkFindings = options.skipFixVerification ? [] : [...findings];
-  const effective = effectiveConfig(model, target);
-  // Without a document cache the name table served these two passes only.
-  if (!options.cache || options.skipFixVerification) model.databaseNames.clear();
+  const effective = effectiveConfig(model, target, names);
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
   for (const rule of RULES) {
     const severity = ruleSeverity(config, rule);

@@ -3,6 +3,7 @@
 // (./validate.ts) reads the configuration's events once, in the order PgBouncer reads them, and
 // hands each event to the checks that take it; then each check may look at the whole.
 
+import type { ValidationPass } from './memo';
 import type { ConfigEvent, ConfigModel, EntryEvent, LoadedFile } from '../model/config';
 import type { FileSystem } from '../files/file-system';
 import type { Located } from '../model/effective';
@@ -79,7 +80,8 @@ export interface CheckContext {
   readonly target: Version;
   readonly fileSystem: FileSystem;
   /** This validation's number for the memory between analyses (see memo.ts). */
-  readonly pass: number;
+  /** What this pass notes about names (see memo.ts). */
+  readonly pass: ValidationPass;
 
   /** Records a finding, with the check's severity (check-list.ts) unless extras say otherwise. */
   report(file: LoadedFile, span: Span, code: string, message: string, extras?: FindingExtras): void;

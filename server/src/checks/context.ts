@@ -1,6 +1,7 @@
 // The state of one validation: the findings, and what has been read so far in the order PgBouncer
 // reads it. Checks see it as a CheckContext (check.ts); only the driver (validate.ts) moves it on.
 
+import type { ValidationPass } from './memo';
 import { availableIn, sectionInfo, setting, settingsOf } from '../catalog/catalog';
 import type { SectionName, Setting, Version } from '../catalog/catalog';
 import type { ConfigModel, LoadedFile } from '../model/config';
@@ -34,7 +35,7 @@ export class ValidationContext implements CheckContext {
     readonly model: ConfigModel,
     readonly target: Version,
     readonly fileSystem: FileSystem,
-    readonly pass: number,
+    readonly pass: ValidationPass,
   ) {}
 
   report(file: LoadedFile, span: Span, code: string, message: string, extras = NO_EXTRAS): void {

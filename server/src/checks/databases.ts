@@ -54,7 +54,7 @@ export const databaseEntries: Check = {
     }
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
     const connString = connStringOf(file.parsed, entry);
-    const nameMemo = databaseNameMemo(context.model, entry);
+    const nameMemo = databaseNameMemo(context.pass, entry);
     const mainSetting = isMainSettingName(nameMemo, entry) ? setting('pgbouncer', name) : undefined;
     const looksMisplaced =
       mainSetting !== undefined &&

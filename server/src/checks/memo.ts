@@ -1,34 +1,29 @@
-// Validation's memory between analyses. The language server analyses a document again after every
-// edit (see DocumentCache); what validation learnt about the entries the edit did not touch is kept
-// on their connection strings and on the names table, so an edit costs about what it changes. Every
-// use of that memory by the checks goes through these functions.
+// Validation's memory: what one pass notes about names, and what it keeps between analyses. The
+// language server analyses a document again after every edit; the connection strings of entries the
+// edit did not touch are the same objects (syntax/connstring.ts's ConnStringCache), and what
+// validation found about them is kept here, keyed on them, so an edit costs about what it changes.
+// Every use of that memory by the checks goes through these functions.
 
-import { newPass } from '../model/names';
-import type { NameSlot } from '../model/names';
-import { knownClean, markClean } from '../syntax/connstring';
-import type { ConnString } from '../syntax/connstring';
-import type { Entry } from '../syntax/syntax';
 import { setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
-import type { ConfigModel } from '../model/config';
+import { intern } from '../incremental/intern';
 import type { Located } from '../model/effective';
+import type { NameSlot, NameTable } from '../model/names';
+import type { ConnString } from '../syntax/connstring';
+import type { Entry } from '../syntax/syntax';
 
 /** The sections whose entries are connection strings. */
 export type ConnStringSection = 'databases' | 'users' | 'peers';
 
-/** A number no other validation has: what it records in the names table is told apart by it. */
-export function startValidationPass(): number {
-  return newPass();
+/** What one validation pass notes: the latest definition of each database name, by its slot's id. */
+export interface ValidationPass {
+  readonly names: NameTable;
+  readonly definitions: (Located | undefined)[];
 }
 
-const internedStrings = new Map<string, string>();
-
-/** One string object per text: the clean marks of later analyses then compare by identity. */
-function interned(text: string): string {
-  const known = internedStrings.get(text);
-  if (known !== undefined) return known;
-  internedStrings.set(text, text);
-  return text;
+/** A pass over a configuration, whose database names are looked up in `names` (the analysis' table). */
+export function startValidationPass(names: NameTable): ValidationPass {
+  return { names, definitions: [] };
 }
 
 let contextsTarget: Version | null = null;
@@ -36,12 +31,13 @@ let contextsOfTarget: Record<ConnStringSection, readonly [string, string]> | nul
 
 /**
  * What the connection-parameter checks' verdict depends on besides the parameters: the section,
- * whether findings are downgraded (the fallback database '*') and the target version.
+ * whether findings are downgraded (the fallback database '*') and the target version. One string
+ * per text, so that the marks of later analyses compare by identity.
  */
 export function cleanContext(section: ConnStringSection, downgrade: boolean, target: Version): string {
   if (contextsTarget !== target || contextsOfTarget === null) {
     const of = (name: ConnStringSection, down: boolean): string =>
-      interned(`${name} ${down} ${target.label} ${target.unreleased}`);
+      intern(`${name} ${down} ${target.label} ${target.unreleased}`);
     contextsOfTarget = {
       databases: [of('databases', false), of('databases', true)],
       users: [of('users', false), of('users', true)],
@@ -52,38 +48,51 @@ export function cleanContext(section: ConnStringSection, downgrade: boolean, tar
   return contextsOfTarget[section][downgrade ? 1 : 0];
 }
 
+/** The context in which each connection string's parameters last gave no finding. */
+const foundClean = new WeakMap<ConnString, string>();
+
 /** Whether an earlier analysis found nothing to say about these parameters in this context. */
 export function isKnownClean(connString: ConnString, context: string): boolean {
-  return knownClean(connString, context);
+  return foundClean.get(connString) === context;
 }
 
 /** Remembers that these parameters gave no finding in this context. */
 export function rememberClean(connString: ConnString, context: string): void {
-  markClean(connString, context);
+  foundClean.set(connString, context);
 }
 
 declare const databaseNameBrand: unique symbol;
 
-/** What the names table remembers of a [databases] entry's name; only this file looks inside. */
+/** A [databases] entry's name in the pass's table; only this file looks inside. */
 export type DatabaseNameMemo = { readonly [databaseNameBrand]: true };
 
-/** The memory of the entry's name, looked up once per entry (a kept table finds it on the entry). */
-export function databaseNameMemo(model: ConfigModel, entry: Entry): DatabaseNameMemo {
-  return model.databaseNames.slotOf(entry) as unknown as DatabaseNameMemo;
+/** The entry's name, looked up once per entry (a kept table finds it on the entry). */
+export function databaseNameMemo(pass: ValidationPass, entry: Entry): DatabaseNameMemo {
+  return pass.names.slotOf(entry) as unknown as DatabaseNameMemo;
 }
 
-/** Whether a [databases] entry's name is that of a [pgbouncer] setting (the names table remembers). */
+/** Whether each name is that of a [pgbouncer] setting: asked of every database name, rarely true. */
+const mainSettingNames = new WeakMap<NameSlot, boolean>();
+
+/** Whether a [databases] entry's name is that of a [pgbouncer] setting. */
 export function isMainSettingName(memo: DatabaseNameMemo, entry: Entry): boolean {
   const slot = memo as unknown as NameSlot;
-  slot.isMainSetting ??= setting('pgbouncer', entry.key.text) !== undefined;
-  return slot.isMainSetting;
+  let known = mainSettingNames.get(slot);
+  if (known === undefined) {
+    known = setting('pgbouncer', entry.key.text) !== undefined;
+    mainSettingNames.set(slot, known);
+  }
+  return known;
 }
 
 /** The definition of the same database name earlier in this pass, if any; `at` becomes the latest. */
-export function earlierDefinition(memo: DatabaseNameMemo, pass: number, at: Located): Located | undefined {
-  const slot = memo as unknown as NameSlot;
-  const previous = slot.validatedIn === pass ? (slot.validatedAt as Located) : undefined;
-  slot.validatedIn = pass;
-  slot.validatedAt = at;
+export function earlierDefinition(
+  memo: DatabaseNameMemo,
+  pass: ValidationPass,
+  at: Located,
+): Located | undefined {
+  const id = (memo as unknown as NameSlot).id;
+  const previous = pass.definitions[id];
+  pass.definitions[id] = at;
   return previous;
 }

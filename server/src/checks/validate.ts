@@ -14,10 +14,13 @@ import type { Check, ReportedFinding } from './check';
 import { ValidationContext } from './context';
 import { CHECKS_IN_ORDER } from './index';
 import { startValidationPass } from './memo';
+import { NameTable } from '../model/names';
 
 export interface ValidateOptions {
   target: Version;
   fileSystem: FileSystem;
+  /** The analysis' table of database names (the effective configuration uses the same); one of its own by default. */
+  names?: NameTable;
 }
 
 type EntryHook = NonNullable<Check['entry']>;
@@ -67,7 +70,12 @@ export function validateWith(
 }
 
 function runPlan(model: ConfigModel, options: ValidateOptions, plan: CheckPlan): ReportedFinding[] {
-  const context = new ValidationContext(model, options.target, options.fileSystem, startValidationPass());
+  const context = new ValidationContext(
+    model,
+    options.target,
+    options.fileSystem,
+    startValidationPass(options.names ?? new NameTable()),
+  );
   /** The entry hooks of the section being read: none in a section PgBouncer refused. */
   let entryHooks = plan.entriesBeforeSections;
   const events = model.events;

@@ -11,7 +11,6 @@ import { parse } from '../syntax/parser';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
 import { parseDocument, parseIncluded } from '../syntax/document';
-import { NameTable } from './names';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
 export const MAX_INCLUDE_DEPTH = 10;
@@ -61,8 +60,6 @@ export interface ConfigModel {
   /** Every file read, the main one first; an included file appears once per inclusion. */
   files: LoadedFile[];
   events: ConfigEvent[];
-  /** The names of [databases] entries (see NameTable). */
-  databaseNames: NameTable;
   /** Directory relative paths are resolved against. */
   runDirectory: string;
   runDirectorySource: 'setting' | 'config-folder';
@@ -94,13 +91,11 @@ export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
 interface ModelMemory {
   root: LoadedFile | null;
   events: WeakMap<Entry, EntryEvent>;
-  databaseNames: NameTable;
 }
 
-const MODEL = new CachePart<ModelMemory>('model: the main file, entry events, database names', () => ({
+const MODEL = new CachePart<ModelMemory>('model: the main file, entry events', () => ({
   root: null,
   events: new WeakMap(),
-  databaseNames: new NameTable(true),
 }));
 
 function keptEvent(
@@ -130,9 +125,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
     if (memory.root?.path === options.filePath) memory.root.parsed = parsedText;
     else memory.root = root;
     root = memory.root;
-    memory.databaseNames.startAnalysis();
   }
-  const databaseNames = memory ? memory.databaseNames : new NameTable();
   const entryEvent = (file: LoadedFile, entry: Entry, at: string | null): EntryEvent =>
     memory ? keptEvent(memory.events, file, entry, at) : { kind: 'entry', file, entry, section: at };
   const files: LoadedFile[] = [root];
@@ -233,7 +226,6 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
     root,
     files,
     events,
-    databaseNames,
     runDirectory,
     runDirectorySource: options.runDirectory ? 'setting' : 'config-folder',
   };

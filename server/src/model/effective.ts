@@ -7,6 +7,7 @@ import type { Entry, SectionHeader } from '../syntax/syntax';
 import { defaultFor, setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
 import type { ConfigModel, LoadedFile } from './config';
+import { NameTable } from './names';
 
 export interface Located {
   file: LoadedFile;
@@ -58,7 +59,15 @@ function connectionEntry(at: Located): ConnectionEntry {
   return made;
 }
 
-export function effectiveConfig(model: ConfigModel, target: Version): EffectiveConfig {
+/**
+ * What PgBouncer ends up with. `names` is the analysis' table of database names (validation looks
+ * names up in the same one); a table of its own by default.
+ */
+export function effectiveConfig(
+  model: ConfigModel,
+  target: Version,
+  names: NameTable = new NameTable(),
+): EffectiveConfig {
   let main = new Map<string, Located>();
   let mainHeader: HeaderAt | null = null;
   let databasesHeader: HeaderAt | null = null;
@@ -81,7 +90,7 @@ export function effectiveConfig(model: ConfigModel, target: Version): EffectiveC
       const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
       else if (event.section === 'databases') {
-        const id = model.databaseNames.slotOf(event.entry).id;
+        const id = names.slotOf(event.entry).id;
         const entry = connectionEntry(at);
         const placed = placedAt[id];
         if (placed !== undefined) {

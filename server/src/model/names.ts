@@ -5,30 +5,20 @@
 // are found again without a lookup. A name's slot has a number (`id`, dense from 0) so that each
 // pass keeps what it learns about names in an array of its own, indexed by it.
 
+import { CachePart } from '../incremental/document-cache';
+import type { DocumentCache } from '../incremental/document-cache';
 import type { Entry } from '../syntax/syntax';
 
 /** One name of a table. */
 export class NameSlot {
-  /** The pass of validation that last saw the name, and where (see checks). */
-  validatedIn = 0;
-  validatedAt: unknown = undefined;
   /** The analysis that last asked for it (see NameTable.startAnalysis). */
   askedIn = 0;
-  /** Whether the name is that of a [pgbouncer] setting, once validation has asked. */
-  isMainSetting: boolean | undefined = undefined;
 
   constructor(
     readonly text: string,
     /** Its index in the table, from 0 to table.size - 1. */
     public id: number,
   ) {}
-}
-
-let passes = 0;
-
-/** A number no other pass has. */
-export function newPass(): number {
-  return ++passes;
 }
 
 interface KeptSlot {
@@ -84,15 +74,6 @@ export class NameTable {
     return slot;
   }
 
-  /**
-   * Forgets every name. A table only one analysis uses is scratch: once validation and the
-   * effective configuration have been made, keeping 100,000 names would only hold memory.
-   */
-  clear(): void {
-    this.slots.clear();
-    this.epoch++;
-  }
-
   private asked(slot: NameSlot): NameSlot {
     if (slot.askedIn !== this.analysis) {
       slot.askedIn = this.analysis;
@@ -100,4 +81,20 @@ export class NameTable {
     }
     return slot;
   }
+}
+
+const DATABASE_NAMES = new CachePart<NameTable>(
+  'model: the names of [databases] entries',
+  () => new NameTable(true),
+);
+
+/**
+ * The table of database names an analysis uses: the document's (its entries keep their slots from
+ * one analysis to the next), or one of its own that goes when the analysis is over.
+ */
+export function databaseNamesFor(cache: DocumentCache | undefined): NameTable {
+  if (!cache) return new NameTable();
+  const table = cache.part(DATABASE_NAMES);
+  table.startAnalysis();
+  return table;
 }

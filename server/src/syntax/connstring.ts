@@ -100,8 +100,6 @@ export class ConnString implements ParamLookup {
   private failure: { code: ConnStringErrorCode; start: number; end: number; message: string } | null = null;
   /** The generation of the cache that last handed it out; -1 when no cache keeps it (see ConnStringCache). */
   claimedIn = -1;
-  /** Validation contexts in which its parameters were found without problems (see validate). */
-  cleanIn: string | undefined = undefined;
   /** PARAM_BITS of the names it has; -1 (every bit) when it has a name without a bit. */
   keyMask = 0;
 
@@ -476,16 +474,6 @@ export class ConnStringCache {
  */
 export function isRetained(connString: ConnString): boolean {
   return connString.claimedIn >= 0;
-}
-
-/** Whether validation found nothing to say about these parameters in this context before. */
-export function knownClean(connString: ConnString, context: string): boolean {
-  return connString.cleanIn === context;
-}
-
-/** Records that validation found nothing to say about these parameters in this context. */
-export function markClean(connString: ConnString, context: string): void {
-  if (isRetained(connString)) connString.cleanIn = context;
 }
 
 /** The connection string of each entry, read once; the cache that files of a document read them from. */
