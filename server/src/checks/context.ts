@@ -103,7 +103,7 @@ export class ValidationContext implements CheckContext {
   }
 
   where(at: Located): string {
-    const line = at.file.parsed.lineIndex.positionAt(at.entry.key.span.start).line + 1;
+    const line = at.file.parsed.lineIndex.lineNumberAt(at.entry.key.span.start);
     return at.file === this.model.root || at.file.path === this.model.root.path
       ? `line ${line}`
       : `${at.file.path}:${line}`;

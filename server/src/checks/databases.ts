@@ -1,6 +1,7 @@
 // [databases] entries (name = connection string): names PgBouncer refuses, [pgbouncer] settings
 // written here, a database defined twice, and the users auth_user= makes PgBouncer create.
 
+import type { ConfigModel } from '../model/config';
 import { GRAMMAR, availableIn, setting } from '../catalog/catalog';
 import type { Setting } from '../catalog/catalog';
 import type { Fix } from '../findings/fix';
@@ -105,15 +106,27 @@ export const databaseEntries: Check = {
 };
 
 /** Moves a [pgbouncer] setting written in [databases] to the end of the [pgbouncer] section. */
+/** The keys written anywhere in [pgbouncer], once per model: a file may misplace thousands of settings. */
+const writtenByModel = new WeakMap<ConfigModel, ReadonlySet<string>>();
+
+function mainSettingsWritten(model: ConfigModel): ReadonlySet<string> {
+  let written = writtenByModel.get(model);
+  if (!written) {
+    const keys = new Set<string>();
+    for (const event of model.events) {
+      if (event.kind === 'entry' && event.section === 'pgbouncer') keys.add(event.entry.key.text);
+    }
+    writtenByModel.set(model, (written = keys));
+  }
+  return written;
+}
+
 function moveToMainFix(at: Located, mainSetting: Setting, context: CheckContext): Fix | null {
   const { model } = context;
   if (at.file !== model.root || !acceptedBy(mainSetting, at.entry.value.text)) return null;
   if (!availableIn(mainSetting.addedIn, context.target) || mainSetting.platform) return null;
   // Moving it next to an explicit value of the same setting would only make a duplicate.
-  const alreadySet = model.events.some(
-    (e) => e.kind === 'entry' && e.section === 'pgbouncer' && e.entry.key.text === mainSetting.name,
-  );
-  if (alreadySet) return null;
+  if (mainSettingsWritten(model).has(mainSetting.name)) return null;
   const insert = insertMainSetting(model, mainSetting.name, at.entry.value.text);
   if (!insert) return null;
   return fix(

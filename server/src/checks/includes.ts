@@ -136,7 +136,7 @@ export const includeSummary: Check = {
         errorsByInclude.set(key, { file: from.file, span: from.include.pathSpan, count: 1, first: finding });
     }
     for (const { file, span, count, first } of errorsByInclude.values()) {
-      const line = first.origin.parsed.lineIndex.positionAt(first.span.start).line + 1;
+      const line = first.origin.parsed.lineIndex.lineNumberAt(first.span.start);
       // The kind of problem, not its message: that quotes the included file, which is not shown.
       const kind = CHECKS.get(first.code)?.title.toLowerCase() ?? first.code;
       context.report(

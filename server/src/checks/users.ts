@@ -65,7 +65,7 @@ export function noteCreatedUser(name: string, where: Place, context: CheckContex
     createdUsers.set(cut, where);
     return;
   }
-  const line = earlier.file.parsed.lineIndex.positionAt(earlier.span.start).line + 1;
+  const line = earlier.file.parsed.lineIndex.lineNumberAt(earlier.span.start);
   const place = earlier.file === where.file ? `line ${line}` : `${earlier.file.path}:${line}`;
   context.report(
     where.file,

@@ -67,7 +67,7 @@ export function versionOf(text: string): string | undefined {
 }
 
 function lineOf(file: LoadedFile, offset: number): number {
-  return file.parsed.lineIndex.positionAt(offset).line + 1;
+  return file.parsed.lineIndex.lineNumberAt(offset);
 }
 
 export function reloadFacts(text: string, options: ReloadFactsOptions): ReloadFacts {
