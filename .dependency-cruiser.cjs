@@ -7,7 +7,8 @@
 const LAYERS = [
   {
     name: 'incremental',
-    holds: "the DocumentCache that layers keep their parts of a document's analyses in, and the interning table: mechanism only",
+    holds:
+      "the DocumentCache that layers keep their parts of a document's analyses in, and the interning table: mechanism only",
     path: '^server/src/incremental/',
   },
   {

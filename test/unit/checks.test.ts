@@ -24,7 +24,7 @@ import { userEntries } from '../../server/src/checks/users';
 import { validate, validateWith } from '../../server/src/checks/validate';
 import type { Finding } from '../../server/src/findings/finding';
 import { loadConfig } from '../../server/src/model/config';
-import { parseConnString } from '../../server/src/syntax/connstring';
+import { ConnStringCache, parseConnString } from '../../server/src/syntax/connstring';
 import { memoryFileSystem } from '../support/memory-fs';
 
 const DIR = path.resolve('/virtual/checks');
@@ -320,7 +320,13 @@ test('connection parameters found clean are remembered for the context they were
   assert.equal(cleanContext('databases', false, { ...target }), context);
   assert.notEqual(cleanContext('databases', true, target), context);
   assert.notEqual(cleanContext('databases', false, newer), context);
-  const connString = parseConnString('host=h port=5432', 0);
+  // Only a connection string a document's cache keeps is worth remembering (the CLI's are not).
+  const once = parseConnString('host=h port=5432', 0);
+  rememberClean(once, context);
+  assert.equal(isKnownClean(once, context), false);
+  const cache = new ConnStringCache();
+  cache.startAnalysis();
+  const connString = cache.take('host=h port=5432', 0);
   assert.equal(isKnownClean(connString, context), false);
   rememberClean(connString, context);
   assert.equal(isKnownClean(connString, context), true);

@@ -9,6 +9,7 @@ import type { Version } from '../catalog/catalog';
 import { intern } from '../incremental/intern';
 import type { Located } from '../model/effective';
 import type { NameSlot, NameTable } from '../model/names';
+import { isRetained } from '../syntax/connstring';
 import type { ConnString } from '../syntax/connstring';
 import type { Entry } from '../syntax/syntax';
 
@@ -56,9 +57,9 @@ export function isKnownClean(connString: ConnString, context: string): boolean {
   return foundClean.get(connString) === context;
 }
 
-/** Remembers that these parameters gave no finding in this context. */
+/** Remembers that these parameters gave no finding in this context (when a document keeps them). */
 export function rememberClean(connString: ConnString, context: string): void {
-  foundClean.set(connString, context);
+  if (isRetained(connString)) foundClean.set(connString, context);
 }
 
 declare const databaseNameBrand: unique symbol;
@@ -71,18 +72,9 @@ export function databaseNameMemo(pass: ValidationPass, entry: Entry): DatabaseNa
   return pass.names.slotOf(entry) as unknown as DatabaseNameMemo;
 }
 
-/** Whether each name is that of a [pgbouncer] setting: asked of every database name, rarely true. */
-const mainSettingNames = new WeakMap<NameSlot, boolean>();
-
-/** Whether a [databases] entry's name is that of a [pgbouncer] setting. */
-export function isMainSettingName(memo: DatabaseNameMemo, entry: Entry): boolean {
-  const slot = memo as unknown as NameSlot;
-  let known = mainSettingNames.get(slot);
-  if (known === undefined) {
-    known = setting('pgbouncer', entry.key.text) !== undefined;
-    mainSettingNames.set(slot, known);
-  }
-  return known;
+/** Whether a [databases] entry's name is that of a [pgbouncer] setting (a lookup in the catalog's map). */
+export function isMainSettingName(_memo: DatabaseNameMemo, entry: Entry): boolean {
+  return setting('pgbouncer', entry.key.text) !== undefined;
 }
 
 /** The definition of the same database name earlier in this pass, if any; `at` becomes the latest. */

@@ -612,13 +612,6 @@ function serverOfEntry(entry: ConnectionEntry): Server {
   };
 }
 
-/** The server of a database; worked out once for a connection string a document keeps. */
-function serverOf(entry: ConnectionEntry): Server {
-  const kept = keptOf(entry.connString);
-  if (kept === null) return serverOfEntry(entry);
-  return (kept.server ??= serverOfEntry(entry));
-}
-
 /**
  * The databases of one server and their total, gathered without a list or a map until a second
  * database or a forced user needs one: a configuration may name as many servers as databases.
@@ -653,11 +646,27 @@ function tallyTotal(tally: Tally): number {
 /** The servers PgBouncer sends databases to (host and port), in the order of their first database. */
 function serverTallies(model: PoolModel): Tally[] {
   const byKey = new Map<string, Tally>();
+  // For databases whose server is not kept: by host as written, then port, so that no string is
+  // made per database (many databases share a few servers).
+  const byWrittenHost = new Map<string, Map<number, Server>>();
   const tallies: Tally[] = [];
   const loads = databaseLoads(model);
   for (let i = 0; i < loads.length; i++) {
     const load = loads[i];
-    const server = (load.server ??= serverOf(load.entry));
+    let server = load.server;
+    if (server === undefined) {
+      const kept = keptOf(load.entry.connString);
+      if (kept !== null) server = load.server = kept.server ??= serverOfEntry(load.entry);
+      else {
+        const host = load.entry.params.value('host') ?? '';
+        const written = load.entry.params.value('port');
+        const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+        let byPort = byWrittenHost.get(host);
+        if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
+        server = byPort.get(port);
+        if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
+      }
+    }
     const tally = byKey.get(server.key);
     if (tally === undefined) {
       const made: Tally = { server, first: load, more: null, plain: 0, forced: null };

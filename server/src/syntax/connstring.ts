@@ -4,7 +4,7 @@
 // escaped quote. One character right after a closing quote is always consumed.
 
 import { allSettings } from '../catalog/catalog';
-import { intern } from '../incremental/intern';
+import { intern, internSlice } from '../incremental/intern';
 import type { Entry, ParsedFile, Span } from './syntax';
 
 export interface ConnParam {
@@ -342,7 +342,7 @@ function readConnString(text: string, base: number): ConnString {
       // Short values (a port, a pool size) are shared by thousands of entries.
       value =
         valueEnd - valueStart <= 4
-          ? intern(text.slice(valueStart, valueEnd))
+          ? internSlice(text, valueStart, valueEnd)
           : text.slice(valueStart, valueEnd);
       if (p < n) p++;
     }
@@ -476,8 +476,15 @@ export function isRetained(connString: ConnString): boolean {
   return connString.claimedIn >= 0;
 }
 
-/** The connection string of each entry, read once; the cache that files of a document read them from. */
-const ofEntry = new WeakMap<Entry, ConnString>();
+/**
+ * An entry of the parser (EntryNode) keeps the connection string its value was read as: the same
+ * layer's reading of the same text, asked for by validation and the effective configuration alike.
+ */
+interface EntryWithConnString extends Entry {
+  connString?: ConnString;
+}
+
+/** The cache that the files of a document read connection strings from. */
 const cacheOfFile = new WeakMap<ParsedFile, ConnStringCache>();
 
 /** Makes the entries of `file` take their connection strings from `cache` (a document's). */
@@ -486,20 +493,21 @@ export function readConnStringsFrom(file: ParsedFile, cache: ConnStringCache): v
   // Entries kept from the previous parse keep their connection strings in this generation.
   for (const item of file.items) {
     if (item.kind !== 'entry') continue;
-    const kept = ofEntry.get(item);
+    const kept = (item as EntryWithConnString).connString;
     if (kept !== undefined) cache.keep(kept);
   }
 }
 
 /** The connection string of a [databases], [users] or [peers] entry of `file`, read once. */
 export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
-  let connString = ofEntry.get(entry);
+  const node = entry as EntryWithConnString;
+  let connString = node.connString;
   if (connString === undefined) {
     const cache = cacheOfFile.get(file);
     connString = cache
       ? cache.take(entry.value.text, entry.value.start)
       : readConnString(entry.value.text, entry.value.start);
-    ofEntry.set(entry, connString);
+    node.connString = connString;
   } else {
     // An entry kept from an earlier parse may have moved: its connection string moves with it.
     connString.base = entry.value.start;

@@ -4,6 +4,7 @@
 // where an item starts; a value runs to the end of its line. Where PgBouncer stops at a
 // syntax error we record it and resume on the next line, so later lines still get checked.
 
+import type { ConnString } from './connstring';
 import { LineIndex } from './syntax';
 import type { Entry, Item, Key, ParsedFile, Span, SyntaxError, SyntaxErrorCode, Value } from './syntax';
 
@@ -65,6 +66,9 @@ export class EntryNode implements Entry {
   get kind(): 'entry' {
     return 'entry';
   }
+
+  /** Its value read as a connection string, once asked for (see connstring.ts's connStringOf). */
+  connString: ConnString | undefined = undefined;
 
   constructor(
     readonly key: KeyNode,
