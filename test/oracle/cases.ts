@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import schema from '../../schemas/pgbouncer-settings.json';
+import { STARTUP_CASES } from './startup';
 
 export interface OracleCase {
   name: string;
@@ -27,6 +28,14 @@ export interface OracleCase {
   note?: string;
   /** PgBouncer 1.18.0's measured verdict. */
   expect?: 'accept' | 'reject';
+  /**
+   * Verdicts measured on other releases, by "major.minor" (e.g. { '1.21': 'reject' }), where they
+   * differ from `expect` or where the case was measured there; a release without an entry is
+   * expected to agree with `expect`.
+   */
+  expectBy?: Record<string, 'accept' | 'reject'>;
+  /** The releases the case is about (at least this "major.minor"); older ones leave it out. */
+  since?: string;
 }
 
 interface SchemaSetting {
@@ -1234,7 +1243,7 @@ function settingCases(): OracleCase[] {
   return out;
 }
 
-export const CASES: OracleCase[] = [...cases, ...settingCases()];
+export const CASES: OracleCase[] = [...cases, ...settingCases(), ...STARTUP_CASES];
 
 /** The case names that exercise each schema setting ("section/name" -> names). */
 export function casesPerSetting(): Map<string, OracleCase[]> {
