@@ -60,7 +60,11 @@ export class LspClient {
   ): Promise<LspClient> {
     if (!fs.existsSync(SERVER_BUNDLE))
       throw new Error(`${SERVER_BUNDLE} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // SERVER_NODE_ARGS: Node options for the server under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout!),
       new StreamMessageWriter(child.stdin!),

@@ -9,7 +9,9 @@
 
 import * as path from 'node:path';
 import type { Fix } from '../findings/fix';
-import { connStringOf, paramCount, paramKeyAt, paramValueAt } from '../syntax/connstring';
+import { connStringOf, isRetained, paramCount, paramKeyAt, paramValueAt } from '../syntax/connstring';
+import type { ConnString } from '../syntax/connstring';
+import { SideTable } from '../incremental/side-table';
 import type { ConfigModel, LoadedFile } from '../model/config';
 import type { Entry } from '../syntax/syntax';
 import { allSections, allSettings, setting } from '../catalog/catalog';
@@ -34,26 +36,8 @@ const SECRET_PATTERNS: readonly [RegExp, string | ((...match: string[]) => strin
   [/[A-Za-z0-9+/]{40,}={0,2}/g, '[key material]'],
 ];
 
-/** A text matches SECRET_PATTERNS only if it holds one of these or a base64 run. */
-const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----/i;
-const BASE64_RUN = 40;
-
-/** Whether the text has BASE64_RUN base64 characters in a row (the key-material pattern). */
-function hasBase64Run(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const base64 =
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2b ||
-      c === 0x2f;
-    run = base64 ? run + 1 : 0;
-    if (run >= BASE64_RUN) return true;
-  }
-  return false;
-}
+/** A text matches SECRET_PATTERNS only if it holds one of these or a run of 40 base64 characters. */
+const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----|[A-Za-z0-9+/]{40}/i;
 
 /** Masks secrets in text that is about to be shown. */
 export class Redactor {
@@ -71,12 +55,32 @@ export class Redactor {
     for (const secret of this.known) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
-    if (!MIGHT_HOLD_SECRET.test(out) && !hasBase64Run(out)) return out;
+    if (!MIGHT_HOLD_SECRET.test(out)) return out;
     for (const [pattern, replacement] of SECRET_PATTERNS) {
       out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
     }
     return out;
   }
+}
+
+const NO_SECRETS: readonly string[] = [];
+
+/** The password= values of connection strings a document keeps, for its next analyses. */
+const keptSecrets = new SideTable<ConnString, readonly string[]>(
+  'analysis: the passwords of a connection string',
+);
+
+function passwordsOf(connString: ConnString): readonly string[] {
+  let found: string[] | null = null;
+  if (/password/i.test(connString.text)) {
+    for (let i = 0; i < paramCount(connString); i++) {
+      if (paramKeyAt(connString, i).toLowerCase() === 'password') {
+        const value = paramValueAt(connString, i);
+        if (value !== '') (found ??= []).push(value);
+      }
+    }
+  }
+  return found ?? NO_SECRETS;
 }
 
 /** Every password= value in the connection strings the configuration reads, in any file. */
@@ -85,14 +89,13 @@ export function knownSecrets(model: ConfigModel): Set<string> {
   for (const event of model.events) {
     if (event.kind !== 'entry') continue;
     if (event.section !== 'databases' && event.section !== 'users' && event.section !== 'peers') continue;
-    if (!/password/i.test(event.entry.value.text)) continue;
     const connString = connStringOf(event.file.parsed, event.entry);
-    for (let i = 0; i < paramCount(connString); i++) {
-      if (paramKeyAt(connString, i).toLowerCase() === 'password') {
-        const value = paramValueAt(connString, i);
-        if (value !== '') secrets.add(value);
-      }
+    let passwords = isRetained(connString) ? keptSecrets.get(connString) : undefined;
+    if (passwords === undefined) {
+      passwords = passwordsOf(connString);
+      if (isRetained(connString)) keptSecrets.set(connString, passwords);
     }
+    for (const password of passwords) secrets.add(password);
   }
   return secrets;
 }

@@ -56,7 +56,9 @@ export const databaseEntries: Check = {
     const isFallback = name === GRAMMAR.fallbackDatabaseName;
     const connString = connStringOf(file.parsed, entry);
     const nameMemo = databaseNameMemo(context.pass, entry);
-    const mainSetting = isMainSettingName(nameMemo, entry) ? setting('pgbouncer', name) : undefined;
+    const mainSetting = isMainSettingName(context.pass, nameMemo, entry)
+      ? setting('pgbouncer', name)
+      : undefined;
     const looksMisplaced =
       mainSetting !== undefined &&
       (connString.error !== null || connString.params.some((p) => !setting('databases', p.key)));

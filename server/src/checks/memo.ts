@@ -7,6 +7,7 @@
 import { setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
 import { intern } from '../incremental/intern';
+import { SideTable } from '../incremental/side-table';
 import type { Located } from '../model/effective';
 import type { NameSlot, NameTable } from '../model/names';
 import { isRetained } from '../syntax/connstring';
@@ -50,7 +51,9 @@ export function cleanContext(section: ConnStringSection, downgrade: boolean, tar
 }
 
 /** The context in which each connection string's parameters last gave no finding. */
-const foundClean = new WeakMap<ConnString, string>();
+const foundClean = new SideTable<ConnString, string>(
+  'checks: the context its parameters were found clean in',
+);
 
 /** Whether an earlier analysis found nothing to say about these parameters in this context. */
 export function isKnownClean(connString: ConnString, context: string): boolean {
@@ -72,9 +75,19 @@ export function databaseNameMemo(pass: ValidationPass, entry: Entry): DatabaseNa
   return pass.names.slotOf(entry) as unknown as DatabaseNameMemo;
 }
 
-/** Whether a [databases] entry's name is that of a [pgbouncer] setting (a lookup in the catalog's map). */
-export function isMainSettingName(_memo: DatabaseNameMemo, entry: Entry): boolean {
-  return setting('pgbouncer', entry.key.text) !== undefined;
+/** Whether each name is that of a [pgbouncer] setting, found once per name of a document's table. */
+const mainSettingNames = new SideTable<NameSlot, boolean>(
+  'checks: whether a database name is a [pgbouncer] setting',
+);
+
+/** Whether a [databases] entry's name is that of a [pgbouncer] setting. */
+export function isMainSettingName(pass: ValidationPass, memo: DatabaseNameMemo, entry: Entry): boolean {
+  if (!pass.names.keptByEntries) return setting('pgbouncer', entry.key.text) !== undefined;
+  const slot = memo as unknown as NameSlot;
+  let known = mainSettingNames.get(slot);
+  if (known === undefined)
+    mainSettingNames.set(slot, (known = setting('pgbouncer', entry.key.text) !== undefined));
+  return known;
 }
 
 /** The definition of the same database name earlier in this pass, if any; `at` becomes the latest. */

@@ -10,6 +10,7 @@ import type { ReadBudget } from '../files/read-budget';
 import { parse } from '../syntax/parser';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
+import { SideTable } from '../incremental/side-table';
 import { parseDocument, parseIncluded } from '../syntax/document';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
@@ -84,30 +85,24 @@ export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
 
 /**
  * What the model keeps of a document between analyses: the main file's LoadedFile (the same object
- * from one analysis to the next: events name their file) and the events of its entries. An entry
- * kept from the previous parse keeps its event when its file and section are the same, so that its
- * effective configuration entry, and what is derived from that, can be kept too.
+ * from one analysis to the next: events name their file). An entry kept from the previous parse
+ * keeps its event (keptEvents) when its file and section are the same, so that its effective
+ * configuration entry, and what is derived from that, can be kept too.
  */
 interface ModelMemory {
   root: LoadedFile | null;
-  events: WeakMap<Entry, EntryEvent>;
 }
 
-const MODEL = new CachePart<ModelMemory>('model: the main file, entry events', () => ({
-  root: null,
-  events: new WeakMap(),
-}));
+const MODEL = new CachePart<ModelMemory>('model: the main file', () => ({ root: null }));
 
-function keptEvent(
-  kept: WeakMap<Entry, EntryEvent>,
-  file: LoadedFile,
-  entry: Entry,
-  section: string | null,
-): EntryEvent {
-  const event = kept.get(entry);
+/** The event of an entry in the previous analysis (its file is the document's own: see ModelMemory). */
+const keptEvents = new SideTable<Entry, EntryEvent>('model: the event of an entry');
+
+function keptEvent(file: LoadedFile, entry: Entry, section: string | null): EntryEvent {
+  const event = keptEvents.get(entry);
   if (event !== undefined && event.file === file && event.section === section) return event;
   const made: EntryEvent = { kind: 'entry', file, entry, section };
-  kept.set(entry, made);
+  keptEvents.set(entry, made);
   return made;
 }
 
@@ -127,7 +122,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
     root = memory.root;
   }
   const entryEvent = (file: LoadedFile, entry: Entry, at: string | null): EntryEvent =>
-    memory ? keptEvent(memory.events, file, entry, at) : { kind: 'entry', file, entry, section: at };
+    memory ? keptEvent(file, entry, at) : { kind: 'entry', file, entry, section: at };
   const files: LoadedFile[] = [root];
   const events: ConfigEvent[] = [];
   const parseCache = new Map<string, { text: string; parsed: ParsedFile }>();

@@ -6,6 +6,7 @@ import type { ConnString, ParamLookup } from '../syntax/connstring';
 import type { Entry, SectionHeader } from '../syntax/syntax';
 import { defaultFor, setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
+import { SideTable } from '../incremental/side-table';
 import type { ConfigModel, LoadedFile } from './config';
 import { NameTable } from './names';
 
@@ -45,7 +46,9 @@ export interface EffectiveConfig {
 }
 
 /** The entry made from a connection string a document keeps (see isRetained), for the next analysis. */
-const keptEntries = new WeakMap<ConnString, ConnectionEntry>();
+const keptEntries = new SideTable<ConnString, ConnectionEntry>(
+  'model: the effective entry of a connection string',
+);
 
 function connectionEntry(at: Located): ConnectionEntry {
   const connString = connStringOf(at.file.parsed, at.entry);

@@ -7,12 +7,15 @@
 
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
+import { SideTable } from '../incremental/side-table';
+import type { Keyed } from '../incremental/side-table';
 import type { Entry } from '../syntax/syntax';
 
 /** One name of a table. */
-export class NameSlot {
+export class NameSlot implements Keyed {
   /** The analysis that last asked for it (see NameTable.startAnalysis). */
   askedIn = 0;
+  sideTableSlots: unknown[] | undefined = undefined;
 
   constructor(
     readonly text: string,
@@ -22,19 +25,22 @@ export class NameSlot {
 }
 
 interface KeptSlot {
+  table: NameTable;
   epoch: number;
   slot: NameSlot;
 }
+
+/** The slot each entry had in the table of its document, for the next analysis. */
+const keptSlots = new SideTable<Entry, KeptSlot>('model: the name slot of a [databases] entry');
 
 export class NameTable {
   /**
    * @param keptByEntries whether entries keep their slots for the next analysis (a table a
    * DocumentCache keeps); a table for one analysis only looks names up.
    */
-  constructor(private readonly keptByEntries = false) {}
+  constructor(readonly keptByEntries = false) {}
 
   private readonly slots = new Map<string, NameSlot>();
-  private readonly keptSlots = new WeakMap<Entry, KeptSlot>();
   private analysis = 0;
   private askedThisAnalysis = 0;
   /** Counts the times names were forgotten: an entry's slot from before is then looked up again. */
@@ -67,10 +73,10 @@ export class NameTable {
   /** The slot of an entry's key; an entry kept from the previous parse keeps it (no lookup). */
   slotOf(entry: Entry): NameSlot {
     if (!this.keptByEntries) return this.slot(entry.key.text);
-    const kept = this.keptSlots.get(entry);
-    if (kept !== undefined && kept.epoch === this.epoch) return this.asked(kept.slot);
+    const kept = keptSlots.get(entry);
+    if (kept !== undefined && kept.table === this && kept.epoch === this.epoch) return this.asked(kept.slot);
     const slot = this.slot(entry.key.text);
-    this.keptSlots.set(entry, { epoch: this.epoch, slot });
+    keptSlots.set(entry, { table: this, epoch: this.epoch, slot });
     return slot;
   }
 

@@ -24,6 +24,7 @@ import { availableIn, setting } from '../catalog/catalog';
 import type { SectionName, Version } from '../catalog/catalog';
 import { atoiValue, readAtoi, readCInt, readCTime } from '../catalog/values';
 import { intern } from '../incremental/intern';
+import { SideTable } from '../incremental/side-table';
 import { isRetained, lastParamIndex, paramAt, paramValueAt } from '../syntax/connstring';
 import type { ConnParam, ConnString } from '../syntax/connstring';
 import type { ConnectionEntry, EffectiveConfig } from './effective';
@@ -246,24 +247,25 @@ interface DatabasePoolValues {
 }
 
 /** What the pool model keeps of a connection string a document keeps (see isRetained). */
-interface KeptPool {
+/** What a database's connection string keeps for the next analysis (all fields made at once: one shape). */
+class KeptPool {
   /** The database's values, and what they were read for (the entry, and the target: availability depends on it). */
-  values?: DatabasePoolValues;
-  valuesOwner?: ConnectionEntry;
-  valuesTarget?: string;
+  values: DatabasePoolValues | undefined = undefined;
+  valuesOwner: ConnectionEntry | undefined = undefined;
+  valuesTarget: string | undefined = undefined;
   /** The database's pool, and the global settings it was made with (see poolKey). */
-  pool?: Pool;
-  poolKey?: string;
+  pool: Pool | undefined = undefined;
+  poolKey: string | undefined = undefined;
   /** Its PostgreSQL server. */
-  server?: Server;
+  server: Server | undefined = undefined;
 }
 
-const keptPools = new WeakMap<ConnString, KeptPool>();
+const keptPools = new SideTable<ConnString, KeptPool>('model: the pool of a database');
 
 function keptOf(connString: ConnString): KeptPool | null {
   if (!isRetained(connString)) return null;
   let kept = keptPools.get(connString);
-  if (kept === undefined) keptPools.set(connString, (kept = {}));
+  if (kept === undefined) keptPools.set(connString, (kept = new KeptPool()));
   return kept;
 }
 
@@ -559,6 +561,7 @@ function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
     const cap = pool.dbCap?.value ?? Infinity;
     const load: DatabaseLoad = {
       entry: pool.database,
+      server: undefined,
       limit: Math.min(capacity, cap),
       cappedBy: cap < capacity ? pool.dbCap : null,
       forcedUser: pool.forced ? pool.user : null,

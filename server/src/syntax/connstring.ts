@@ -5,6 +5,7 @@
 
 import { allSettings } from '../catalog/catalog';
 import { intern, internSlice } from '../incremental/intern';
+import type { Keyed } from '../incremental/side-table';
 import type { Entry, ParsedFile, Span } from './syntax';
 
 export interface ConnParam {
@@ -89,7 +90,7 @@ export interface ParamLookup {
  * made when asked: a configuration with thousands of entries has tens of thousands of parameters,
  * which validation and the rules mostly read by name and value alone (see ParamLookup.value).
  */
-export class ConnString implements ParamLookup {
+export class ConnString implements ParamLookup, Keyed {
   /** Offset of the value's first character in the file. */
   base: number;
   /** The value text it was read from (the entry's value). */
@@ -102,6 +103,7 @@ export class ConnString implements ParamLookup {
   claimedIn = -1;
   /** PARAM_BITS of the names it has; -1 (every bit) when it has a name without a bit. */
   keyMask = 0;
+  sideTableSlots: unknown[] | undefined = undefined;
 
   constructor(base: number) {
     this.base = base;

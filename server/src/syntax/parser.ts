@@ -69,6 +69,7 @@ export class EntryNode implements Entry {
 
   /** Its value read as a connection string, once asked for (see connstring.ts's connStringOf). */
   connString: ConnString | undefined = undefined;
+  sideTableSlots: unknown[] | undefined = undefined;
 
   constructor(
     readonly key: KeyNode,

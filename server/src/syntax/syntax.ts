@@ -1,6 +1,8 @@
 // Syntax tree of one pgbouncer.ini file. Offsets index the text (UTF-16 code units);
 // `LineIndex` turns them into line/character positions. No LSP imports here.
 
+import type { Keyed } from '../incremental/side-table';
+
 export interface Position {
   /** 0-based line, counting \n, \r\n and a lone \r as line breaks (as editors do). */
   line: number;
@@ -43,7 +45,7 @@ export interface Value {
   readonly start: number;
 }
 
-export interface Entry {
+export interface Entry extends Keyed {
   kind: 'entry';
   /** From the key through the end of the value. */
   span: Span;
