@@ -185,6 +185,12 @@ const list: CheckInfo[] = [
     help: 'PgBouncer checks TLS protocol lists, cipher lists, DH parameters and the ECDH curve when it sets up TLS on a side where TLS is enabled, and refuses to start on a value it cannot use.',
   },
   {
+    id: 'invalid-tls-file',
+    severity: 'error',
+    title: 'TLS key, certificate or CA file PgBouncer cannot use',
+    help: "Checked with Node's own OpenSSL where the file can be read on this machine: a certificate or key that is not PEM, is empty or does not parse, a passphrase-protected key, a key that is not the certificate's, a CA file without a certificate, a certificate too weak for OpenSSL's security level (2 unless @SECLEVEL in the cipher list says otherwise). For clients PgBouncer refuses to start; for servers it starts and every TLS connection to a server fails (a warning).",
+  },
+  {
     id: 'newer-than-target',
     severity: 'error',
     title: 'Not available in the target version',

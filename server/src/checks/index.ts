@@ -13,6 +13,7 @@ import { quotedKeys } from './quoted-keys';
 import { entriesBeforeSections, sectionHeaders } from './sections';
 import { syntaxErrors } from './syntax';
 import { tlsSettings } from './tls';
+import { tlsFiles } from './tls-files';
 import { userEntries } from './users';
 
 export const CHECKS_IN_ORDER: readonly Check[] = [
@@ -30,6 +31,7 @@ export const CHECKS_IN_ORDER: readonly Check[] = [
   userEntries,
   peerEntries,
   tlsSettings,
+  tlsFiles,
   listeners,
   // Last: it counts the errors the others found in included files.
   includeSummary,

@@ -1,7 +1,15 @@
 // TLS settings taken together, after the pass: what PgBouncer needs once an sslmode enables TLS,
 // and protocol, cipher, DH and curve settings it refuses when it sets TLS up.
 
-import { badProtocolWord, checkCipherList, ecdhCurveProblem, validDheParams } from '../catalog/tls';
+import {
+  TLS1_3,
+  badProtocolWord,
+  checkCipherList,
+  cipherSuitesProblem,
+  ecdhCurveProblem,
+  enabledProtocols,
+  validDheParams,
+} from '../catalog/tls';
 import type { Check, CheckContext } from './check';
 
 const VALID_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
@@ -64,7 +72,13 @@ export const tlsSettings: Check = {
       const ciphersName = `${side}_tls_ciphers`;
       const ciphers = checkCipherList(value(ciphersName), target);
       const ciphersAt = settings.get(ciphersName);
-      if (ciphers.selectsNothing) {
+      if (ciphers.selectsNothing && ciphers.reason !== undefined) {
+        report(
+          [ciphersName],
+          `OpenSSL refuses ${ciphersName} = ${value(ciphersName)} (${ciphers.reason}); PgBouncer refuses to start. @SECLEVEL takes 0 to 5.`,
+          'invalid-tls-setting',
+        );
+      } else if (ciphers.selectsNothing) {
         report(
           [ciphersName],
           `${ciphersName} selects no cipher OpenSSL knows${ciphers.unknownWords.length > 0 ? ` (unknown: ${ciphers.unknownWords.slice(0, 3).join(', ')})` : ''}; PgBouncer refuses to start. Use default, or an OpenSSL cipher list such as HIGH:!aNULL (names are case-sensitive).`,
@@ -75,7 +89,22 @@ export const tlsSettings: Check = {
           ciphersAt.file,
           ciphersAt.entry.value.span,
           'ignored-text',
-          `OpenSSL does not know ${ciphers.unknownWords.map((w) => `'${w}'`).join(', ')} and silently skips ${ciphers.unknownWords.length === 1 ? 'it' : 'them'}.`,
+          `OpenSSL does not know ${ciphers.unknownWords.map((w) => `'${w}'`).join(', ')} or finds no cipher suite for ${ciphers.unknownWords.length === 1 ? 'it' : 'them'}, and silently skips ${ciphers.unknownWords.length === 1 ? 'it' : 'them'}.${ciphers.unknownWords.some((w) => w.startsWith('TLS_')) ? ` TLS 1.3 suites are not part of this list: they are set with ${side}_tls13_ciphers (PgBouncer 1.25+).` : ''}`,
+        );
+      }
+      // 1.25+: the TLS 1.3 suites go to SSL_CTX_set_ciphersuites when the context is made, and only
+      // when TLS 1.3 is among the protocols: at start-up for clients, at each connection for servers.
+      const suitesName = `${side}_tls13_ciphers`;
+      const suitesProblem = cipherSuitesProblem(value(suitesName));
+      if (suitesProblem !== null && (enabledProtocols(value(protocolsName)) & TLS1_3) !== 0) {
+        reportAtSetting(
+          context,
+          [suitesName],
+          side === 'client'
+            ? `Invalid ${suitesName} '${value(suitesName)}': ${suitesProblem}. PgBouncer refuses to start.`
+            : `Invalid ${suitesName} '${value(suitesName)}': ${suitesProblem}. PgBouncer starts, but every TLS connection to a server fails.`,
+          'invalid-tls-setting',
+          side === 'client' ? undefined : 'warning',
         );
       }
       if (side === 'client') {
@@ -102,8 +131,15 @@ export const tlsSettings: Check = {
 };
 
 /** At the value of the first of `names` that is set, else at the top of the main file. */
-function reportAtSetting(context: CheckContext, names: string[], message: string, code: string): void {
+function reportAtSetting(
+  context: CheckContext,
+  names: string[],
+  message: string,
+  code: string,
+  severity?: 'warning',
+): void {
+  const extras = severity ? { severity } : undefined;
   const located = names.map((name) => context.mainSettings.get(name)).find((x) => x !== undefined);
-  if (located) context.report(located.file, located.entry.value.span, code, message);
-  else context.report(context.model.root, { start: 0, end: 0 }, code, message);
+  if (located) context.report(located.file, located.entry.value.span, code, message, extras);
+  else context.report(context.model.root, { start: 0, end: 0 }, code, message, extras);
 }

@@ -1,44 +1,13 @@
 import { tlsIsOn } from './support/tls';
-import { badProtocolWord } from '../catalog/tls';
+import { badProtocolWord, enabledProtocols } from '../catalog/tls';
 import { fixes } from './rule';
 import type { Rule, RuleFinding } from './rule';
 
 const TLS1_0 = 1 << 1;
 const TLS1_1 = 1 << 2;
-const TLS1_2 = 1 << 3;
-const TLS1_3 = 1 << 4;
-const ALL = TLS1_0 | TLS1_1 | TLS1_2 | TLS1_3;
-const SECURE = TLS1_2 | TLS1_3;
 
-const WORDS: Record<string, number> = {
-  all: ALL,
-  legacy: ALL,
-  default: SECURE,
-  secure: SECURE,
-  tlsv1: ALL,
-  'tlsv1.0': TLS1_0,
-  'tlsv1.1': TLS1_1,
-  'tlsv1.2': TLS1_2,
-  'tlsv1.3': TLS1_3,
-};
-
-/**
- * The protocol versions a *_tls_protocols value turns on, read like libusual's
- * tls_config_parse_protocols: items split at ',' or ':', leading blanks skipped, '!' removes,
- * and a list that starts with a removal starts from every version.
- */
-export function enabledProtocols(value: string): number {
-  let enabled = 0;
-  for (const raw of value.split(/[,:]/)) {
-    let word = raw.replace(/^[ \t]+/, '');
-    const negate = word.startsWith('!');
-    if (negate) word = word.slice(1);
-    if (negate && enabled === 0) enabled = ALL;
-    const bits = WORDS[word.toLowerCase()] ?? 0;
-    enabled = negate ? enabled & ~bits : enabled | bits;
-  }
-  return enabled;
-}
+// Read as libusual's tls_config_parse_protocols reads it (shared with the TLS 1.3 suites check).
+export { enabledProtocols };
 
 export const tlsOldProtocols: Rule = {
   id: 'tls-old-protocols',
