@@ -162,24 +162,42 @@ export function builtinCurves(): string[] {
   return crypto.getCurves();
 }
 
+/**
+ * Answers about file contents, kept: the language server asks again at every keystroke, and each
+ * answer builds an SSL_CTX (a millisecond or more); keys and certificates are small and few.
+ */
+const fileAnswers = new Map<string, Refusal>();
+const MAX_REMEMBERED_FILE = 64 * 1024;
+
+function remembered(question: string, files: readonly Buffer[], ask: () => Refusal): Refusal {
+  if (files.some((file) => file.length > MAX_REMEMBERED_FILE)) return ask();
+  const key = [question, ...files.map((file) => file.toString('latin1'))].join('\0');
+  const known = fileAnswers.get(key);
+  if (known !== undefined) return known;
+  const answer = ask();
+  if (fileAnswers.size >= 200) fileAnswers.clear();
+  fileAnswers.set(key, answer);
+  return answer;
+}
+
 /** What loading a certificate chain file (PEM) says: a parse problem, or null. */
 export function certificateRefusal(pem: Buffer): Refusal {
-  return attempt({ cert: pem, ciphers: 'ALL:@SECLEVEL=0' });
+  return remembered('cert', [pem], () => attempt({ cert: pem, ciphers: 'ALL:@SECLEVEL=0' }));
 }
 
 /** The certificate chain is too weak for the security level ("ee key too small", "ca md too weak"...). */
 export function certificateLevelRefusal(pem: Buffer, level: number): Refusal {
-  return attempt({ cert: pem, ciphers: `ALL:@SECLEVEL=${level}` });
+  return remembered(`level ${level}`, [pem], () => attempt({ cert: pem, ciphers: `ALL:@SECLEVEL=${level}` }));
 }
 
 /** What loading a private key file (PEM, no passphrase) says. */
 export function privateKeyRefusal(pem: Buffer): Refusal {
-  return attempt({ key: pem, passphrase: '', ciphers: 'ALL:@SECLEVEL=0' });
+  return remembered('key', [pem], () => attempt({ key: pem, passphrase: '', ciphers: 'ALL:@SECLEVEL=0' }));
 }
 
 /** True when the key is not the certificate's (both already load on their own). */
 export function keyMismatch(key: Buffer, cert: Buffer): boolean {
-  const result = attempt({ key, cert, ciphers: 'ALL:@SECLEVEL=0' });
+  const result = remembered('pair', [key, cert], () => attempt({ key, cert, ciphers: 'ALL:@SECLEVEL=0' }));
   return result !== null && /MISMATCH/i.test(result.code + result.message);
 }
 
