@@ -54,7 +54,9 @@ export const listeners: Check = {
     if (words.length === 0 && socketDir === '') {
       const at = context.mainSettings.get('unix_socket_dir') ?? context.mainSettings.get('listen_addr');
       const message =
-        'Neither listen_addr nor unix_socket_dir names anything to listen on, so PgBouncer has nowhere to listen and refuses to start.';
+        context.mainValue('listen_addr') === ''
+          ? 'Neither listen_addr nor unix_socket_dir is set, so PgBouncer has nowhere to listen and refuses to start.'
+          : 'listen_addr names no address (only commas and blanks) and unix_socket_dir is empty, so PgBouncer has nowhere to listen and refuses to start.';
       if (at) context.report(at.file, at.entry.key.span, 'nowhere-to-listen', message);
       else context.report(context.model.root, { start: 0, end: 0 }, 'nowhere-to-listen', message);
       return;
@@ -100,7 +102,12 @@ export const listeners: Check = {
         );
     } else if (unix.at && unix.problem !== null) {
       // Not this machine: the directory may exist where PgBouncer runs.
-      context.report(unix.at.file, unix.at.entry.value.span, 'file-not-found', `unix_socket_dir: ${unix.problem}.`);
+      context.report(
+        unix.at.file,
+        unix.at.entry.value.span,
+        'file-not-found',
+        `unix_socket_dir: ${unix.problem}.`,
+      );
     }
     if (unix.at && !unix.fails) checkSocketPathLength(unix.at, socketDir, context);
   },
@@ -149,7 +156,11 @@ function reportUnresolvable(words: Word[], context: CheckContext): boolean {
     found = true;
     if (!at) continue;
     if (INLINE_COMMENT.test(word.text)) {
-      escalateInlineComment(context, at, 'getaddrinfo cannot resolve that address, so PgBouncer refuses to start.');
+      escalateInlineComment(
+        context,
+        at,
+        'getaddrinfo cannot resolve that address, so PgBouncer refuses to start.',
+      );
       continue;
     }
     const hint = /[ \t;]/.test(word.text)
@@ -188,7 +199,10 @@ function refusedOptions(context: CheckContext): { at: Located; reason: string }[
     // libusual sets TCP_KEEPCNT only when it is positive.
     const count = stored('tcp_keepcnt');
     if (count && count.value > MAX_KEEPCNT)
-      refused.push({ at: count.at, reason: `tcp_keepcnt = ${count.value} is more than ${MAX_KEEPCNT} probes:` });
+      refused.push({
+        at: count.at,
+        reason: `tcp_keepcnt = ${count.value} is more than ${MAX_KEEPCNT} probes:`,
+      });
   }
   const timeout = stored('tcp_user_timeout');
   if (timeout && timeout.value < 0)
@@ -242,6 +256,10 @@ function checkSocketPathLength(at: Located, dir: string, context: CheckContext):
     at.file,
     at.entry.value.span,
     'unix-socket-path-too-long',
-    `The socket path ${socketPath} is ${bytes} bytes; a Unix socket path holds at most ${SUN_PATH_BYTES - 1}. PgBouncer cuts it and creates the socket as '${Buffer.from(socketPath).subarray(0, SUN_PATH_BYTES - 1).toString()}', where clients do not look for it.`,
+    `The socket path ${socketPath} is ${bytes} bytes; a Unix socket path holds at most ${SUN_PATH_BYTES - 1}. PgBouncer cuts it and creates the socket as '${Buffer.from(
+      socketPath,
+    )
+      .subarray(0, SUN_PATH_BYTES - 1)
+      .toString()}', where clients do not look for it.`,
   );
 }

@@ -59,14 +59,15 @@ function checkInputFile(at: Located, known: Setting, context: CheckContext): voi
   const needed = neededAtStart(known.name, context);
   if (INLINE_COMMENT.test(value)) {
     // No file is named like that: PgBouncer cannot open it anywhere.
-    if (needed)
-      escalateInlineComment(context, at, `PgBouncer cannot open that file and refuses to start.`);
+    if (needed) escalateInlineComment(context, at, `PgBouncer cannot open that file and refuses to start.`);
     return;
   }
   const { resolved, walk, found } = lookUp(value, context);
   if (!walk && found === 'file') return;
   const consequence = needed
-    ? ' PgBouncer needs it at start-up and refuses to start without it.'
+    ? context.deployedHere
+      ? ' PgBouncer needs it at start-up and refuses to start without it.'
+      : ' PgBouncer needs it at start-up: where it is missing, PgBouncer refuses to start.'
     : known.name === 'auth_file' || known.name === 'auth_hba_file'
       ? ' PgBouncer logs an error and starts without it.'
       : '';
@@ -97,7 +98,9 @@ function checkOutputFile(at: Located, known: Setting, context: CheckContext): vo
     return;
   }
   const severity = context.deployedHere ? 'error' : 'warning';
-  const stops = ' PgBouncer cannot create it and refuses to start.';
+  const stops = context.deployedHere
+    ? ' PgBouncer cannot create it and refuses to start.'
+    : ' Where PgBouncer runs, it must be able to create it, or it refuses to start.';
   const { resolved, walk, found } = lookUp(value, context);
   if (walk) {
     context.report(
@@ -130,7 +133,8 @@ function checkOutputFile(at: Located, known: Setting, context: CheckContext): vo
     );
     return;
   }
-  if (found === 'file' && known.name === 'pidfile' && context.deployedHere) checkPidfile(at, resolved, context);
+  if (found === 'file' && known.name === 'pidfile' && context.deployedHere)
+    checkPidfile(at, resolved, context);
 }
 
 /**
