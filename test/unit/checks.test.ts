@@ -270,8 +270,7 @@ test('paths: files and directories that are not there', () => {
   assert.deepEqual(codes(present), ['file-not-found']);
   // The other way round: a file where a directory is wanted.
   assert.match(
-    run([listeners], '[pgbouncer]\nunix_socket_dir = users.txt\n', { files: { 'users.txt': '' } })[0]
-      .message,
+    run([listeners], '[pgbouncer]\nunix_socket_dir = users.txt\n', { files: { 'users.txt': '' } })[0].message,
     /is a regular file, not a directory/,
   );
 });
