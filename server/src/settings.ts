@@ -14,6 +14,8 @@ export interface Settings {
   targetVersion: string;
   /** Directory PgBouncer runs in; relative paths and %include resolve against it. Empty: the config file's folder. */
   runDirectory: string;
+  /** This is the machine PgBouncer runs on: files it needs and cannot open are errors. */
+  deployedHere: boolean;
   /** Audit rule profile. */
   profile: Profile;
   /** Severity per rule or check id ('*': every audit rule). */
@@ -31,6 +33,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   targetVersion: NEWEST_RELEASE,
   runDirectory: '',
+  deployedHere: false,
   profile: 'production',
   rules: {},
   postgresMaxConnections: DEFAULT_RULE_OPTIONS.postgresMaxConnections,
@@ -86,6 +89,14 @@ export const SETTINGS_SPEC: Record<SettingName, SettingSpec> = {
       "Directory PgBouncer runs in (its working directory). Relative paths and %include files are resolved against it. A relative value is taken from the workspace folder. Empty means the config file's folder." +
       PROJECT_FILE_NOTE,
     scope: 'resource',
+  },
+  'pgbouncer.deployedHere': {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.deployedHere,
+    description:
+      'This is the machine PgBouncer runs on: a file it needs and cannot open here (pidfile or logfile directory, Unix socket directory, TLS key, %include) is an error where PgBouncer would refuse to start, not a warning. Leave it off when the configuration is edited away from that machine.' +
+      PROJECT_FILE_NOTE,
+    scope: 'machine-overridable',
   },
   'pgbouncer.profile': {
     type: 'string',
@@ -196,6 +207,7 @@ export function normalizeSettings(raw: unknown): Settings {
         ? input.targetVersion
         : DEFAULT_SETTINGS.targetVersion,
     runDirectory: typeof input.runDirectory === 'string' ? input.runDirectory : DEFAULT_SETTINGS.runDirectory,
+    deployedHere: flag(input.deployedHere, DEFAULT_SETTINGS.deployedHere),
     profile: PROFILES.includes(input.profile as Profile)
       ? (input.profile as Profile)
       : DEFAULT_SETTINGS.profile,

@@ -365,7 +365,7 @@ export async function askPgBouncer(configText: string, opts: AskOptions = {}): P
  * Log lines showing that a rejection came from the environment (ports, permissions, users),
  * not from the configuration. Empty when the rejection is about the config.
  */
-export function environmentProblems(log: string[]): string[] {
+export function environmentProblems(log: string[], asIs = false): string[] {
   const patterns = [
     /Address already in use/,
     /unix socket is in use/,
@@ -373,7 +373,8 @@ export function environmentProblems(log: string[]): string[] {
     /should not run as root/,
     /could not find user/,
     /setuid|setgid|initgroups/,
-    /pidfile/i,
+    // An as-is case names its own pidfile (in its temporary directory).
+    ...(asIs ? [] : [/pidfile/i]),
     /Permission denied/,
     /Too many open files/,
   ];

@@ -256,19 +256,21 @@ test('setting values: enums, removed values, strings with comments or quotes, re
 test('paths: files and directories that are not there', () => {
   const text =
     '[pgbouncer]\nauth_file = users.txt\nlogfile = /nowhere/pgbouncer.log\nunix_socket_dir = sockets\n';
-  const missing = run([settingPaths], text);
+  const missing = run([settingPaths, listeners], text);
   assert.deepEqual(codes(missing), ['file-not-found', 'file-not-found', 'file-not-found']);
   assert.match(
     missing[0].message,
     /auth_file: \/virtual\/checks\/users\.txt does not exist on this machine \(relative to/,
   );
   assert.match(missing[1].message, /The directory for logfile does not exist here: \/nowhere\./);
-  const present = run([settingPaths], text, { files: { 'users.txt': '' }, directories: ['sockets'] });
+  const present = run([settingPaths, listeners], text, {
+    files: { 'users.txt': '' },
+    directories: ['sockets'],
+  });
   assert.deepEqual(codes(present), ['file-not-found']);
   // The other way round: a file where a directory is wanted.
   assert.match(
-    run([settingPaths], '[pgbouncer]\nunix_socket_dir = users.txt\n', { files: { 'users.txt': '' } })[0]
-      .message,
+    run([listeners], '[pgbouncer]\nunix_socket_dir = users.txt\n', { files: { 'users.txt': '' } })[0].message,
     /is a regular file, not a directory/,
   );
 });
@@ -407,7 +409,7 @@ test('listeners: nowhere to listen, a negative port', () => {
   const nowhere = listen('listen_addr =\nunix_socket_dir =');
   assert.deepEqual(codes(nowhere), ['nowhere-to-listen']);
   assert.match(nowhere[0].message, /Neither listen_addr nor unix_socket_dir is set/);
-  assert.deepEqual(listen('listen_addr =\nunix_socket_dir = /tmp'), []);
+  assert.deepEqual(listen('listen_addr =\nunix_socket_dir = .'), []);
   assert.deepEqual(codes(listen('listen_addr = *\nlisten_port = -1')), ['invalid-port']);
   // Without listen_addr PgBouncer does not resolve an address with the port.
   assert.deepEqual(listen('listen_port = -1'), []);

@@ -34,6 +34,7 @@ test('settings from the client are normalised: junk falls back to defaults', () 
     normalizeSettings({
       targetVersion: '1.18',
       runDirectory: '/srv',
+      deployedHere: 'yes',
       profile: 'development',
       rules: { 'syslog-disabled': 'off', 'client-idle-timeout-disabled': 'loud' },
       postgresMaxConnections: 500,
@@ -42,6 +43,7 @@ test('settings from the client are normalised: junk falls back to defaults', () 
     {
       targetVersion: '1.18',
       runDirectory: '/srv',
+      deployedHere: false,
       profile: 'development',
       rules: { 'syslog-disabled': 'off' },
       postgresMaxConnections: 500,

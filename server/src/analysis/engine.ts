@@ -94,7 +94,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   // One table of database names for validation and the effective configuration: the document's,
   // whose entries keep their slots, or this analysis' own.
   const names = databaseNamesFor(options.skipFixVerification ? undefined : options.cache);
-  const findings = validate(model, { target, fileSystem, names });
+  const findings = validate(model, { target, fileSystem, names, deployedHere: config.deployedHere });
   // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
   const checkFindings = options.skipFixVerification ? [] : [...findings];
   const effective = effectiveConfig(model, target, names);

@@ -34,6 +34,8 @@ export interface RcFile {
   profile?: Profile;
   targetVersion?: string;
   runDirectory?: string;
+  /** This is the machine PgBouncer runs on: files it needs and cannot open are errors. */
+  deployedHere?: boolean;
   rules?: Record<string, RuleSeverity>;
   postgresMaxConnections?: number;
   fileDescriptorLimit?: number;
@@ -238,6 +240,10 @@ export function checkRc(raw: unknown, knownIds: ReadonlySet<string>): { rc: RcFi
       case 'runDirectory':
         if (typeof value === 'string') rc.runDirectory = value;
         else problems.push('"runDirectory" must be a string');
+        break;
+      case 'deployedHere':
+        if (typeof value === 'boolean') rc.deployedHere = value;
+        else problems.push('"deployedHere" must be true or false');
         break;
       case 'postgresMaxConnections':
       case 'fileDescriptorLimit':

@@ -27,6 +27,8 @@ export interface OptionFlags {
   runDirectory?: string;
   /** Rule profile. Wins over the project file. */
   profile?: Profile;
+  /** This is the machine PgBouncer runs on (--deployed-here). Wins over the project file. */
+  deployedHere?: boolean;
   /** Severity overrides; the project file's rules are applied after them. */
   rules?: Record<string, RuleSeverity>;
   /** The project file's values are applied after these. */
@@ -39,6 +41,7 @@ export interface EditorOptions {
   /** Relative: to the workspace folder that holds the file. Empty: the file's folder. */
   runDirectory?: string;
   profile?: Profile;
+  deployedHere?: boolean;
   rules?: Record<string, RuleSeverity>;
   postgresMaxConnections?: number;
   fileDescriptorLimit?: number;
@@ -63,6 +66,11 @@ export interface ResolvedOptions extends LintConfig {
   /** Absolute, as the model will have it. */
   runDirectory: string;
   runDirectorySource: RunDirectorySource;
+  /**
+   * The files the configuration names are the ones PgBouncer will open: a file it needs and
+   * cannot open is an error (by default a warning: the file may be edited away from that machine).
+   */
+  deployedHere: boolean;
   projectFile: LoadedRcFile | null;
 }
 
@@ -109,6 +117,7 @@ export function resolveOptions(sources: OptionSources, fileSystem: FileSystem): 
     ...config,
     target: targetFrom(sources.targetVersion ?? rc.targetVersion ?? settings.targetVersion),
     ...runDirectoryOf(sources, projectFile),
+    deployedHere: sources.deployedHere ?? rc.deployedHere ?? settings.deployedHere ?? false,
     projectFile,
   };
 }

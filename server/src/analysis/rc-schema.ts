@@ -39,6 +39,11 @@ export function rcSchema(): object {
         description:
           'Directory PgBouncer runs in, relative to this file: relative paths and %include resolve against it.',
       },
+      deployedHere: {
+        type: 'boolean',
+        description:
+          'This is the machine PgBouncer runs on (default false): files it needs and cannot open here are errors, not warnings.',
+      },
       rules: {
         type: 'object',
         description: 'Severity per rule or check id: off, hint, information, warning or error.',

@@ -176,7 +176,31 @@ const list: CheckInfo[] = [
     id: 'nowhere-to-listen',
     severity: 'error',
     title: 'Nowhere to listen',
-    help: 'With listen_addr and unix_socket_dir both empty PgBouncer has no listening socket and refuses to start.',
+    help: 'With listen_addr empty (or only commas) and unix_socket_dir empty, or every socket failing, PgBouncer has no listening socket and refuses to start.',
+  },
+  {
+    id: 'unresolvable-listen-addr',
+    severity: 'error',
+    title: 'listen_addr that getaddrinfo cannot resolve',
+    help: 'PgBouncer passes each comma-separated word of listen_addr to getaddrinfo and refuses to start when one does not resolve: a list separated by blanks or semicolons, host:port, [IPv6] in brackets or a network in CIDR notation names no host. Separate addresses with commas and set the port in listen_port.',
+  },
+  {
+    id: 'socket-option-refused',
+    severity: 'warning',
+    title: 'TCP socket option Linux refuses',
+    help: 'PgBouncer sets tcp_keepidle, tcp_keepintvl (1 to 32767 seconds), tcp_keepcnt (at most 127) and tcp_user_timeout (not negative) on every TCP listener; Linux refuses values outside its range and the listener is dropped. PgBouncer 1.19 and later then refuse to start; 1.18 and earlier start on the Unix socket alone, or refuse when there is none.',
+  },
+  {
+    id: 'unix-socket-path-too-long',
+    severity: 'warning',
+    title: 'Unix socket path too long',
+    help: 'A Unix socket path (unix_socket_dir, then /.s.PGSQL.<listen_port>) holds at most 107 bytes. PgBouncer cuts a longer one and creates the socket under the shortened name, where clients do not look for it.',
+  },
+  {
+    id: 'pidfile-unusable',
+    severity: 'error',
+    title: 'pidfile PgBouncer cannot take over',
+    help: 'On the machine PgBouncer runs on (deployedHere), an existing pidfile must hold the process id of an earlier PgBouncer: an empty file, or one without a number, makes PgBouncer refuse to start. Remove the file.',
   },
   {
     id: 'invalid-tls-setting',
@@ -248,7 +272,7 @@ const list: CheckInfo[] = [
     id: 'file-not-found',
     severity: 'warning',
     title: 'Referenced file not found',
-    help: 'The file or directory does not exist on this machine, resolved against the directory PgBouncer runs in. PgBouncer fails or logs errors when it cannot read it.',
+    help: 'The file or directory does not exist on this machine (or the kernel cannot reach it: missing-dir/.. or file/), resolved against the directory PgBouncer runs in. A warning by default, since the configuration may be edited away from the machine it runs on; with deployedHere (--deployed-here) an error wherever PgBouncer refuses to start without it.',
   },
   {
     id: 'nul-character',

@@ -82,6 +82,8 @@ export interface CheckContext {
   /** This validation's number for the memory between analyses (see memo.ts). */
   /** What this pass notes about names (see memo.ts). */
   readonly pass: ValidationPass;
+  /** The files the configuration names are the ones PgBouncer opens: one it cannot open is an error where PgBouncer stops. */
+  readonly deployedHere: boolean;
 
   /** Records a finding, with the check's severity (check-list.ts) unless extras say otherwise. */
   report(file: LoadedFile, span: Span, code: string, message: string, extras?: FindingExtras): void;

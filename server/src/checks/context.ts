@@ -36,6 +36,7 @@ export class ValidationContext implements CheckContext {
     readonly target: Version,
     readonly fileSystem: FileSystem,
     readonly pass: ValidationPass,
+    readonly deployedHere: boolean,
   ) {}
 
   report(file: LoadedFile, span: Span, code: string, message: string, extras = NO_EXTRAS): void {

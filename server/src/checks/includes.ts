@@ -3,7 +3,7 @@
 
 import { describeFileKind, describeProblem } from '../files/guarded-read';
 import type { FileProblem } from '../files/guarded-read';
-import type { LoadedFile } from '../model/config';
+import type { LoadedFile, PathWalkProblem } from '../model/config';
 import { MAX_INCLUSIONS } from '../model/config';
 import type { Include, Span } from '../syntax/syntax';
 import { CHECKS } from './check-list';
@@ -40,6 +40,13 @@ export const includeProblems: Check = {
           { severity: 'warning' },
         );
       }
+    } else if (problem.kind === 'walk') {
+      context.report(
+        event.file,
+        include.pathSpan,
+        'include-not-found',
+        `Cannot read included file ${include.path}: ${describeWalk(problem.problem)}${context.runDirectoryNote(include.path)}.`,
+      );
     } else if (problem.kind === 'empty-path') {
       context.report(event.file, include.span, 'include-not-found', '%include has no file name.');
     } else {
@@ -47,6 +54,13 @@ export const includeProblems: Check = {
     }
   },
 };
+
+/** Why open() does not reach a path that reads as a file's name once normalised. */
+export function describeWalk(problem: PathWalkProblem): string {
+  return problem.kind === 'missing'
+    ? `${problem.at} does not exist, and the kernel resolves each part of the path in turn (a '..' after a missing directory does not cancel it)`
+    : `${problem.at} is not a directory, so the kernel cannot go through it ('/', '.' or '..' after a file name)`;
+}
 
 function reportUnreadInclude(
   file: LoadedFile,

@@ -14,7 +14,8 @@ import { ACCEPTED } from './check';
 import type { Check, CheckContext } from './check';
 import { fix } from './fixes';
 
-const INLINE_COMMENT = /[ \t][;#]/;
+/** '; ...' or '# ...' after a blank, or as the whole value (the parser has dropped the blanks before it). */
+export const INLINE_COMMENT = /(^|[ \t])[;#]/;
 
 export const mainSettingValues: Check = {
   name: '[pgbouncer] setting values',
@@ -225,7 +226,10 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
       if (commentIndex >= 0) {
         context.report(
           file,
-          { start: entry.value.span.start + commentIndex + 1, end: entry.value.span.end },
+          {
+            start: entry.value.span.start + commentIndex + (commentIndex > 0 ? 1 : 0),
+            end: entry.value.span.end,
+          },
           'inline-comment',
           `'${value.slice(commentIndex).trim()}' looks like a comment, but PgBouncer has no inline comments: it is part of the value of ${name}. Put the comment on its own line.`,
           // It changes the value PgBouncer uses, even if that is what was meant.

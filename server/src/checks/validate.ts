@@ -21,6 +21,8 @@ export interface ValidateOptions {
   fileSystem: FileSystem;
   /** The analysis' table of database names (the effective configuration uses the same); one of its own by default. */
   names?: NameTable;
+  /** The files named are the ones PgBouncer opens (see ResolvedOptions.deployedHere). */
+  deployedHere?: boolean;
 }
 
 type EntryHook = NonNullable<Check['entry']>;
@@ -75,6 +77,7 @@ function runPlan(model: ConfigModel, options: ValidateOptions, plan: CheckPlan):
     options.target,
     options.fileSystem,
     startValidationPass(options.names ?? new NameTable()),
+    options.deployedHere ?? false,
   );
   /** The entry hooks of the section being read: none in a section PgBouncer refused. */
   let entryHooks = plan.entriesBeforeSections;

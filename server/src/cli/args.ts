@@ -31,6 +31,8 @@ export interface CliOptions {
   rules: Record<string, RuleSeverity>;
   /** --run-dir exactly as given (relative to the current directory); absent: each file's own folder. */
   runDirectory?: string;
+  /** --deployed-here: this is the machine PgBouncer runs on; absent: the project file's, else false. */
+  deployedHere?: boolean;
   /** false with --no-color; undefined lets the environment and the terminal decide. */
   color?: boolean;
   /** Report errors only. */
@@ -141,6 +143,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     apply(options, value) {
       if (value === '') throw new UsageError('invalid --run-dir: the directory name is empty');
       options.runDirectory = String(value);
+    },
+  },
+  {
+    name: 'deployed-here',
+    type: 'boolean',
+    description:
+      'this is the machine PgBouncer runs on: files it needs and cannot open here are errors where it would refuse to start (default: warnings)',
+    apply(options) {
+      options.deployedHere = true;
     },
   },
   {
@@ -319,6 +330,7 @@ export function optionSources(filePath: string, options: CliOptions, cwd: string
     profile: options.profile,
     rules: options.rules,
     runDirectory: runDirectoryOf(options, cwd),
+    deployedHere: options.deployedHere,
   };
 }
 

@@ -49,6 +49,8 @@ export type IncludeProblem =
   | { kind: 'empty-path' }
   /** PgBouncer reads a directory as an empty file. */
   | { kind: 'directory' }
+  /** The kernel's walk of the path stops before the file (see pathWalkProblem). */
+  | { kind: 'walk'; problem: PathWalkProblem }
   /**
    * Not read by the linter: PgBouncer has already stopped at an include nested too deep
    * (reason 'stopped'), more than MAX_INCLUSIONS files were included (reason 'too-many'), or the
@@ -79,6 +81,51 @@ export interface LoadOptions {
 
 export function resolvePath(filePath: string, runDirectory: string): string {
   return path.isAbsolute(filePath) ? path.normalize(filePath) : path.resolve(runDirectory, filePath);
+}
+
+/**
+ * Where open() stops on a path that resolvePath's lexical reading says names a file: the kernel
+ * walks the path one component at a time, so what comes before a '.' or '..' must be a directory
+ * (missing-dir/../x does not cancel out), and a trailing '/' needs the file itself to be one.
+ */
+export interface PathWalkProblem {
+  /** 'missing': nothing is at `at`; 'not-directory': something is, but not a directory. */
+  kind: 'missing' | 'not-directory';
+  /** The path, resolved, the walk stops at. */
+  at: string;
+}
+
+/**
+ * How the kernel's walk of `filePath` differs from resolvePath's, or null when it does not.
+ * Symbolic links are followed by stat as the kernel follows them, but a '..' after one is taken
+ * lexically (the FileSystem has no readlink): the linter may then name the wrong directory.
+ */
+export function pathWalkProblem(
+  filePath: string,
+  runDirectory: string,
+  fileSystem: Pick<FileSystem, 'stat'>,
+): PathWalkProblem | null {
+  if (!/(^|\/)\.\.?(\/|$)|\/$/.test(filePath)) return null;
+  const parts = filePath.split('/');
+  let walked = path.isAbsolute(filePath) ? '/' : runDirectory;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === '') {
+      // A trailing '/': what it ends in must be a directory (open() gives ENOTDIR otherwise).
+      if (i === parts.length - 1 && i > 0) {
+        const kind = fileSystem.stat(walked);
+        if (kind !== null && kind !== 'directory') return { kind: 'not-directory', at: walked };
+      }
+      continue;
+    }
+    if (part === '.' || part === '..') {
+      const kind = fileSystem.stat(walked);
+      if (kind === null) return { kind: 'missing', at: walked };
+      if (kind !== 'directory') return { kind: 'not-directory', at: walked };
+    }
+    walked = path.resolve(walked, part);
+  }
+  return null;
 }
 
 export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
@@ -164,7 +211,10 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
             problem = { kind: 'not-followed', reason: 'budget' };
           } else {
             let parsed: ParsedFile | undefined;
-            if (options.fileSystem.stat(resolvedPath) === 'directory') {
+            const walkProblem = pathWalkProblem(item.path, runDirectory, options.fileSystem);
+            if (walkProblem) {
+              problem = { kind: 'walk', problem: walkProblem };
+            } else if (options.fileSystem.stat(resolvedPath) === 'directory') {
               problem = { kind: 'directory' };
               parsed = parseCache.get('')?.parsed;
               if (!parsed) parseCache.set('', { text: '', parsed: (parsed = parse('')) });
