@@ -12,6 +12,7 @@ import { clientIdleTimeoutDisabled } from './client-idle-timeout-disabled';
 import { clientTlsNotRequired } from './client-tls-not-required';
 import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
 import { hbaWithoutFile } from './hba-without-file';
+import { hbaLineDropped } from './hba-line-dropped';
 import { idleTransactionTimeoutMissing } from './idle-transaction-timeout-missing';
 import { listSemicolon } from './list-semicolon';
 import { listenAllInterfacesWithoutTls } from './listen-all-interfaces-without-tls';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   authQueryWithoutAuthUser,
   authUserNotInAuthFile,
   hbaWithoutFile,
+  hbaLineDropped,
   adminUsersMissing,
   consoleUserNotInAuthFile,
   applicationUserInAdminList,

@@ -80,4 +80,25 @@ hba('map= without an ident file', 'local all all peer map=ops\n');
 hba('address with bits outside the mask', 'host all all 192.168.1.5/24 md5\n');
 hba('method ldap (1.25+ reads it)', 'host all all 10.0.0.0/8 ldap ldapserver=ldap.example.com\n');
 
+hba(
+  'a file mixing read, dropped and never-matching lines',
+  [
+    'local all all peer',
+    'host all all 127.0.0.1/32 scram-sha-256',
+    'host all all db.example.com md5',
+    'hostgssenc all all 10.0.0.0/8 md5',
+    'host all +admins 10.0.0.0/8 md5',
+    'host replication all 10.0.0.0/8 md5',
+    'host all all all md5',
+    'hostssl all all 0.0.0.0/0 cert clientcert=verify-full',
+    'host all all 192.168.1.5/24 md5',
+    'host all all 10.0.0.0 255.0.0.0 reject',
+    'host all all ::1/128 ident',
+    'local all all peer map=ops',
+    'host all all 10.0.0.0/8 ldap ldapserver=ldap.example.com',
+    '',
+  ].join('\n'),
+);
+hba('empty mask after the slash (read as /0)', 'host all all 0.0.0.0/ md5\nhost all all 10.0.0.0/ md5\n');
+
 export const SURPRISES_CASES: OracleCase[] = cases;
