@@ -33,7 +33,7 @@ export const unixSocketModeDecimal: Rule = {
       : ' Write the mode in octal with a leading 0.';
     return context.finding(
       'unix_socket_mode',
-      `unix_socket_mode = ${text} has no leading 0, so PgBouncer reads it as a decimal number: the socket gets mode ${mode}, not ${octal ?? 'an octal mode'}, and local clients without write permission get "Permission denied".${meant}`,
+      `unix_socket_mode = ${text} has no leading 0, so PgBouncer reads it as a decimal number: the socket gets mode ${mode}${octal ? `, not ${octal}` : ''}, and local clients without write permission get "Permission denied".${meant}`,
       fixes(
         octal && at.file === context.root
           ? {
