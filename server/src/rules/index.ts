@@ -12,13 +12,16 @@ import { clientIdleTimeoutDisabled } from './client-idle-timeout-disabled';
 import { clientTlsNotRequired } from './client-tls-not-required';
 import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
 import { hbaWithoutFile } from './hba-without-file';
+import { hbaLineDropped } from './hba-line-dropped';
 import { idleTransactionTimeoutMissing } from './idle-transaction-timeout-missing';
+import { listSemicolon } from './list-semicolon';
 import { listenAllInterfacesWithoutTls } from './listen-all-interfaces-without-tls';
 import { logPoolerErrorsOff } from './log-pooler-errors-off';
 import { maxClientConnFdLimit } from './max-client-conn-fd-limit';
 import { maxDbConnectionsScope } from './max-db-connections-scope';
 import { minPoolAboveDefault } from './min-pool-above-default';
 import { passwordInConnectionString } from './password-in-connection-string';
+import { pktBufTooSmall } from './pkt-buf-too-small';
 import { poolExceedsConnectionLimit } from './pool-exceeds-connection-limit';
 import { poolsExceedPostgresMaxConnections } from './pools-exceed-postgres-max-connections';
 import { preparedStatementsDisabled } from './prepared-statements-disabled';
@@ -29,14 +32,17 @@ import { resetQueryIgnored } from './reset-query-ignored';
 import { serverIdleTimeoutRange } from './server-idle-timeout-range';
 import { serverLifetimeRange } from './server-lifetime-range';
 import { serverTlsNotVerified } from './server-tls-not-verified';
+import { settingNameAsEntry } from './setting-name-as-entry';
 import { sharedDefaultPoolSize } from './shared-default-pool-size';
 import { statementPooling } from './statement-pooling';
 import { statsPeriodRange } from './stats-period-range';
 import { statsUsersMissing } from './stats-users-missing';
+import { syslogFacilityUnknown } from './syslog-facility-unknown';
 import { syslogDisabled } from './syslog-disabled';
 import { tlsOldProtocols } from './tls-old-protocols';
 import { tlsVerifyWithoutCa } from './tls-verify-without-ca';
 import { tlsWeakCiphers } from './tls-weak-ciphers';
+import { unixSocketModeDecimal } from './unix-socket-mode-decimal';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
@@ -54,6 +60,7 @@ export const RULES: readonly Rule[] = [
   authQueryWithoutAuthUser,
   authUserNotInAuthFile,
   hbaWithoutFile,
+  hbaLineDropped,
   adminUsersMissing,
   consoleUserNotInAuthFile,
   applicationUserInAdminList,
@@ -81,6 +88,12 @@ export const RULES: readonly Rule[] = [
   statsPeriodRange,
   statsUsersMissing,
   syslogDisabled,
+  // Silent surprises: PgBouncer starts, but reads the value otherwise than it looks
+  unixSocketModeDecimal,
+  syslogFacilityUnknown,
+  listSemicolon,
+  settingNameAsEntry,
+  pktBufTooSmall,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
