@@ -596,6 +596,7 @@ test(
       rejected: tally.reject,
       skipped: tally.environment + tally.missingFile,
       disagreements: groupDisagreements(disagreements),
+      disagreed: disagreements.length,
       notes: [
         `seed ${SEED}; ${tally.environment} left out for environment reasons, ${tally.missingFile} because a file they name is missing`,
       ],

@@ -13,8 +13,10 @@ export interface SuiteSummary {
   rejected: number;
   /** Cases not run at this release (e.g. `since` a later one), or left out for another reason. */
   skipped: number;
-  /** One line each: what disagreed, with both verdicts. */
+  /** One line each: what disagreed, with both verdicts (or a group of them, "N x ..."). */
   disagreements: string[];
+  /** How many disagreed, when `disagreements` groups them. */
+  disagreed?: number;
   /** Anything else that failed (a measured verdict that changed, a refusal for the environment). */
   other?: string[];
   /** Short notes, e.g. how many configurations were left out and why. */
