@@ -9,7 +9,7 @@
 // the binary reports with --version. Build the binaries with scripts/build-pgbouncer.sh. The
 // sample configurations are read from PGBOUNCER_SOURCE_MIRROR (see test/oracle/upstream-samples.ts).
 // Each release's full test output goes to .test-tmp/releases/<version>.log; the summary, in
-// Markdown, is printed at the end. Exit status 0 only when every suite passed on every release.
+// Markdown, is printed at the end and kept in .test-tmp/releases/summary.md. Exit status 0 only when every suite passed on every release.
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -170,6 +170,7 @@ for (const { release, ok, code, summaries, seconds, logFile } of results) {
 }
 const summary = out.join('\n');
 console.log(`\n${summary}`);
+fs.writeFileSync(path.join(logDir, 'summary.md'), summary);
 
 if (record) {
   const text = fs.existsSync(RECORD)
