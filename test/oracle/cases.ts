@@ -1,5 +1,6 @@
-// The oracle cases: configurations the real PgBouncer 1.18 binary judges (starts / refuses to
-// start) and our engine must judge the same way with target version 1.18.
+// The oracle cases: configurations the real PgBouncer binary judges (starts / refuses to start) and
+// our engine must judge the same way at that binary's target version: Debian's 1.18 by default,
+// another release under `npm run test:releases` (PGBOUNCER_TARGET, see test/support/pgbouncer-oracle.ts).
 //
 // Hand-written cases cover every row of the two tables of /work/shared/reference/
 // pgbouncer-facts.md and every grammar quirk of the catalog's "ini_parser" section; generated
@@ -7,15 +8,18 @@
 // [pgbouncer] setting and each value of every enum, an invalid one for every int/uint/bool/time/
 // enum setting, and one entry per [databases]/[users]/[peers] parameter).
 //
-// `expect` is what the 1.18.0 binary was measured to do (the test checks that it still does, so a
-// case cannot silently stop testing what its name says). Placeholders ({{dir}}, {{port}},
-// {{port+N}}) are explained in test/support/pgbouncer-oracle.ts.
+// `expect` is what the 1.18.0 binary was measured to do, `expectBy` what other releases do (the test
+// checks that the binary still does, so a case cannot silently stop testing what its name says).
+// The generated cases are built for the target release: settings and values it has are valid,
+// newer ones refused. Placeholders ({{dir}}, {{port}}, {{port+N}}) are explained in
+// test/support/pgbouncer-oracle.ts.
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import schema from '../../schemas/pgbouncer-settings.json';
+import { ORACLE_TARGET, compareVersions } from '../support/pgbouncer-oracle';
 import { STARTUP_CASES } from './startup';
 
 export interface OracleCase {
@@ -29,13 +33,22 @@ export interface OracleCase {
   /** PgBouncer 1.18.0's measured verdict. */
   expect?: 'accept' | 'reject';
   /**
-   * Verdicts measured on other releases, by "major.minor" (e.g. { '1.21': 'reject' }), where they
-   * differ from `expect` or where the case was measured there; a release without an entry is
-   * expected to agree with `expect`.
+   * Verdicts measured on other releases, by "major.minor" (e.g. { '1.21': 'reject' }). On a release
+   * without an entry the case only checks that our engine agrees with the binary.
    */
   expectBy?: Record<string, 'accept' | 'reject'>;
   /** The releases the case is about (at least this "major.minor"); older ones leave it out. */
   since?: string;
+}
+
+/** The measured verdict a case expects from release `target` ("major.minor"), if it has one. */
+export function expectedVerdict(c: OracleCase, target: string): 'accept' | 'reject' | undefined {
+  return c.expectBy?.[target] ?? (target === '1.18' ? c.expect : undefined);
+}
+
+/** False when the case is about later releases than `target` (its `since`). */
+export function appliesTo(c: OracleCase, target: string): boolean {
+  return !c.since || compareVersions(target, c.since) >= 0;
 }
 
 interface SchemaSetting {
@@ -50,23 +63,24 @@ interface SchemaSetting {
 
 export const SETTINGS: SchemaSetting[] = (schema as unknown as { settings: SchemaSetting[] }).settings;
 
-const TARGET = [1, 18];
+/** The release the generated cases are built for ("major.minor"). */
+const TARGET = ORACLE_TARGET;
 
-/** True when a setting/value added in `addedIn` exists in PgBouncer 1.18.x. */
-export function in118(addedIn: string): boolean {
-  if (addedIn === 'unreleased') return false;
-  const parts = addedIn.split('.').map(Number);
-  for (let i = 0; i < TARGET.length; i++) {
-    const a = parts[i] ?? 0;
-    if (a !== TARGET[i]) return a < TARGET[i];
-  }
-  return true;
+const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
+
+/** True when a setting/value added in `addedIn` exists in the target release (any patch level). */
+export function inTarget(addedIn: string): boolean {
+  return addedIn !== 'unreleased' && compareVersions(minorOf(addedIn), TARGET) <= 0;
 }
 
-function removedBefore118(removedIn: string | undefined): boolean {
-  if (!removedIn) return false;
-  const [major, minor] = removedIn.split('.').map(Number);
-  return major < 1 || (major === 1 && minor <= 18);
+/** True when something removed in `removedIn` is gone in the target release. */
+function removedByTarget(removedIn: string | undefined): boolean {
+  return removedIn !== undefined && compareVersions(minorOf(removedIn), TARGET) <= 0;
+}
+
+/** A generated case's verdict: `expect` when the target is 1.18, else the target's `expectBy`. */
+function verdictAt(verdict: 'accept' | 'reject'): Pick<OracleCase, 'expect' | 'expectBy'> {
+  return TARGET === '1.18' ? { expect: verdict } : { expectBy: { [TARGET]: verdict } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1038,7 +1052,7 @@ if (TLS_FILES) {
 // ---------------------------------------------------------------------------------------------
 // Generated: one config per setting of the schema
 
-/** A value of each [pgbouncer] setting that PgBouncer 1.18 accepts (when it knows the setting). */
+/** A value of each [pgbouncer] setting that PgBouncer accepts (when the release knows the setting). */
 const VALID_MAIN: Record<string, { value: string; extra?: string; files?: Record<string, string> }> = {
   admin_users: { value: 'postgres' },
   stats_users: { value: 'postgres, app' },
@@ -1120,10 +1134,10 @@ function validValueFor(s: SchemaSetting): string {
       return s.default !== null && /^\d+(\.\d+)?$/.test(s.default) ? s.default : '30';
     case 'enum': {
       const byDefault = (s.values ?? []).find(
-        (v) => v.name === s.default && in118(v.addedIn) && !removedBefore118(v.removedIn),
+        (v) => v.name === s.default && inTarget(v.addedIn) && !removedByTarget(v.removedIn),
       );
       if (byDefault) return byDefault.name;
-      const value = (s.values ?? []).find((v) => in118(v.addedIn) && !removedBefore118(v.removedIn));
+      const value = (s.values ?? []).find((v) => inTarget(v.addedIn) && !removedByTarget(v.removedIn));
       return value?.name ?? s.values?.[0]?.name ?? 'x';
     }
     default:
@@ -1175,12 +1189,12 @@ function paramValue(s: SchemaSetting): string {
 function settingCases(): OracleCase[] {
   const out: OracleCase[] = [];
   for (const s of SETTINGS) {
-    const known = in118(s.addedIn) && !s.platform;
+    const known = inTarget(s.addedIn) && !s.platform;
     const why = known
       ? ''
       : s.platform
         ? ` (${s.platform}-only: unknown on Linux)`
-        : ` (added in ${s.addedIn}: unknown to 1.18)`;
+        : ` (added in ${s.addedIn}: unknown to ${TARGET})`;
     if (s.section === 'pgbouncer') {
       const valid = VALID_MAIN[s.name];
       const value = validValueFor(s);
@@ -1189,14 +1203,14 @@ function settingCases(): OracleCase[] {
         name: `setting ${s.name}: valid value ${JSON.stringify(value)}${why}`,
         config: MAIN + `${s.name} = ${value}\n` + (context?.extra ?? ''),
         extraFiles: { ...(valid?.files ?? {}), ...(context?.files ?? {}) },
-        expect: known ? 'accept' : 'reject',
+        ...verdictAt(known ? 'accept' : 'reject'),
       });
       if (INVALID[s.type]) {
         const bad = INVALID[s.type];
         out.push({
           name: `setting ${s.name}: invalid value ${JSON.stringify(bad)}${why}`,
           config: MAIN + `${s.name} = ${bad}\n`,
-          expect: 'reject',
+          ...verdictAt('reject'),
         });
       }
       if (s.type === 'enum') {
@@ -1204,13 +1218,14 @@ function settingCases(): OracleCase[] {
           if (v.name === value) continue;
           const ctx = enumContext(s.name, v.name);
           if (!ctx) continue;
-          const ok = known && in118(v.addedIn) && !removedBefore118(v.removedIn);
+          const ok = known && inTarget(v.addedIn) && !removedByTarget(v.removedIn);
           out.push({
-            name: `setting ${s.name}: enum value ${v.name}${ok ? '' : ` (not in 1.18: ${v.removedIn ? 'removed in ' + v.removedIn : 'added in ' + v.addedIn})`}`,
+            name: `setting ${s.name}: enum value ${v.name}${ok ? '' : ` (not in ${TARGET}: ${v.removedIn ? 'removed in ' + v.removedIn : 'added in ' + v.addedIn})`}`,
             config: MAIN + `${s.name} = ${v.name}\n` + ctx.extra,
             extraFiles: ctx.files,
-            // pam is a build option: Debian's binary is built with it.
-            expect: ok ? 'accept' : 'reject',
+            // pam and ldap are build options: Debian's binary has PAM, scripts/build-pgbouncer.sh
+            // builds PAM and (from 1.25) LDAP in, as the catalog assumes.
+            ...verdictAt(ok ? 'accept' : 'reject'),
           });
         }
       }
@@ -1222,21 +1237,21 @@ function settingCases(): OracleCase[] {
       out.push({
         name: `[databases] parameter ${s.name}${why}`,
         config: DB + `db1 = ${connstr}\n`,
-        expect: known ? 'accept' : 'reject',
+        ...verdictAt(known ? 'accept' : 'reject'),
       });
     } else if (s.section === 'users') {
       out.push({
         name: `[users] parameter ${s.name}${why}`,
         config: MAIN + `[users]\npostgres = ${param}\n`,
-        expect: known ? 'accept' : 'reject',
+        ...verdictAt(known ? 'accept' : 'reject'),
       });
     } else if (s.section === 'peers') {
       const connstr = s.name === 'host' ? param : `host=127.0.0.1 ${param}`;
       out.push({
         name: `[peers] parameter ${s.name}${why}`,
         config: MAIN + `[peers]\n1 = ${connstr}\n`,
-        expect: 'reject',
-        note: '[peers] is an invalid section in 1.18.',
+        ...verdictAt(known ? 'accept' : 'reject'),
+        ...(inTarget('1.19') ? {} : { note: `[peers] is an invalid section in ${TARGET} (1.19+).` }),
       });
     }
   }

@@ -1,10 +1,12 @@
-// Differential testing against the real PgBouncer 1.18 binary: configurations generated from the
-// settings schema (schemas/pgbouncer-settings.json, through the catalog) with a seeded generator:
-// every section, every setting of every release (those newer than 1.18 must be refused), valid and
-// invalid values of every type, connection strings with good and bad parameters, TLS on and off,
-// comments, quotes and duplicates. PgBouncer starts or refuses each one; our engine, at target
-// version 1.18, must report an Error finding (other than file-not-found) exactly when it refuses.
-// Each configuration is also linted at other target versions, which must not throw.
+// Differential testing against the real PgBouncer binary (Debian's 1.18 by default; PGBOUNCER_BIN
+// and PGBOUNCER_TARGET for another release, as `npm run test:releases` sets them): configurations
+// generated from the settings schema (schemas/pgbouncer-settings.json, through the catalog) with a
+// seeded generator: every section, every setting of every release (those newer than the target must
+// be refused), valid and invalid values of every type, connection strings with good and bad
+// parameters, TLS on and off, comments, quotes and duplicates. PgBouncer starts or refuses each one;
+// our engine, at the target version, must report an Error finding (other than file-not-found)
+// exactly when it refuses. Each configuration is also linted at other target versions, which must
+// not throw.
 //
 // A disagreement fails with the configuration, PgBouncer's log and our findings. Every disagreement
 // found is kept as a case in ./cases.ts ("differential: ..."), which oracle.test.ts runs.
@@ -23,15 +25,25 @@ import { lintText } from '../../server/src/analysis/engine';
 import { availableIn, removedBy, resolveTargetVersion, settingsOf } from '../../server/src/catalog/catalog';
 import type { SectionName, Setting, Version } from '../../server/src/catalog/catalog';
 import type { Finding } from '../../server/src/findings/finding';
-import { CONFIG_NAME, askPgBouncer, environmentProblems, findPgBouncer } from '../support/pgbouncer-oracle';
-import { DIFFERENTIAL_CASES, TLS_PAIR } from './cases';
+import {
+  CONFIG_NAME,
+  ORACLE_TARGET,
+  askPgBouncer,
+  environmentProblems,
+  findPgBouncer,
+} from '../support/pgbouncer-oracle';
+import { recordSummary } from '../support/release-summary';
+import { DIFFERENTIAL_CASES, TLS_PAIR, appliesTo, expectedVerdict } from './cases';
 
 const SEED = Number(process.env.DIFF_SEED) || 1_18_0;
 const COUNT = Number(process.env.DIFF_CONFIGS) || 1500;
 /** Requests in flight; askPgBouncer itself runs at most ORACLE_CONCURRENCY (3) binaries at a time. */
 const IN_FLIGHT = 6;
 const IGNORED_CODES = new Set(['file-not-found']);
-const OTHER_TARGETS = ['1.0', '1.12', '1.17', '1.19', '1.21', '1.25', 'unreleased'];
+const OTHER_TARGETS = ['1.0', '1.12', '1.17', '1.18', '1.19', '1.21', '1.25', 'unreleased'].filter(
+  (t) => t !== ORACLE_TARGET,
+);
+const PGB = `PgBouncer ${ORACLE_TARGET}`;
 
 // ---------------------------------------------------------------------------------------------
 // Files every configuration may refer to (relative paths: PgBouncer runs in the directory).
@@ -199,8 +211,8 @@ const ENVIRONMENT = new Set([
   'user',
 ]);
 
-const TARGET = resolveTargetVersion('1.18') as Version;
-const in118 = (s: Setting): boolean => availableIn(s.addedIn, TARGET) && !s.platform;
+const TARGET = resolveTargetVersion(ORACLE_TARGET) as Version;
+const inTarget = (s: Setting): boolean => availableIn(s.addedIn, TARGET) && !s.platform;
 const MAIN_SETTINGS = settingsOf('pgbouncer').filter((s) => !ENVIRONMENT.has(s.name));
 
 /** Good values, or any values (good, bad, questionable) when `faults`. */
@@ -278,7 +290,7 @@ const BROKEN_MAIN_LINES = [
 ];
 
 function mainLine(faults: boolean): Arbitrary<string> {
-  const settings = faults ? MAIN_SETTINGS : MAIN_SETTINGS.filter(in118);
+  const settings = faults ? MAIN_SETTINGS : MAIN_SETTINGS.filter(inTarget);
   const setting = fc
     .constantFrom(...settings)
     .chain((s) => valueArbitrary(s, false, faults).map((value) => `${s.name} = ${value}`));
@@ -297,7 +309,7 @@ const USER_NAMES = ['postgres', 'app', 'etl', 'u1', 'u'.repeat(63), 'v'.repeat(6
 const LONG = [63, 64, 127, 128, 255, 256, 1000].map((n) => 'z'.repeat(n));
 
 function paramArbitrary(section: SectionName, faults: boolean): Arbitrary<string> {
-  const params = settingsOf(section).filter((s) => faults || in118(s));
+  const params = settingsOf(section).filter((s) => faults || inTarget(s));
   const param = fc.constantFrom(...params).chain((s) => {
     const values: Arbitrary<string> =
       s.name === 'host'
@@ -420,7 +432,7 @@ function lint(config: string): { verdict: 'accept' | 'reject'; findings: Finding
   const filePath = path.join(dir, CONFIG_NAME);
   const result = lintText(config, {
     filePath,
-    targetVersion: '1.18',
+    targetVersion: ORACLE_TARGET,
     runDirectory: dir,
     useProjectFile: false,
   });
@@ -453,11 +465,35 @@ function show(outcome: Outcome): string {
     ...outcome.config
       .split('\n')
       .map((line, i) => `${String(i + 1).padStart(4)} | ${JSON.stringify(line).slice(1, -1)}`),
-    `--- PgBouncer 1.18: ${outcome.pgbouncer.toUpperCase()}`,
+    `--- ${PGB}: ${outcome.pgbouncer.toUpperCase()}`,
     ...outcome.log.map((line) => `  ${line}`),
-    `--- our engine (target 1.18): ${outcome.ours.toUpperCase()}`,
+    `--- our engine (target ${ORACLE_TARGET}): ${outcome.ours.toUpperCase()}`,
     ...(outcome.findings.length > 0 ? outcome.findings.map(at) : ['  (no findings)']),
   ].join('\n');
+}
+
+/**
+ * Disagreements grouped by what decided them: PgBouncer's complaint (its FATAL line, values and
+ * line numbers blurred) when it refused, our error codes when we did; "N x reason" each.
+ */
+function groupDisagreements(outcomes: Outcome[]): string[] {
+  const groups = new Map<string, number>();
+  for (const o of outcomes) {
+    const key =
+      o.pgbouncer === 'reject'
+        ? `${PGB} refuses, we accept: ${complaint(o.log)}`
+        : `we refuse, ${PGB} starts: ${[...new Set(o.findings.filter((f) => f.severity === 'error' && !IGNORED_CODES.has(f.code)).map((f) => f.code))].join(', ')}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  return [...groups].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${n} x ${key}`);
+}
+
+function complaint(log: string[]): string {
+  const line = [...log].reverse().find((l) => /^(FATAL|ERROR) /.test(l)) ?? '(no FATAL line)';
+  return line
+    .replace(/\(pgbouncer\.ini:\d+\)/g, '(line N)')
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/"[^"]*"/g, '"…"');
 }
 
 test(
@@ -466,8 +502,12 @@ test(
   async () => {
     if (binaryError) throw binaryError;
     const failures: string[] = [];
+    const disagreed: string[] = [];
+    const changed: string[] = [];
+    const kept = DIFFERENTIAL_CASES.filter((c) => appliesTo(c, ORACLE_TARGET));
+    let accepted = 0;
     await Promise.all(
-      DIFFERENTIAL_CASES.map(async (c) => {
+      kept.map(async (c) => {
         const answer = await askPgBouncer(c.config, {
           asIs: c.asIs,
           extraFiles: { ...FILES, ...c.extraFiles },
@@ -480,18 +520,33 @@ test(
           ...ours,
           ours: ours.verdict,
         };
-        if (answer.verdict !== c.expect)
-          failures.push(`${c.name}: PgBouncer no longer ${c.expect}s it\n${show(outcome)}`);
-        else if (ours.verdict !== answer.verdict)
-          failures.push(`${c.name}: our engine disagrees again\n${show(outcome)}`);
+        // The measured verdict where the case has one for this release; elsewhere only agreement.
+        const expected = expectedVerdict(c, ORACLE_TARGET);
+        if (answer.verdict === 'accept') accepted++;
+        if (expected && answer.verdict !== expected) {
+          changed.push(c.name);
+          failures.push(`${c.name}: ${PGB} no longer ${expected}s it\n${show(outcome)}`);
+        } else if (ours.verdict !== answer.verdict) {
+          disagreed.push(`${c.name} (${PGB} ${answer.verdict}s, we ${ours.verdict})`);
+          failures.push(`${c.name}: our engine disagrees${expected ? ' again' : ''}\n${show(outcome)}`);
+        }
       }),
     );
+    recordSummary({
+      suite: 'differential cases',
+      cases: kept.length,
+      accepted,
+      rejected: kept.length - accepted,
+      skipped: DIFFERENTIAL_CASES.length - kept.length,
+      disagreements: disagreed,
+      other: changed.map((name) => `measured verdict changed: ${name}`),
+    });
     assert.deepEqual(failures, [], failures.join('\n\n'));
   },
 );
 
 test(
-  `PgBouncer 1.18 and our engine agree on ${COUNT} generated configurations (seed ${SEED})`,
+  `${PGB} and our engine agree on ${COUNT} generated configurations (seed ${SEED})`,
   { timeout: 900_000 },
   async () => {
     if (binaryError) throw binaryError;
@@ -534,6 +589,18 @@ test(
         `${disagreements.length} disagreements, ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    recordSummary({
+      suite: 'differential',
+      cases: configs.length,
+      accepted: tally.accept,
+      rejected: tally.reject,
+      skipped: tally.environment + tally.missingFile,
+      disagreements: groupDisagreements(disagreements),
+      disagreed: disagreements.length,
+      notes: [
+        `seed ${SEED}; ${tally.environment} left out for environment reasons, ${tally.missingFile} because a file they name is missing`,
+      ],
+    });
     assert.ok(
       tally.environment + tally.missingFile < configs.length / 10,
       `${tally.environment} configurations failed for environment reasons, ${tally.missingFile} for missing files`,

@@ -1,10 +1,15 @@
-// The real PgBouncer 1.18 binary agrees with our verdicts: for every case of ./cases.ts our engine
-// (target version 1.18) reports an Error-severity finding if and only if PgBouncer refuses to start.
+// The real PgBouncer binary agrees with our verdicts: for every case of ./cases.ts our engine (at
+// the binary's target version) reports an Error-severity finding if and only if PgBouncer refuses
+// to start.
 //
 //   node --import tsx --test test/oracle/oracle.test.ts
+//   PGBOUNCER_BIN=/path/bin/pgbouncer PGBOUNCER_TARGET=1.25 node --import tsx --test test/oracle/oracle.test.ts
 //
-// Needs /usr/sbin/pgbouncer (apt-get install -y pgbouncer); without it this file FAILS, it does not
-// skip. PgBouncer runs at most 3 at a time (ORACLE_CONCURRENCY), ~45 ms per case.
+// By default the binary is Debian's /usr/sbin/pgbouncer 1.18 (apt-get install -y pgbouncer); without
+// it this file FAILS, it does not skip. `npm run test:releases` runs it on other releases. A case's
+// measured verdict for the target (`expect` for 1.18, `expectBy` for others) is checked too; cases
+// `since` a later release are skipped. PgBouncer runs at most 3 at a time (ORACLE_CONCURRENCY),
+// ~45 ms per case.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,6 +20,7 @@ import { lintText } from '../../server/src/analysis/engine';
 import type { Finding } from '../../server/src/findings/finding';
 import {
   CONFIG_NAME,
+  ORACLE_TARGET,
   askPgBouncer,
   environmentProblems,
   fillPlaceholders,
@@ -22,7 +28,8 @@ import {
   pgBouncerVersion,
 } from '../support/pgbouncer-oracle';
 import type { OracleAnswer } from '../support/pgbouncer-oracle';
-import { CASES, SETTINGS, TLS_PAIR, casesPerSetting } from './cases';
+import { recordSummary } from '../support/release-summary';
+import { CASES, SETTINGS, TLS_PAIR, appliesTo, casesPerSetting, expectedVerdict } from './cases';
 import type { OracleCase } from './cases';
 
 /** Codes that never decide our verdict (none: lintCase says the files are this machine's, deployedHere). */
@@ -57,13 +64,16 @@ try {
   binaryError = error as Error;
 }
 
-test('the pgbouncer binary is installed and is version 1.18', () => {
+const TARGET = ORACLE_TARGET;
+/** The binary as the reports name it, e.g. "PgBouncer 1.18". */
+const PGB = `PgBouncer ${TARGET}`;
+
+test(`the pgbouncer binary is installed and is version ${TARGET}`, () => {
   if (binaryError) throw binaryError;
   const version = pgBouncerVersion();
-  assert.match(
-    version,
-    /^PgBouncer 1\.18\./,
-    `the oracle cases were measured on PgBouncer 1.18, found: ${version}`,
+  assert.ok(
+    version.startsWith(`${PGB}.`),
+    `the oracle runs at target ${TARGET} (PGBOUNCER_TARGET), but ${findPgBouncer()} is: ${version}`,
   );
 });
 
@@ -107,7 +117,7 @@ function lintCase(c: OracleCase): OurVerdict {
     const text = fill(c.config);
     const filePath = path.join(dir, CONFIG_NAME);
     fs.writeFileSync(filePath, text);
-    const result = lintText(text, { filePath, targetVersion: '1.18', runDirectory: dir, deployedHere: true });
+    const result = lintText(text, { filePath, targetVersion: TARGET, runDirectory: dir, deployedHere: true });
     const decisive = result.findings.filter((f) => f.severity === 'error' && !IGNORED_CODES.has(f.code));
     const describeFinding = (finding: Finding): string => {
       const file = result.model.files.find((f) => f.path === finding.file);
@@ -156,7 +166,7 @@ function report(c: OracleCase, answer: OracleAnswer, ours: OurVerdict, problems:
     );
   }
   if (c.note) parts.push(`--- note: ${c.note}`);
-  parts.push(`--- PgBouncer 1.18: ${answer.verdict.toUpperCase()}`, ...answer.log.map((l) => `  ${l}`));
+  parts.push(`--- ${PGB}: ${answer.verdict.toUpperCase()}`, ...answer.log.map((l) => `  ${l}`));
   parts.push(
     `--- our engine: ${ours.verdict.toUpperCase()}`,
     ...(ours.findings.length > 0 ? ours.findings.map((f) => `  ${ours.describe(f)}`) : ['  (no findings)']),
@@ -164,18 +174,45 @@ function report(c: OracleCase, answer: OracleAnswer, ours: OurVerdict, problems:
   return parts.join('\n');
 }
 
-const tally = { cases: 0, accept: 0, reject: 0, disagreements: [] as string[], started: Date.now() };
+const tally = {
+  cases: 0,
+  accept: 0,
+  reject: 0,
+  skipped: 0,
+  disagreements: [] as string[],
+  unexpected: [] as string[],
+  refusedOtherwise: [] as string[],
+  started: Date.now(),
+};
 
-describe('PgBouncer 1.18 agrees with our verdicts', { concurrency: 8 }, () => {
+describe(`${PGB} agrees with our verdicts`, { concurrency: 8 }, () => {
   if (binaryError) return; // reported (as a failure) by the first test of this file
   after(() => {
     const seconds = ((Date.now() - tally.started) / 1000).toFixed(1);
     console.log(
       `oracle: ${tally.cases} cases (${tally.accept} accepted, ${tally.reject} rejected by PgBouncer), ` +
-        `${tally.disagreements.length} disagreements with our engine, ${seconds} s`,
+        `${tally.disagreements.length} disagreements with our engine, ${tally.skipped} left out (since a later release), ${seconds} s`,
     );
+    recordSummary({
+      suite: 'oracle',
+      cases: tally.cases,
+      accepted: tally.accept,
+      rejected: tally.reject,
+      skipped: tally.skipped,
+      disagreements: tally.disagreements,
+      other: [
+        ...tally.unexpected.map((name) => `measured verdict changed: ${name}`),
+        ...tally.refusedOtherwise.map((name) => `refused for another reason: ${name}`),
+      ],
+    });
   });
   for (const c of CASES) {
+    if (!appliesTo(c, TARGET)) {
+      tally.skipped++;
+      test(c.name, { skip: `about PgBouncer ${c.since} and later` }, () => {});
+      continue;
+    }
+    const expected = expectedVerdict(c, TARGET);
     test(c.name, async () => {
       const answer = await askPgBouncer(c.config, { asIs: c.asIs, extraFiles: c.extraFiles });
       let ours: OurVerdict;
@@ -193,24 +230,27 @@ describe('PgBouncer 1.18 agrees with our verdicts', { concurrency: 8 }, () => {
       if (answer.verdict === 'reject') {
         const environment = environmentProblems(answer.log, c.asIs);
         if (environment.length > 0) {
+          tally.refusedOtherwise.push(c.name);
           problems.push(
             `PgBouncer refused because of the environment, not the config: ${environment.join(' | ')}`,
           );
         } else if (!answer.log.some((line) => CONFIG_REASONS.some((reason) => reason.test(line)))) {
+          tally.refusedOtherwise.push(c.name);
           problems.push('PgBouncer refused without a recognisable configuration error in its log');
         }
       }
-      if (c.expect && answer.verdict !== c.expect) {
+      if (expected && answer.verdict !== expected) {
+        tally.unexpected.push(c.name);
         problems.push(
-          `the case expects PgBouncer 1.18.0 to ${c.expect} this config (measured), but it did not: the case no longer tests what its name says`,
+          `the case expects ${PGB} to ${expected} this config (measured), but it did not: the case no longer tests what its name says`,
         );
       }
       if (ours.verdict !== answer.verdict) {
-        tally.disagreements.push(c.name);
+        tally.disagreements.push(`${c.name} (${PGB} ${answer.verdict}s, we ${ours.verdict})`);
         problems.push(
           ours.verdict === 'reject'
-            ? 'our engine reports an error, but PgBouncer 1.18 starts with this config'
-            : 'PgBouncer 1.18 refuses to start, but our engine reports no error',
+            ? `our engine reports an error, but ${PGB} starts with this config`
+            : `${PGB} refuses to start, but our engine reports no error`,
         );
       }
       if (problems.length > 0) assert.fail(report(c, answer, ours, problems));

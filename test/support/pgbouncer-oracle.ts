@@ -69,14 +69,41 @@ const RUN_AS = process.env.PGB_USER || 'postgres';
 let located: string | undefined;
 
 /**
- * Path of the pgbouncer binary: $PGBOUNCER if set, else the usual Debian locations, then $PATH.
- * Throws when it is missing: this project's tests require it (scripts/ensure-system-deps.sh installs it).
+ * The release the oracle suites judge against, "major.minor": $PGBOUNCER_TARGET, default Debian's
+ * 1.18 (what `npm test` requires). `npm run test:releases` sets it with PGBOUNCER_BIN for each build.
+ */
+export const ORACLE_TARGET: string = (() => {
+  const given = (process.env.PGBOUNCER_TARGET ?? '').trim();
+  if (given === '') return '1.18';
+  if (!/^\d+\.\d+$/.test(given)) {
+    throw new Error(
+      `PGBOUNCER_TARGET must be a release as major.minor (e.g. 1.21), not ${JSON.stringify(given)}`,
+    );
+  }
+  return given;
+})();
+
+/** -1, 0 or 1 as version `a` ("1.21", "1.21.3") is older than, the same as or newer than `b`. */
+export function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Path of the pgbouncer binary: $PGBOUNCER_BIN (or the older $PGBOUNCER) if set, else the usual
+ * Debian locations, then $PATH. Throws when it is missing: this project's tests require it
+ * (scripts/ensure-system-deps.sh installs Debian's).
  */
 export function findPgBouncer(): string {
   if (located) return located;
-  const fromEnv = process.env.PGBOUNCER;
+  const fromEnv = process.env.PGBOUNCER_BIN || process.env.PGBOUNCER;
   const searchPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  // An explicit $PGBOUNCER is the only candidate (so a wrong one is reported, not papered over).
+  // An explicit binary is the only candidate (so a wrong one is reported, not papered over).
   const candidates = fromEnv
     ? [fromEnv]
     : [...CANDIDATES, ...searchPath.map((dir) => path.join(dir, 'pgbouncer'))];
@@ -89,10 +116,12 @@ export function findPgBouncer(): string {
     }
   }
   const where = process.env.CI ? ' (CI is set: the oracle tests must not be skipped)' : '';
+  const how = fromEnv
+    ? 'Check PGBOUNCER_BIN (build a release with: bash scripts/build-pgbouncer.sh VERSION).'
+    : `Install it with: ${INSTALL_COMMAND}  (as root; or run: bash scripts/ensure-system-deps.sh).`;
   throw new Error(
-    `The pgbouncer binary was not found${where}; the oracle tests need the real PgBouncer 1.18. ` +
-      `Install it with: ${INSTALL_COMMAND}  (as root; or run: bash scripts/ensure-system-deps.sh). ` +
-      `Looked at ${candidates.join(', ')}.`,
+    `The pgbouncer binary was not found${where}; the oracle tests need the real PgBouncer ${ORACLE_TARGET}. ` +
+      `${how} Looked at ${candidates.join(', ')}.`,
   );
 }
 
@@ -239,10 +268,20 @@ function runOnce(binary: string, configPath: string, cwd: string, timeoutMs: num
     let up = false;
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let againTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      // From 1.23 the first SIGTERM only starts a shutdown that waits for the next timer tick; a
+      // second one while it waits makes PgBouncer exit at once (older releases are gone by then).
+      againTimer = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      }, 20);
       killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    };
+    const clearTimers = (): void => {
+      if (againTimer) clearTimeout(againTimer);
+      if (killTimer) clearTimeout(killTimer);
     };
     const timer = setTimeout(() => {
       if (settled) return;
@@ -265,7 +304,7 @@ function runOnce(binary: string, configPath: string, cwd: string, timeoutMs: num
     child.on('error', (error) => {
       liveChildren.delete(child);
       clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
+      clearTimers();
       if (!settled) {
         settled = true;
         reject(error);
@@ -274,7 +313,7 @@ function runOnce(binary: string, configPath: string, cwd: string, timeoutMs: num
     child.on('close', () => {
       liveChildren.delete(child);
       clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
+      clearTimers();
       if (settled) return;
       settled = true;
       // It may have logged "process up" right before exiting.
