@@ -13,6 +13,7 @@ import { clientTlsNotRequired } from './client-tls-not-required';
 import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
 import { hbaWithoutFile } from './hba-without-file';
 import { idleTransactionTimeoutMissing } from './idle-transaction-timeout-missing';
+import { knownVulnerability } from './known-vulnerability';
 import { listenAllInterfacesWithoutTls } from './listen-all-interfaces-without-tls';
 import { logPoolerErrorsOff } from './log-pooler-errors-off';
 import { maxClientConnFdLimit } from './max-client-conn-fd-limit';
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   tlsOldProtocols,
   tlsWeakCiphers,
   passwordInConnectionString,
+  knownVulnerability,
   // Authentication
   authTypeInsecure,
   authTypeMd5,
