@@ -22,3 +22,7 @@ export type { ReloadFacts } from './client-support/reload-facts';
 export { parameterInteger, sameConfigValue, settingInteger } from './client-support/setting-values';
 export { analyseWithFileSnapshot } from './client-support/file-analysis';
 export type { FileSystem as ConfigFileSystem } from './files/file-system';
+
+// Known vulnerabilities of the release an instance reports (SHOW VERSION), for the pool view.
+export { ADVISORY_LIST_UPDATED, advisoriesForVersion } from './client-support/advisories';
+export type { AdvisoryView } from './client-support/advisories';

@@ -71,7 +71,10 @@ test('the audited configuration starts on PgBouncer 1.21: no error', () => {
 
 test('the configuration that follows every recommendation gets no warning', () => {
   assert.deepEqual(
-    lint('pgbouncer-secure.ini').found.filter((f) => f.severity === 'warning' || f.severity === 'error'),
+    // 1.21 itself has known vulnerabilities: no setting avoids those (test/unit/advisories.test.ts).
+    lint('pgbouncer-secure.ini').found.filter(
+      (f) => (f.severity === 'warning' || f.severity === 'error') && f.code !== 'known-vulnerability',
+    ),
     [],
   );
 });

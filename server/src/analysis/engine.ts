@@ -117,6 +117,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
       if (one.fixes)
         finding.fixes = one.fixes.map((fix) => ({ ...fix, dependsOn: [...(fix.dependsOn ?? []), ...reads] }));
       if (one.related) finding.related = one.related;
+      if (one.link) finding.href = one.link;
       findings.push(finding);
     }
   }

@@ -78,6 +78,7 @@ export function toDiagnostic(
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };
+  if (finding.href) diagnostic.codeDescription = { href: finding.href };
   if (finding.tags) {
     diagnostic.tags = finding.tags.map((tag) =>
       tag === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary,

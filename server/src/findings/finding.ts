@@ -33,4 +33,6 @@ export interface Finding {
   tags?: ('unnecessary' | 'deprecated')[];
   /** Ways to fix it, best first. */
   fixes?: Fix[];
+  /** A page about this particular finding, e.g. a security advisory (LSP codeDescription). */
+  href?: string;
 }

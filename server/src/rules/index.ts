@@ -14,6 +14,7 @@ import { consoleUserNotInAuthFile } from './console-user-not-in-auth-file';
 import { hbaWithoutFile } from './hba-without-file';
 import { hbaLineDropped } from './hba-line-dropped';
 import { idleTransactionTimeoutMissing } from './idle-transaction-timeout-missing';
+import { knownVulnerability } from './known-vulnerability';
 import { listSemicolon } from './list-semicolon';
 import { listenAllInterfacesWithoutTls } from './listen-all-interfaces-without-tls';
 import { logPoolerErrorsOff } from './log-pooler-errors-off';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   tlsOldProtocols,
   tlsWeakCiphers,
   passwordInConnectionString,
+  knownVulnerability,
   // Authentication
   authTypeInsecure,
   authTypeMd5,

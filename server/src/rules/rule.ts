@@ -45,6 +45,8 @@ export interface RuleFinding {
   message: string;
   fixes?: Fix[];
   related?: RelatedInfo[];
+  /** A page about this particular finding (the editor links the code to it); else none. */
+  link?: string;
 }
 
 export interface Rule {

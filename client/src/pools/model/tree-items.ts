@@ -3,6 +3,7 @@
 // values the menus of package.json match.
 
 import { sameConfigValue } from '../../../../server/src/api';
+import { advisoriesGroup } from './advisories';
 import { formatMs, formatPercent, formatRate, formatSeconds, escapeMarkdown, plural } from './format';
 import { poolNumbers, poolStatuses, worse } from './health';
 import type { Health, PoolStatus, Thresholds } from './health';
@@ -122,6 +123,8 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
     statsGroup(id, instance.name, snapshot, state.previous),
     configGroup(id, instance.name, snapshot.config),
   ];
+  const advisories = advisoriesGroup(id, instance.name, snapshot.version);
+  if (advisories) groups.push(advisories);
   return {
     id,
     kind: 'instance',
