@@ -1,10 +1,15 @@
 // Guessed fixes (a "did you mean" rename, another enum value: Fix.verify) are kept only if applying
 // one removes its finding and adds no other, which takes a whole lint of the changed text per guess.
+// Only what validation finds counts: the audit's advice on the value the guess writes (transaction
+// pooling without idle_transaction_timeout, say) follows from the value, not from a collision.
 // The CLI checks them right away; the language server leaves them until a fix is asked for (the
 // light bulb, Fix All, the audit report), so that a keystroke costs one lint, not forty.
 
 import type { Finding } from '../findings/finding';
 import { applyEdits } from '../findings/fix';
+import { RULES } from '../rules';
+
+const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 /** Beyond this, guessed fixes are not verified but dropped: each check is a whole lint. */
 const MAX_VERIFIED_FIXES = 40;
@@ -64,6 +69,8 @@ export function verifyFixes(owner: object): void {
 
 function countCodes(findings: readonly Finding[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const finding of findings) counts.set(finding.code, (counts.get(finding.code) ?? 0) + 1);
+  for (const finding of findings) {
+    if (!RULE_IDS.has(finding.code)) counts.set(finding.code, (counts.get(finding.code) ?? 0) + 1);
+  }
   return counts;
 }
