@@ -158,7 +158,7 @@ function storedSeconds(seconds: number): { stored: number; tooLarge: boolean } {
   // A whole number of microseconds the multiplication rounds just below (4.35 s gives
   // 4349999.999...) is kept as written: one microsecond less matters to nobody.
   const whole = Math.round(usec);
-  if (Math.abs(usec - whole) <= Math.max(1, whole) * 4 * Number.EPSILON) {
+  if (whole >= 1 && Math.abs(usec - whole) <= whole * 4 * Number.EPSILON) {
     return { stored: seconds, tooLarge: false };
   }
   return { stored: Math.trunc(usec) / 1e6, tooLarge: false };
