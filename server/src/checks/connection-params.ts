@@ -203,7 +203,11 @@ function checkParamValue(
       value,
       '',
       context,
-      undefined,
+      {
+        repairs: [],
+        // The whole value, quotes included: an enum word needs none.
+        setValue: (candidate, title, kind) => guess(title, kind, [replace(file, param.valueSpan, candidate)]),
+      },
       downgrade ? AUTODB_REFUSAL : undefined,
     );
     return;

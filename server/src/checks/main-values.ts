@@ -156,6 +156,8 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
             span,
             'bool-not-0-or-1',
             `${name} is a boolean: ${value} counts as on (1). Write 0 or 1.`,
+            // 1 is what PgBouncer makes of it: the same behaviour, spelt plainly.
+            { fixes: [setValueFix('1', 'Write 1', 'safe')] },
           );
         }
         return;
@@ -182,6 +184,8 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
           fixes: [
             ...repairFixes(),
             seconds !== null ? setValueFix(String(seconds), `Write ${seconds} (seconds)`, 'safe') : null,
+            // A unit we cannot convert ("10 parsecs"): the number is only a guess at what was meant.
+            seconds === null && withUnit ? setValueFix(withUnit[1], 'Remove the unit', 'suggestion') : null,
           ],
         });
         return;
