@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { lintText } from '../../server/src/analysis/engine';
+import { encodeText } from '../../server/src/files/text-codec';
 import type { Finding } from '../../server/src/findings/finding';
 import {
   CONFIG_NAME,
@@ -112,11 +113,11 @@ function lintCase(c: OracleCase): OurVerdict {
     for (const [name, content] of Object.entries(c.extraFiles ?? {})) {
       const target = path.join(dir, name);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, fill(content));
+      fs.writeFileSync(target, encodeText(fill(content)));
     }
     const text = fill(c.config);
     const filePath = path.join(dir, CONFIG_NAME);
-    fs.writeFileSync(filePath, text);
+    fs.writeFileSync(filePath, encodeText(text));
     const result = lintText(text, { filePath, targetVersion: TARGET, runDirectory: dir, deployedHere: true });
     const decisive = result.findings.filter((f) => f.severity === 'error' && !IGNORED_CODES.has(f.code));
     const describeFinding = (finding: Finding): string => {

@@ -29,6 +29,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, installExitHook, liveChildren, liveDirs } from './processes';
+import { encodeText } from '../../server/src/files/text-codec';
 
 export type Verdict = 'accept' | 'reject';
 
@@ -346,7 +347,7 @@ function writeFiles(dir: string, files: Record<string, string>, fill: (text: str
       throw new Error(`extraFiles may not contain ${CONFIG_NAME} (that is the config itself)`);
     const target = path.join(dir, name);
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-    fs.writeFileSync(target, fill(content), { mode: 0o644 });
+    fs.writeFileSync(target, encodeText(fill(content)), { mode: 0o644 });
   }
 }
 
@@ -385,7 +386,8 @@ export async function askPgBouncer(configText: string, opts: AskOptions = {}): P
           ];
           ({ text, lineMap } = sandbox(text, overrides, cwd));
         }
-        fs.writeFileSync(configPath, text, { mode: 0o644 });
+        // As bytes: a config may hold bytes that are not UTF-8 (lone U+DC80..U+DCFF, see text-codec.ts).
+        fs.writeFileSync(configPath, encodeText(text), { mode: 0o644 });
         const result = await runOnce(binary, configPath, cwd, timeoutMs);
         lastLog = cleanLog(result.raw, dir, configPath, lineMap);
         lastPort = port;

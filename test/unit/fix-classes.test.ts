@@ -19,6 +19,11 @@ const HEAD = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
 /** Fixes no fixture happens to have. */
 const MORE: { text: string; targetVersion?: string }[] = [
   { text: `${HEAD}max_client_con = 100\n` },
+  { text: `${HEAD}[Databases]\na = host=h\n` },
+  { text: `${HEAD}pool_mod = session\npool_mode = transaction\n` },
+  { text: `${HEAD}log_connections = 2\n` },
+  { text: `[databases]\n* = host=h pool_mdoe=session\nb = host=h\n\n${HEAD}` },
+  { text: `[databases]\n* = host=h pool_mode=sesion\n\n${HEAD}` },
   { text: `${HEAD}max_client_conn = 100k\n` },
   { text: `[users]\nu = pool_mode=session\nu = pool_mode=transaction\n\n${HEAD}` },
   { text: `${HEAD}admin_users = "ops"\n` },

@@ -61,7 +61,7 @@ test('only hints within the requested range', () => {
   ]);
 });
 
-test('durations: fractions, zero as the setting documents it, nothing for unreadable values', () => {
+test('durations: fractions, zero as the setting documents it (also inf, kept as 0), nothing for unreadable values', () => {
   const text = [
     '[pgbouncer]',
     'reserve_pool_timeout = 0.5',
@@ -86,6 +86,8 @@ test('durations: fractions, zero as the setting documents it, nothing for unread
       'each server connection is used once, then closed',
       '1 d',
       '16 min 40 s',
+      // inf does not fit in PgBouncer's microsecond count: it keeps 0.
+      'no limit',
       'operating system default',
       '2 min',
       '1.5 s',

@@ -47,14 +47,18 @@ test('there are fixes to test', () => {
 
 for (const variant of variants) {
   const { fixture, finding, fix } = variant;
-  test(`fix "${fix.title}" on ${fixture.name} removes its ${finding.code} finding and adds none`, () => {
+  test(`fix "${fix.title}" on ${fixture.name} removes its ${finding.code} finding and adds none it does not name`, () => {
     const before = codeCounts(lintFixtureText(fixture, fixture.text).findings);
     const after = codeCounts(lintFixtureText(fixture, variant.text).findings);
     assert.ok(
       (after.get(finding.code) ?? 0) < (before.get(finding.code) ?? 0),
       `${finding.code} is still reported after the fix:\n${variant.text}`,
     );
+    // A guess whose result has a finding of its own says so in its title (analysis/verify.ts).
+    const named = new Set(/ \(then: ([a-z-, ]+)\)$/.exec(fix.title)?.[1].split(', ') ?? []);
+    if (named.size > 0) assert.equal(fix.kind, 'suggestion', fix.title);
     for (const [code, count] of after) {
+      if (named.has(code)) continue;
       assert.ok(
         count <= (before.get(code) ?? 0),
         `the fix added a ${code} finding (${before.get(code) ?? 0} -> ${count}):\n${variant.text}`,

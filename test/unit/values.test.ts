@@ -61,8 +61,8 @@ test('times follow strtod: fractions, exponents, hex, inf and nan, no units or n
 });
 
 test('atoi reads a leading number and ignores the rest', () => {
-  assert.deepEqual(readAtoi('10abc'), { value: 10, consumed: 2, digits: true });
-  assert.deepEqual(readAtoi('abc'), { value: 0, consumed: 0, digits: false });
+  assert.deepEqual(readAtoi('10abc'), { value: 10, consumed: 2, digits: true, overflow: false });
+  assert.deepEqual(readAtoi('abc'), { value: 0, consumed: 0, digits: false, overflow: false });
   assert.equal(readAtoi('-3').value, -3);
 });
 

@@ -17,6 +17,8 @@ export interface FixClass {
 }
 
 const RENAME = /^Rename to '/;
+/** A guess whose result has a finding of its own (analysis/verify.ts). */
+const THEN = /^Rename to .* \(then: [a-z-, ]+\)$/;
 const NO_EFFECT = 'PgBouncer uses the later one; the earlier one changes nothing.';
 
 export const FIX_CLASSES: readonly FixClass[] = [
@@ -26,7 +28,7 @@ export const FIX_CLASSES: readonly FixClass[] = [
     fix: 'Rename a misspelt key to the setting it is closest to',
     titles: RENAME,
     kind: 'safe',
-    why: 'PgBouncer refuses the key; the value stays, under the name it evidently meant (kept only if the result adds no finding).',
+    why: 'PgBouncer refuses the key; the value stays, under the name it evidently meant (if the result has a finding of its own, the rename is only a suggestion).',
   },
   {
     id: 'unknown-parameter',
@@ -34,6 +36,48 @@ export const FIX_CLASSES: readonly FixClass[] = [
     titles: RENAME,
     kind: 'safe',
     why: 'PgBouncer refuses the entry; as for a key, the value stays and the result is checked.',
+  },
+  {
+    id: 'unknown-section',
+    fix: 'Rename a misspelt section header to the section it is closest to',
+    titles: /^Rename to \[/,
+    kind: 'safe',
+    why: 'PgBouncer refuses the header; renamed, its entries are read where they evidently belong (checked, as for a key).',
+  },
+  {
+    id: 'autodb-connection-string',
+    fix: 'Rename a misspelt parameter of the fallback database',
+    titles: RENAME,
+    kind: 'safe',
+    why: 'PgBouncer refuses every connection through the entry; as for a key, the value stays and the result is checked.',
+  },
+  {
+    id: 'autodb-connection-string',
+    fix: 'Change a misspelt enum value of the fallback database to the closest one',
+    titles: /^Change to '/,
+    kind: 'suggestion',
+    why: 'As for any enum value, the value chooses behaviour: a guess is for the user to confirm.',
+  },
+  {
+    id: 'unknown-setting',
+    fix: 'The same rename when the result has a finding of its own (the key is already set)',
+    titles: THEN,
+    kind: 'suggestion',
+    why: 'The message suggests it, so it is offered, but the result needs a look: it is never applied without asking.',
+  },
+  {
+    id: 'unknown-parameter',
+    fix: 'The same rename when the result has a finding of its own (the parameter is already given)',
+    titles: THEN,
+    kind: 'suggestion',
+    why: 'As for a key: offered because the message suggests it, never applied without asking.',
+  },
+  {
+    id: 'unknown-section',
+    fix: 'The same rename when the result has a finding of its own (a second [pgbouncer] resets the first)',
+    titles: THEN,
+    kind: 'suggestion',
+    why: 'As for a key: offered because the message suggests it, never applied without asking.',
   },
   {
     id: 'misplaced-setting',
@@ -139,6 +183,13 @@ export const FIX_CLASSES: readonly FixClass[] = [
     titles: /\(decimal\)$/,
     kind: 'suggestion',
     why: 'Probably meant, but PgBouncer has been running with the octal value: changing it is a decision.',
+  },
+  {
+    id: 'bool-not-0-or-1',
+    fix: 'Write a boolean other than 0 as 1',
+    titles: /^Write 1$/,
+    kind: 'safe',
+    why: 'PgBouncer reads every number but 0 as on; 1 says the same.',
   },
   {
     id: 'inline-comment',
@@ -394,6 +445,11 @@ export function fixesMarkdown(): string {
     'So fixes that change behaviour are never applied automatically: `--fix` and fix on save apply safe fixes only.',
     "Of a finding's fixes, only its first safe one, else its first recommended one, is ever applied without asking",
     '(the light bulb marks it as preferred); the others are offered in the light bulb.',
+    '',
+    'Every message that suggests a replacement ("did you mean \'transaction\'?", "write [databases]") has a fix',
+    'that writes it. A guess is tried first: one that does not remove its finding is dropped; one whose result has',
+    'a finding of its own (the key it renames to is already set, the TLS mode it names needs a key file) is kept as',
+    'a suggestion whose title names that finding ("(then: duplicate-setting)"), so it is never applied without asking.',
     '',
     'A fix whose reason rests on a line with an error is held back from `--fix`, `--fix=all` and "Fix all", and',
     'the light bulb says why ("held back while line 2 has an error"): with `pool_mode=sesion` in a database, no',

@@ -4,6 +4,15 @@
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
+const LONG_MAX = 9223372036854775807n;
+const LONG_MIN = -9223372036854775808n;
+const ULONG_MAX = 18446744073709551615n;
+
+/** (int)strtol(...): clamped to the 64-bit long range, then cut to the low 32 bits. */
+function longToInt(value: bigint): number {
+  const asLong = value > LONG_MAX ? LONG_MAX : value < LONG_MIN ? LONG_MIN : value;
+  return Number(BigInt.asIntN(32, asLong));
+}
 
 export type IntReading =
   | { ok: true; value: number; radix: 8 | 10 | 16; overflow: boolean; stored: number }
@@ -53,12 +62,7 @@ export function readCInt(text: string): IntReading {
   const prefix = strtolPrefix(text);
   if (prefix.end === 0 || prefix.end !== text.length) return { ok: false, consumed: prefix.end };
   // strtol clamps to the 64-bit long range, then the store into int keeps the low 32 bits.
-  const LONG_MAX = 9223372036854775807n;
-  const LONG_MIN = -9223372036854775808n;
-  let asLong = prefix.value;
-  if (asLong > LONG_MAX) asLong = LONG_MAX;
-  if (asLong < LONG_MIN) asLong = LONG_MIN;
-  const stored = Number(BigInt.asIntN(32, asLong));
+  const stored = longToInt(prefix.value);
   const value = Number(prefix.value);
   return {
     ok: true,
@@ -73,7 +77,11 @@ export function readCInt(text: string): IntReading {
 export function readCUint(text: string): IntReading {
   const prefix = strtolPrefix(text);
   if (prefix.end === 0 || prefix.end !== text.length) return { ok: false, consumed: prefix.end };
-  const stored = Number(BigInt.asUintN(32, prefix.value));
+  // strtoul clamps a magnitude beyond ULONG_MAX to ULONG_MAX (also when negated), negates the
+  // rest modulo 2^64, and the store into unsigned int keeps the low 32 bits.
+  const magnitude = prefix.value < 0n ? -prefix.value : prefix.value;
+  const asULong = magnitude > ULONG_MAX ? ULONG_MAX : BigInt.asUintN(64, prefix.value);
+  const stored = Number(BigInt.asUintN(32, asULong));
   return {
     ok: true,
     value: Number(prefix.value),
@@ -84,14 +92,30 @@ export function readCUint(text: string): IntReading {
 }
 
 export type TimeReading =
-  | { ok: true; seconds: number; special: 'inf' | 'nan' | null }
+  | {
+      ok: true;
+      /** The number strtod reads (seconds). */
+      seconds: number;
+      /**
+       * The seconds PgBouncer keeps: cf_set_time_usec stores (usec_t)(1000000 * seconds), which
+       * drops what is below a microsecond, and on x86-64 makes 0 of anything at or beyond 2^64
+       * microseconds (about 584,542 years) and of inf, and 2^63 microseconds of nan (measured).
+       */
+      stored: number;
+      /** The microsecond store cannot hold the number: PgBouncer keeps 0 instead. */
+      tooLarge: boolean;
+      special: 'inf' | 'nan' | null;
+    }
   | { ok: false; reason: 'syntax' | 'negative' | 'range'; consumed: number };
 
 const DECIMAL_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?/;
 const INF_NAN = /^[+-]?(?:infinity|inf|nan(?:\([0-9A-Za-z_]*\))?)/i;
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+/** 2^64 microseconds in seconds: the first number of seconds usec_t cannot hold. */
+export const USEC_LIMIT_SECONDS = 2 ** 64 / 1e6;
 
-/** cf_set_time_usec: strtod seconds; rejects trailing text, negatives and overflow. */
+/** cf_set_time_usec: strtod seconds; rejects trailing text, negatives and ERANGE. */
 export function readCTime(text: string): TimeReading {
   const start = skipCSpace(text, 0);
   const rest = text.slice(start);
@@ -115,33 +139,84 @@ export function readCTime(text: string): TimeReading {
     const isNan = /nan/i.test(literal);
     special = isNan ? 'nan' : 'inf';
     value = isNan ? NaN : literal.startsWith('-') ? -Infinity : Infinity;
-  } else if (kind === 'hex') {
-    value = parseHexFloat(literal);
   } else {
-    value = Number(literal);
-    // strtod reports ERANGE on overflow and underflow; PgBouncer rejects the value then.
-    if (!Number.isFinite(value)) return { ok: false, reason: 'range', consumed };
-    const mantissaHasDigit = /[1-9]/.test(literal.split(/[eE]/)[0]);
-    if ((value === 0 && mantissaHasDigit) || (value !== 0 && Math.abs(value) < 2.2250738585072014e-308)) {
-      return { ok: false, reason: 'range', consumed };
-    }
+    const parsed = kind === 'hex' ? readHexFloat(literal) : readDecimalFloat(literal);
+    // strtod reports ERANGE on overflow and on an inexact tiny result; PgBouncer refuses the value then.
+    if (parsed.range) return { ok: false, reason: 'range', consumed };
+    value = parsed.value;
   }
   if (value < 0) return { ok: false, reason: 'negative', consumed };
-  return { ok: true, seconds: value, special };
+  const { stored, tooLarge } = storedSeconds(value);
+  return { ok: true, seconds: value, stored, tooLarge, special };
 }
 
-function parseHexFloat(literal: string): number {
+/** (usec_t)(USEC * seconds) / USEC, as gcc's x86-64 code converts a double to uint64_t. */
+function storedSeconds(seconds: number): { stored: number; tooLarge: boolean } {
+  if (Number.isNaN(seconds)) return { stored: 2 ** 63 / 1e6, tooLarge: false };
+  const usec = 1e6 * seconds;
+  if (usec >= 2 ** 64) return { stored: 0, tooLarge: true };
+  // A whole number of microseconds the multiplication rounds just below (4.35 s gives
+  // 4349999.999...) is kept as written: one microsecond less matters to nobody.
+  const whole = Math.round(usec);
+  if (whole >= 1 && Math.abs(usec - whole) <= whole * 4 * Number.EPSILON) {
+    return { stored: seconds, tooLarge: false };
+  }
+  return { stored: Math.trunc(usec) / 1e6, tooLarge: false };
+}
+
+function readDecimalFloat(literal: string): { value: number; range: boolean } {
+  const value = Number(literal);
+  if (!Number.isFinite(value)) return { value, range: true };
+  const mantissaHasDigit = /[1-9]/.test(literal.split(/[eE]/)[0]);
+  // A decimal number below the normal range is never exact in binary: glibc says ERANGE.
+  const range = (value === 0 && mantissaHasDigit) || (value !== 0 && Math.abs(value) < SMALLEST_NORMAL);
+  return { value, range };
+}
+
+/** A hex float: mantissa digits times a power of two; ERANGE past the double range or when tiny and inexact. */
+function readHexFloat(literal: string): { value: number; range: boolean } {
   const match = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?$/.exec(literal);
-  if (!match) return NaN;
-  const [, sign, whole, fraction, exponent] = match;
-  let value = whole ? parseInt(whole, 16) : 0;
-  for (let i = 0; i < fraction.length; i++) value += parseInt(fraction[i], 16) / 16 ** (i + 1);
-  if (exponent) value *= 2 ** Number(exponent);
-  return sign === '-' ? -value : value;
+  if (!match) return { value: NaN, range: false };
+  const [, sign, whole, fraction, exponentText] = match;
+  let mantissa = BigInt('0x' + (whole + fraction || '0'));
+  if (mantissa === 0n) return { value: sign === '-' ? -0 : 0, range: false };
+  // Exponents beyond this are out of range whatever the digits: no need to read them exactly.
+  const exponentValue = exponentText ? Number(exponentText) : 0;
+  let exponent = Math.max(-1e6, Math.min(1e6, exponentValue)) - 4 * fraction.length;
+  while ((mantissa & 1n) === 0n) {
+    mantissa >>= 1n;
+    exponent++;
+  }
+  const bits = mantissa.toString(2).length;
+  const top = exponent + bits - 1;
+  if (top > 1023) return { value: Infinity, range: true };
+  // Below the normal range the result is exact only when no set bit falls below 2^-1074.
+  if (top < -1022 && exponent < -1074) return { value: 0, range: true };
+  // Keep 64 significant bits (enough to round as strtod does, but for ties far down the digits).
+  const shift = Math.max(0, bits - 64);
+  const scale = exponent + shift;
+  // 2^scale alone may be below the smallest double while the product is not: scale in two steps.
+  const value =
+    scale < -1000
+      ? Number(mantissa >> BigInt(shift)) * 2 ** (scale + 200) * 2 ** -200
+      : Number(mantissa >> BigInt(shift)) * 2 ** scale;
+  // Rounded up to 2^1024: strtod overflows too.
+  if (!Number.isFinite(value)) return { value: Infinity, range: true };
+  return { value: sign === '-' ? -value : value, range: false };
 }
 
-/** atoi(): leading whitespace, optional sign, decimal digits; anything else stops it (0 if none). */
-export function readAtoi(text: string): { value: number; consumed: number; digits: boolean } {
+/**
+ * atoi(): leading whitespace, optional sign, decimal digits; anything else stops it (0 if none).
+ * glibc's atoi is (int)strtol(text, NULL, 10): a number beyond the 64-bit range is clamped first,
+ * so 18446744073709551616 reads as -1 (LONG_MAX's low 32 bits) and -99999999999999999999 as 0.
+ * `overflow` says the number written is not the int PgBouncer gets.
+ */
+export function readAtoi(text: string): {
+  value: number;
+  consumed: number;
+  digits: boolean;
+  overflow: boolean;
+} {
   let i = skipCSpace(text, 0);
   let negative = false;
   if (text[i] === '+' || text[i] === '-') {
@@ -150,15 +225,17 @@ export function readAtoi(text: string): { value: number; consumed: number; digit
   }
   const start = i;
   while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-  if (i === start) return { value: 0, consumed: 0, digits: false };
-  let magnitude = 0;
+  if (i === start) return { value: 0, consumed: 0, digits: false, overflow: false };
   if (i - start <= 9) {
     // Below 2^31: no wrap-around, no BigInt needed.
+    let magnitude = 0;
     for (let j = start; j < i; j++) magnitude = magnitude * 10 + (text.charCodeAt(j) - 48);
-  } else {
-    magnitude = Number(BigInt.asIntN(32, BigInt(text.slice(start, i))));
+    return { value: negative ? -magnitude : magnitude, consumed: i, digits: true, overflow: false };
   }
-  return { value: negative ? -magnitude : magnitude, consumed: i, digits: true };
+  const magnitude = BigInt(text.slice(start, i));
+  const written = negative ? -magnitude : magnitude;
+  const value = longToInt(written);
+  return { value, consumed: i, digits: true, overflow: BigInt(value) !== written };
 }
 
 /** The value of a number written plainly (1 to 9 digits, nothing else), else -1. */

@@ -62,7 +62,7 @@ const list: CheckInfo[] = [
     id: 'integer-overflow',
     severity: 'warning',
     title: 'Integer out of range',
-    help: 'PgBouncer stores this setting in a C int and silently truncates larger numbers.',
+    help: 'PgBouncer keeps numbers in a C int and silently makes another number of larger ones: a [pgbouncer] setting keeps the low 32 bits, and a connection-string number (atoi) is clamped to 64 bits first, so port=18446744073709551616 is -1 and pool_size=99999999999999999999 is -1, the default.',
   },
   {
     id: 'negative-value',
@@ -74,7 +74,7 @@ const list: CheckInfo[] = [
     id: 'value-out-of-range',
     severity: 'warning',
     title: 'Value outside the sensible range',
-    help: 'PgBouncer accepts the value but it is almost certainly a mistake.',
+    help: 'PgBouncer accepts the value but it is almost certainly a mistake. Times are kept in 64-bit microseconds: one too large for that (1e20, inf) silently becomes 0, which for most timeouts means none and for server_lifetime single-use connections.',
   },
   {
     id: 'bool-not-0-or-1',

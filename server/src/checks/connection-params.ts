@@ -31,6 +31,7 @@ export const CONNECTION_PARAM_REPORTS: readonly string[] = [
   'invalid-port',
   'port-out-of-range',
   'negative-value',
+  'integer-overflow',
   'reserved-name',
 ];
 
@@ -202,7 +203,11 @@ function checkParamValue(
       value,
       '',
       context,
-      undefined,
+      {
+        repairs: [],
+        // The whole value, quotes included: an enum word needs none.
+        setValue: (candidate, title, kind) => guess(title, kind, [replace(file, param.valueSpan, candidate)]),
+      },
       downgrade ? AUTODB_REFUSAL : undefined,
     );
     return;
@@ -214,6 +219,16 @@ function checkParamValue(
     const readValue = reading ? reading.value : plain;
     const consumed = reading ? reading.consumed : value.length;
     const digits = reading ? reading.digits : true;
+    if (reading?.overflow && !(known.rejectZero && readValue === 0)) {
+      // atoi is (int)strtol: the number is clamped to 64 bits, then cut to 32 (see catalog/values.ts).
+      context.report(
+        file,
+        param.valueSpan,
+        'integer-overflow',
+        `${known.name}=${value} does not fit in a C int: PgBouncer reads it as ${readValue}${atoiMeaning(known, readValue)}.`,
+      );
+      return;
+    }
     if (known.rejectZero && readValue === 0) {
       context.report(
         file,
@@ -270,6 +285,15 @@ function checkParamValue(
       `'${value}' is reserved for the admin console and cannot be used for ${known.name}.`,
     );
   }
+}
+
+/** What the number atoi made of an overflowing value means for the parameter. */
+function atoiMeaning(known: Setting, value: number): string {
+  if (known.rejectZero) return `, which is not a port in 1..65535`;
+  if (value === 0 && known.zeroMeans) return `, and 0 means: ${known.zeroMeans}`;
+  if (String(value) === known.default && known.defaultNote)
+    return `, which means not set: ${known.defaultNote}`;
+  return value < 0 ? ', a negative number' : '';
 }
 
 /** Deletes one connection-string parameter and the spaces after it. */

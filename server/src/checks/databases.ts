@@ -5,6 +5,7 @@ import type { ConfigModel } from '../model/config';
 import { GRAMMAR, availableIn, setting } from '../catalog/catalog';
 import type { Setting } from '../catalog/catalog';
 import type { Fix } from '../findings/fix';
+import { byteLengthOf } from '../files/text-bytes';
 import { deleteEntry, insertMainSetting } from '../model/edits';
 import type { Located } from '../model/effective';
 import { connStringOf, lastParamIndex, paramAt } from '../syntax/connstring';
@@ -41,9 +42,9 @@ export const databaseEntries: Check = {
       );
       return REFUSED;
     }
-    // UTF-8 needs at most 3 bytes per UTF-16 unit: short names need no count.
-    const bytes =
-      name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : Buffer.byteLength(name, 'utf8');
+    // In the file's own bytes (a Latin-1 name is one byte a letter). UTF-8 needs at most 3 bytes
+    // per UTF-16 unit: short names need no count.
+    const bytes = name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : byteLengthOf(name);
     if (bytes > GRAMMAR.maxDatabaseNameBytes) {
       context.report(
         file,

@@ -50,9 +50,12 @@ export const mainSettingNames: Check = {
         `Unknown setting '${name}' in [pgbouncer]; PgBouncer refuses to start.${hint}`,
         {
           fixes: [
-            suggestion && !entry.key.quoted
-              ? // A misspelt key: the file starts with the setting it evidently meant.
-                guess(`Rename to '${suggestion}'`, 'safe', [replace(file, entry.key.span, suggestion)])
+            suggestion
+              ? // A misspelt key: the file starts with the setting it evidently meant (a quoted
+                // key keeps its quotes: key.span has them).
+                guess(`Rename to '${suggestion}'`, 'safe', [
+                  replace(file, entry.key.span, entry.key.quoted ? `'${suggestion}'` : suggestion),
+                ])
               : null,
           ],
         },

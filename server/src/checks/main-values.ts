@@ -6,7 +6,7 @@ import { lineBreakAt } from '../findings/fix';
 import type { Fix, FixKind } from '../findings/fix';
 import { availableIn, closestName, removedBy, setting, versionLabel } from '../catalog/catalog';
 import type { Setting } from '../catalog/catalog';
-import { describeSeconds, readCInt, readCTime, readCUint } from '../catalog/values';
+import { USEC_LIMIT_SECONDS, describeSeconds, readCInt, readCTime, readCUint } from '../catalog/values';
 import { replace } from '../model/edits';
 import type { LoadedFile } from '../model/config';
 import type { Entry, Span } from '../syntax/syntax';
@@ -16,6 +16,8 @@ import { fix } from './fixes';
 
 /** '; ...' or '# ...' after a blank, or as the whole value (the parser has dropped the blanks before it). */
 export const INLINE_COMMENT = /(^|[ \t])[;#]/;
+/** 2^64 microseconds in seconds, as people write it (1.8e13). */
+const USEC_LIMIT_TEXT = USEC_LIMIT_SECONDS.toPrecision(2).replace('+', '');
 
 export const mainSettingValues: Check = {
   name: '[pgbouncer] setting values',
@@ -155,6 +157,8 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
             span,
             'bool-not-0-or-1',
             `${name} is a boolean: ${value} counts as on (1). Write 0 or 1.`,
+            // 1 is what PgBouncer makes of it: the same behaviour, spelt plainly.
+            { fixes: [setValueFix('1', 'Write 1', 'safe')] },
           );
         }
         return;
@@ -168,7 +172,9 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
         let detail = commentHint || quoteHint;
         if (!detail && value === '') detail = ' The value is empty.';
         if (!detail && reading.reason === 'negative') detail = ' Times cannot be negative; 0 disables it.';
-        if (!detail && reading.reason === 'range') detail = ' The number is out of range.';
+        if (!detail && reading.reason === 'range') {
+          detail = ' The number is too large or too small for a C double (strtod reports it out of range).';
+        }
         const withUnit = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*[a-zA-Z]+$/.exec(value);
         if (!detail && withUnit) {
           detail = ` Times are plain numbers of seconds without a unit: write ${unitToSeconds(value) ?? withUnit[1]}.`;
@@ -179,29 +185,43 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
           fixes: [
             ...repairFixes(),
             seconds !== null ? setValueFix(String(seconds), `Write ${seconds} (seconds)`, 'safe') : null,
+            // A unit we cannot convert ("10 parsecs"): the number is only a guess at what was meant.
+            seconds === null && withUnit ? setValueFix(withUnit[1], 'Remove the unit', 'suggestion') : null,
           ],
         });
         return;
       }
-      if (reading.special) {
+      if (reading.special === 'nan') {
         context.report(
           file,
           span,
           'value-out-of-range',
-          `PgBouncer accepts '${value}' for ${name}, but it is not a usable number of seconds.`,
+          `PgBouncer accepts '${value}' for ${name}, but it is not a number of seconds: PgBouncer ends up with 2^63 microseconds (about 292,000 years).`,
         );
         return;
       }
-      if (reading.seconds > 0 && reading.seconds < 0.000001) {
+      if (reading.tooLarge) {
+        const zero = known.zeroMeans ? `, and 0 means: ${known.zeroMeans}` : '';
         context.report(
           file,
           span,
           'value-out-of-range',
-          `${value} s is below a microsecond; PgBouncer stores 0 (disabled).`,
+          reading.special === 'inf'
+            ? `PgBouncer accepts '${value}' for ${name}, but its 64-bit count of microseconds cannot hold it: it silently stores 0${zero}.`
+            : `${value} s does not fit in PgBouncer's 64-bit count of microseconds (at most about ${USEC_LIMIT_TEXT} s): it silently stores 0 for ${name}${zero}.`,
         );
         return;
       }
-      checkNumberRange(file, span, known, reading.seconds, value, context);
+      if (reading.seconds > 0 && reading.stored === 0) {
+        context.report(
+          file,
+          span,
+          'value-out-of-range',
+          `${value} s is below a microsecond; PgBouncer stores 0${known.zeroMeans ? ` (${known.zeroMeans})` : ' (disabled)'}.`,
+        );
+        return;
+      }
+      checkNumberRange(file, span, known, reading.stored, value, context);
       return;
     }
     case 'enum': {

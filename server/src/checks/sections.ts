@@ -4,7 +4,8 @@
 import { allSections, availableIn, closestName, sectionInfo, versionLabel } from '../catalog/catalog';
 import { ACCEPTED } from './check';
 import type { Check } from './check';
-import { relatedTo } from './fixes';
+import { replace } from '../model/edits';
+import { guess, relatedTo } from './fixes';
 
 export const sectionHeaders: Check = {
   name: 'section headers',
@@ -27,6 +28,14 @@ export const sectionHeaders: Check = {
         header.name === '' ? header.span : header.nameSpan,
         'unknown-section',
         `Unknown section [${header.name}].${hint}`,
+        {
+          fixes: [
+            // The section it evidently meant; kept only if what follows then reads without a new finding.
+            suggestion && header.name !== ''
+              ? guess(`Rename to [${suggestion}]`, 'safe', [replace(event.file, header.nameSpan, suggestion)])
+              : null,
+          ],
+        },
       );
       return;
     }

@@ -1,6 +1,7 @@
 // [users] entries (user = parameters), and the users PgBouncer creates while loading, whose names
 // it cuts to MAX_USER_NAME_BYTES.
 
+import { bytesOf } from '../files/text-bytes';
 import { connStringOf } from '../syntax/connstring';
 import { ACCEPTED } from './check';
 import type { Check, CheckContext, Place } from './check';
@@ -53,7 +54,8 @@ export const userEntries: Check = {
  */
 export function noteCreatedUser(name: string, where: Place, context: CheckContext): void {
   const createdUsers = context.createdUsers;
-  const bytes = Buffer.from(name, 'utf8');
+  // The file's own bytes: a Latin-1 letter is one byte, not the three of U+FFFD.
+  const bytes = Buffer.from(bytesOf(name));
   if (bytes.length <= MAX_USER_NAME_BYTES) {
     const key = bytes.toString('latin1');
     if (!createdUsers.has(key)) createdUsers.set(key, where);

@@ -20,7 +20,8 @@ export function normalizeSettingValue(key: string, value: string): string {
     case 'time': {
       if (text === '') return '0';
       const reading = readCTime(text);
-      return reading.ok ? String(reading.seconds) : text;
+      // As PgBouncer keeps it (and SHOW CONFIG shows it): 1e20 does not fit and is 0.
+      return reading.ok ? String(reading.stored) : text;
     }
     case 'enum':
       return text.toLowerCase();

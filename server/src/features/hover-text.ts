@@ -304,14 +304,19 @@ export function valueMeaning(s: Setting, raw: string, inConnString: boolean, ctx
           lines.push(`PgBouncer cannot read ${code(raw)} as a number of seconds and refuses to start.`);
           break;
         }
-        if (reading.special) {
+        if (reading.special === 'nan') {
           lines.push(`${code(raw)} is accepted but is not a usable number of seconds.`);
           break;
         }
-        if (reading.seconds > 0 && reading.seconds < 60 && !inUnit(s, reading.seconds)) {
-          lines.push(`${reading.seconds} ${reading.seconds === 1 ? 'second' : 'seconds'}.`);
+        // What PgBouncer keeps: a time its 64-bit microsecond count cannot hold is 0.
+        if (reading.tooLarge) {
+          lines.push(`Too large for PgBouncer's count of microseconds: it keeps **0**.`);
         }
-        numericMeaning(s, reading.seconds, lines);
+        const seconds = reading.stored;
+        if (seconds > 0 && seconds < 60 && !inUnit(s, seconds)) {
+          lines.push(`${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`);
+        }
+        numericMeaning(s, seconds, lines);
         if (isDefault(s, raw, target, numberSame)) lines.push(`This is the default.`);
         break;
       }

@@ -84,7 +84,8 @@ function valueHints(known: Setting, value: string): [string, string?][] {
   const hints: [string, string?][] = [];
   if (known.type === 'time') {
     const reading = readCTime(value);
-    const label = reading.ok && reading.special === null ? durationHint(known, reading.seconds) : null;
+    // The seconds PgBouncer keeps (1e20 and inf do not fit in its microsecond count: 0).
+    const label = reading.ok && reading.special !== 'nan' ? durationHint(known, reading.stored) : null;
     if (label) hints.push([label]);
     return hints;
   }

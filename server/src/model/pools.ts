@@ -91,7 +91,7 @@ export interface PoolConfig {
   users: readonly ConnectionEntry[];
   /** A [pgbouncer] integer as PgBouncer reads it, or null when it cannot be read. */
   int(name: string): number | null;
-  /** A [pgbouncer] time in seconds, or null. */
+  /** A [pgbouncer] time in seconds as PgBouncer stores it, or null. */
   seconds(name: string): number | null;
 }
 
@@ -109,9 +109,10 @@ export function poolConfigOf(effective: EffectiveConfig): PoolConfig {
     const reading = readCInt(effective.value(name));
     return reading.ok ? reading.stored : null;
   };
+  // What PgBouncer stores: a time too large for its microsecond clock is 0.
   const seconds = (name: string): number | null => {
     const reading = readCTime(effective.value(name));
-    return reading.ok ? reading.seconds : null;
+    return reading.ok ? reading.stored : null;
   };
   return {
     target: effective.target,

@@ -1,5 +1,6 @@
 import { fixes } from './rule';
 import type { Rule } from './rule';
+import { timeIs } from './support/stored-time';
 
 export const clientIdleTimeoutDisabled: Rule = {
   id: 'client-idle-timeout-disabled',
@@ -15,7 +16,7 @@ export const clientIdleTimeoutDisabled: Rule = {
     if (context.seconds('client_idle_timeout') !== 0) return [];
     return context.finding(
       'client_idle_timeout',
-      'client_idle_timeout is 0: idle clients are never disconnected and can hold client slots forever. Set it, for example to 900 (15 minutes).',
+      `${timeIs(context, 'client_idle_timeout', 0)}: idle clients are never disconnected and can hold client slots forever. Set it, for example to 900 (15 minutes).`,
       fixes(
         context.setValue('client_idle_timeout', '900', {
           kind: 'recommended',

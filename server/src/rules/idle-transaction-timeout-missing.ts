@@ -3,6 +3,7 @@ import type { ConnectionEntry } from '../model/effective';
 import { choicesOf, describeChoices, intParam, relatedChoices } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule, RuleContext } from './rule';
+import { timeIs } from './support/stored-time';
 
 /** A limit that ends idle-in-transaction clients for this user ([users], 1.24+ and 1.25+). */
 function userHasLimit(context: RuleContext, entry: ConnectionEntry): boolean {
@@ -37,7 +38,7 @@ export const idleTransactionTimeoutMissing: Rule = {
     if (exposed.length === 0) return [];
     return context.finding(
       'idle_transaction_timeout',
-      `Transaction pooling is used (${describeChoices(exposed)}) and idle_transaction_timeout is 0: a client that stalls inside an open transaction keeps its server connection until it disconnects. Set idle_transaction_timeout, for example to 60 seconds.`,
+      `Transaction pooling is used (${describeChoices(exposed)}) and ${timeIs(context, 'idle_transaction_timeout', 0)}: a client that stalls inside an open transaction keeps its server connection until it disconnects. Set idle_transaction_timeout, for example to 60 seconds.`,
       fixes(
         context.setValue('idle_transaction_timeout', '60', {
           kind: 'recommended',

@@ -1,6 +1,7 @@
 import { describeSeconds } from '../catalog/values';
 import { intParam, paramAnchor } from './support/pool-modes';
 import type { Rule, RuleFinding } from './rule';
+import { timeIs } from './support/stored-time';
 
 /** Above this a query_timeout hardly protects anything. */
 const LONGEST = 3600;
@@ -27,14 +28,14 @@ export const queryTimeout: Rule = {
       findings.push(
         ...context.finding(
           'query_timeout',
-          `query_timeout is 0: PgBouncer never gives up on a running query, so one that hangs keeps its server connection indefinitely. ${ADVICE}`,
+          `${timeIs(context, 'query_timeout', 0)}: PgBouncer never gives up on a running query, so one that hangs keeps its server connection indefinitely. ${ADVICE}`,
         ),
       );
     } else if (seconds !== null && seconds > LONGEST) {
       findings.push(
         ...context.finding(
           'query_timeout',
-          `query_timeout is ${seconds} (${describeSeconds(seconds)}): a query may hold its server connection that long before PgBouncer steps in, which is hardly a safety net. ${ADVICE}`,
+          `${timeIs(context, 'query_timeout', seconds)} (${describeSeconds(seconds)}): a query may hold its server connection that long before PgBouncer steps in, which is hardly a safety net. ${ADVICE}`,
         ),
       );
     }

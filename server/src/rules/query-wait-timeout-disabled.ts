@@ -1,6 +1,7 @@
 import { availableIn, setting } from '../catalog/catalog';
 import { fixes } from './rule';
 import type { Rule } from './rule';
+import { timeIs } from './support/stored-time';
 
 export const queryWaitTimeoutDisabled: Rule = {
   id: 'query-wait-timeout-disabled',
@@ -19,7 +20,7 @@ export const queryWaitTimeoutDisabled: Rule = {
     const value = known.recommended ?? '120';
     return context.finding(
       'query_wait_timeout',
-      `query_wait_timeout is 0: clients wait without limit for a server connection, so when PostgreSQL is unreachable or the pools are full they hang instead of failing. Set it, for example to ${value} seconds.`,
+      `${timeIs(context, 'query_wait_timeout', 0)}: clients wait without limit for a server connection, so when PostgreSQL is unreachable or the pools are full they hang instead of failing. Set it, for example to ${value} seconds.`,
       fixes(
         context.setValue('query_wait_timeout', value, {
           kind: 'recommended',

@@ -175,10 +175,10 @@ export class RuleContext {
     return reading.ok ? reading.stored : null;
   }
 
-  /** Seconds as PgBouncer reads them, or null. */
+  /** Seconds as PgBouncer stores them (1e20 does not fit in microseconds and is 0), or null. */
   seconds(name: string): number | null {
     const reading = readCTime(this.value(name));
-    return reading.ok ? reading.seconds : null;
+    return reading.ok ? reading.stored : null;
   }
 
   /** Enum value in lower case. */

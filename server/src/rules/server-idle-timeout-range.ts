@@ -2,6 +2,7 @@ import { defaultFor, setting } from '../catalog/catalog';
 import { describeSeconds } from '../catalog/values';
 import { fixes } from './rule';
 import type { Rule, RuleContext } from './rule';
+import { timeIs } from './support/stored-time';
 
 /** Closing idle server connections sooner than this reopens them after every lull. */
 const SHORTEST = 10;
@@ -39,14 +40,14 @@ export const serverIdleTimeoutRange: Rule = {
       if (lifetime === null || lifetime <= Number(fallback)) return [];
       return context.finding(
         'server_idle_timeout',
-        `server_idle_timeout is 0: unused server connections are only closed when they reach server_lifetime (${describeSeconds(lifetime)}), so after a busy period PostgreSQL keeps the extra backends that long. Set it, for example to ${fallback} (${describeSeconds(Number(fallback))}, the default).`,
+        `${timeIs(context, 'server_idle_timeout', 0)}: unused server connections are only closed when they reach server_lifetime (${describeSeconds(lifetime)}), so after a busy period PostgreSQL keeps the extra backends that long. Set it, for example to ${fallback} (${describeSeconds(Number(fallback))}, the default).`,
         fix(),
       );
     }
     if (seconds < SHORTEST) {
       return context.finding(
         'server_idle_timeout',
-        `server_idle_timeout is ${seconds} (${describeSeconds(seconds)}): server connections are closed in every short lull and reopened when traffic returns, paying for a new PostgreSQL login each time. Set it to a minute or more, for example ${fallback} (the default).`,
+        `${timeIs(context, 'server_idle_timeout', seconds)} (${describeSeconds(seconds)}): server connections are closed in every short lull and reopened when traffic returns, paying for a new PostgreSQL login each time. Set it to a minute or more, for example ${fallback} (the default).`,
         fix(),
       );
     }

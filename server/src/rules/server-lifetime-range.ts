@@ -3,6 +3,7 @@ import { describeSeconds } from '../catalog/values';
 import { intParam, paramAnchor, replaceParam } from './support/pool-modes';
 import { fixes } from './rule';
 import type { Rule, RuleContext, RuleFinding } from './rule';
+import { timeIs } from './support/stored-time';
 
 /** Recycling more often than this mostly costs new PostgreSQL connections. */
 const SHORTEST = 60;
@@ -10,11 +11,12 @@ const SHORTEST = 60;
 const LONGEST = 86400;
 
 function problem(seconds: number, what: string): string | null {
+  // `what` names the value ("server_lifetime is 30"); the explanation follows it.
   if (seconds === 0) return null;
   if (seconds < SHORTEST)
-    return `${what} is ${seconds} (${describeSeconds(seconds)}): server connections are closed and reopened that often, so PostgreSQL keeps starting backends and repeating logins (and TLS handshakes).`;
+    return `${what} (${describeSeconds(seconds)}): server connections are closed and reopened that often, so PostgreSQL keeps starting backends and repeating logins (and TLS handshakes).`;
   if (seconds > LONGEST)
-    return `${what} is ${seconds} (${describeSeconds(seconds)}): server connections live for more than a day, so backend memory growth, changed DNS and changed role or database settings are only picked up that rarely.`;
+    return `${what} (${describeSeconds(seconds)}): server connections live for more than a day, so backend memory growth, changed DNS and changed role or database settings are only picked up that rarely.`;
   return null;
 }
 
@@ -50,12 +52,12 @@ export const serverLifetimeRange: Rule = {
       findings.push(
         ...context.finding(
           'server_lifetime',
-          `server_lifetime is 0: every server connection is closed after a single use, so PostgreSQL starts a new backend for nearly every transaction or client session. Set it, for example to ${fallback} (${describeSeconds(Number(fallback))}, the default).`,
+          `${timeIs(context, 'server_lifetime', 0)}: every server connection is closed after a single use, so PostgreSQL starts a new backend for nearly every transaction or client session. Set it, for example to ${fallback} (${describeSeconds(Number(fallback))}, the default).`,
           fix(),
         ),
       );
     } else if (seconds !== null) {
-      const text = problem(seconds, 'server_lifetime');
+      const text = problem(seconds, timeIs(context, 'server_lifetime', seconds));
       if (text)
         findings.push(
           ...context.finding(
@@ -69,7 +71,7 @@ export const serverLifetimeRange: Rule = {
       const param = intParam(context, 'databases', entry, 'server_lifetime');
       // 0 (and anything atoi reads as 0) inherits the global value; negatives are reported as invalid.
       if (!param || param.value <= 0) continue;
-      const text = problem(param.value, `server_lifetime for database "${entry.name}"`);
+      const text = problem(param.value, `server_lifetime for database "${entry.name}" is ${param.value}`);
       if (!text) continue;
       const finding: RuleFinding = {
         ...paramAnchor(entry, param.param),
