@@ -414,3 +414,12 @@ test('listeners: nowhere to listen, a negative port', () => {
   // Without listen_addr PgBouncer does not resolve an address with the port.
   assert.deepEqual(listen('listen_port = -1'), []);
 });
+
+test('users: from 1.23 a forced user= joins the user list, so two long ones collide', () => {
+  const long = 'u'.repeat(200);
+  const text = `[databases]\na = user=${long}\nb = user=${long}\n`;
+  assert.deepEqual(codes(run([databaseEntries], text, { target: '1.21' })), []);
+  const findings = run([databaseEntries], text, { target: '1.23' });
+  assert.deepEqual(codes(findings), ['name-too-long']);
+  assert.match(findings[0].message, /which are those of the user on line 2/);
+});

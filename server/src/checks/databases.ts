@@ -18,6 +18,9 @@ import { acceptedBy } from './main-values';
 import { databaseNameMemo, earlierDefinition, isMainSettingName } from './memo';
 import { noteCreatedUser } from './users';
 
+/** The release whose [databases] user= creates a user of PgBouncer's user list, as auth_user= does. */
+const FORCED_USERS_LISTED_SINCE = '1.23.0';
+
 export const databaseEntries: Check = {
   name: '[databases] entries',
   reports: [
@@ -89,6 +92,13 @@ export const databaseEntries: Check = {
       const authUserIndex = lastParamIndex(connString, 'auth_user');
       const authUser = authUserIndex === -1 ? undefined : paramAt(connString, authUserIndex);
       if (authUser) noteCreatedUser(authUser.value, { file, span: authUser.valueSpan }, context);
+      // From 1.23 a forced user= goes into the same user list (objects.c force_user_credentials
+      // calls add_global_user), after auth_user=.
+      if (availableIn(FORCED_USERS_LISTED_SINCE, context.target)) {
+        const userIndex = lastParamIndex(connString, 'user');
+        const user = userIndex === -1 ? undefined : paramAt(connString, userIndex);
+        if (user) noteCreatedUser(user.value, { file, span: user.valueSpan }, context);
+      }
     }
     const previous = earlierDefinition(nameMemo, context.pass, at);
     if (previous) {
