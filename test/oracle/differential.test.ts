@@ -31,6 +31,7 @@ import {
   askPgBouncer,
   environmentProblems,
   findPgBouncer,
+  sandboxedText,
 } from '../support/pgbouncer-oracle';
 import { recordSummary } from '../support/release-summary';
 import { DIFFERENTIAL_CASES, TLS_PAIR, appliesTo, expectedVerdict } from './cases';
@@ -428,8 +429,10 @@ after(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function lint(config: string): { verdict: 'accept' | 'reject'; findings: Finding[] } {
+function lint(written: string): { verdict: 'accept' | 'reject'; findings: Finding[] } {
   const filePath = path.join(dir, CONFIG_NAME);
+  // What PgBouncer was given: the sandbox's listener and socket directory decide some verdicts.
+  const config = sandboxedText(written, dir, 6432);
   const result = lintText(config, {
     filePath,
     targetVersion: ORACLE_TARGET,

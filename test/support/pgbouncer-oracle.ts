@@ -192,6 +192,26 @@ function lastSectionIn(file: string, baseDir: string, depth: number, busy: Set<s
   return last;
 }
 
+/** What sandbox mode appends to each [pgbouncer] section (see the top of this file). */
+function sandboxOverrides(dir: string, port: number): string[] {
+  return [
+    'listen_addr = 127.0.0.1',
+    `listen_port = ${port}`,
+    `unix_socket_dir = ${dir}`,
+    'pidfile =',
+    'logfile =',
+  ];
+}
+
+/**
+ * The text PgBouncer gets in sandbox mode, for whoever lints what PgBouncer judged: what the overrides
+ * change (a TCP listener, a Unix socket) decides some verdicts, e.g. socket options that make
+ * 1.19 and later drop every TCP listener and stop.
+ */
+export function sandboxedText(text: string, dir: string, port: number): string {
+  return sandbox(text, sandboxOverrides(dir, port), dir).text;
+}
+
 /**
  * Appends the overrides at the end of every [pgbouncer] section of the top-level text (sections
  * opened by included files count, since PgBouncer carries the section across %include).
@@ -376,16 +396,7 @@ export async function askPgBouncer(configText: string, opts: AskOptions = {}): P
         const cwd = opts.cwd ?? dir;
         let text = fill(configText);
         let lineMap: number[] | null = null;
-        if (!opts.asIs) {
-          const overrides = [
-            'listen_addr = 127.0.0.1',
-            `listen_port = ${port}`,
-            `unix_socket_dir = ${dir}`,
-            'pidfile =',
-            'logfile =',
-          ];
-          ({ text, lineMap } = sandbox(text, overrides, cwd));
-        }
+        if (!opts.asIs) ({ text, lineMap } = sandbox(text, sandboxOverrides(dir, port), cwd));
         // As bytes: a config may hold bytes that are not UTF-8 (lone U+DC80..U+DCFF, see text-codec.ts).
         fs.writeFileSync(configPath, encodeText(text), { mode: 0o644 });
         const result = await runOnce(binary, configPath, cwd, timeoutMs);
