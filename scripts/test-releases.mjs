@@ -182,6 +182,8 @@ if (record) {
       ? `${text.trimEnd()}\n\n${MARK}\n\n${summary}`
       : `${text.slice(0, at + MARK.length)}\n\n${summary}${text.slice(at + MARK.length).replace(/^\n*/, '\n')}`;
   fs.writeFileSync(RECORD, next);
+  // The record is committed: formatted as the project formats Markdown (npm test checks it).
+  spawnSync(path.join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', RECORD], { stdio: 'ignore' });
   console.error(`test:releases: added to ${path.relative(ROOT, RECORD)}`);
 }
 process.exit(results.every((r) => r.ok) ? 0 : 1);
