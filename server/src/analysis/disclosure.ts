@@ -55,12 +55,35 @@ export class Redactor {
     for (const secret of this.known) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
-    if (!MIGHT_HOLD_SECRET.test(out)) return out;
+    return maskPatterns(out);
+  }
+}
+
+/**
+ * Texts with SECRET_PATTERNS masked, by text: the language server shows the same messages after
+ * every keystroke, and scanning each for the patterns cost more than looking them up.
+ */
+const maskedTexts = new Map<string, string>();
+
+function maskPatterns(text: string): string {
+  const known = maskedTexts.get(text);
+  if (known !== undefined) return known;
+  let out = text;
+  if (MIGHT_HOLD_SECRET.test(out)) {
     for (const [pattern, replacement] of SECRET_PATTERNS) {
       out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
     }
-    return out;
   }
+  if (maskedTexts.size >= 20_000) maskedTexts.clear();
+  // Copies of their own: a message may hold a slice of a document's whole text, which the table
+  // would otherwise keep alive after the document has changed.
+  const key = ownCopy(text);
+  maskedTexts.set(key, out === text ? key : ownCopy(out));
+  return out;
+}
+
+function ownCopy(text: string): string {
+  return text.length === 0 ? text : ` ${text}`.slice(1);
 }
 
 const NO_SECRETS: readonly string[] = [];
