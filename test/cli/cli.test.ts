@@ -26,6 +26,7 @@ const CLI_FIXTURES = path.join(FIXTURES_DIR, 'cli');
 
 interface JsonDiagnostic extends ExpectedDiagnostic {
   file: string;
+  link?: string;
 }
 
 function json(run: Run): JsonDiagnostic[] {
@@ -144,6 +145,8 @@ for (const fixture of fixtures) {
         'severity',
         'code',
         'message',
+        // Only on findings with a page of their own (security advisories).
+        ...(d.code === 'known-vulnerability' ? ['link'] : []),
       ]);
       assert.ok(['error', 'warning', 'information', 'hint'].includes(d.severity));
       assert.ok(d.line >= 1 && d.column >= 1 && d.endLine >= d.line && d.endColumn >= 1);
@@ -152,7 +155,8 @@ for (const fixture of fixtures) {
     }
     const own = diagnostics
       .filter((d) => d.file === file)
-      .map(({ file: _file, ...d }) => ({ ...d, message: portableMessage(d.message) }));
+      // The fixtures' expectations, shared with the unit and protocol tests, have no links.
+      .map(({ file: _file, link: _link, ...d }) => ({ ...d, message: portableMessage(d.message) }));
     assert.deepEqual(sortDiagnostics(relevant(fixture, own)), sortDiagnostics(fixture.expected.diagnostics));
     const hasError = fixture.expected.diagnostics.some((d) => d.severity === 'error');
     assert.equal(run.status, hasError ? 1 : 0, `exit code 1 iff an error is expected`);
@@ -457,6 +461,24 @@ test('--target-version and --profile change what is accepted, not how it is repo
     ['newer-than-target'],
   );
   assert.equal(cli(['--profile', 'development', '-'], { input }).status, 0);
+});
+
+test('a finding with a page of its own (a security advisory) carries its link in JSON and SARIF', () => {
+  const input = '[pgbouncer]\nlisten_addr = 127.0.0.1\n';
+  const args = ['--rule', '*=off', '--rule', 'known-vulnerability=warning', '--target-version', '1.21'];
+  const found = json(cli(['--format', 'json', ...args, '-'], { input }));
+  assert.ok(found.length > 0);
+  for (const d of found) {
+    assert.equal(d.code, 'known-vulnerability');
+    assert.match(d.link ?? '', /^https:\/\//, d.message);
+  }
+  const log = sarif(cli(['--format', 'sarif', ...args, '-'], { input }));
+  const results = log.runs[0].results as unknown as { message: { text: string; markdown?: string } }[];
+  assert.equal(results.length, found.length);
+  for (const [i, result] of results.entries()) {
+    assert.equal(result.message.text, found[i].message);
+    assert.ok(result.message.markdown?.includes(`](${found[i].link})`), result.message.markdown);
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------

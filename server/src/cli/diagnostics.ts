@@ -34,6 +34,8 @@ export interface CliDiagnostic extends CliLocation {
   code: string;
   message: string;
   related: CliRelated[];
+  /** A page about this particular finding (a security advisory), when it has one. */
+  link?: string;
   /** The text of the diagnostic's first line, secrets masked (for SARIF fingerprints); empty in included files. */
   lineText: string;
 }
@@ -142,6 +144,7 @@ export function collectDiagnostics(linted: readonly LintedFile[], cwd: string): 
         related: (finding.related ?? [])
           .filter((info) => files.has(info.file))
           .map((info) => ({ ...locate(info.file, info.span), message: info.message })),
+        ...(finding.href !== undefined && { link: finding.href }),
         lineText,
       });
     }

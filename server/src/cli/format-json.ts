@@ -13,6 +13,8 @@ export interface JsonDiagnostic {
   severity: Severity;
   code: string;
   message: string;
+  /** A page about this particular finding (a security advisory); absent when there is none. */
+  link?: string;
 }
 
 export interface JsonReport {
@@ -30,6 +32,7 @@ export function toJsonReport(diagnostics: readonly CliDiagnostic[]): JsonReport 
       severity: d.severity,
       code: d.code,
       message: d.message,
+      ...(d.link !== undefined && { link: d.link }),
     })),
   };
 }

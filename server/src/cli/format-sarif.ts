@@ -232,7 +232,11 @@ export function buildSarif(diagnostics: readonly CliDiagnostic[], options: Sarif
       ruleId: d.code,
       ruleIndex: index,
       level: sarifLevel(d.severity),
-      message: { text: d.message },
+      // The advisory's page, as a link the viewers that render Markdown (GitHub code scanning) show.
+      message:
+        d.link !== undefined
+          ? { text: d.message, markdown: `${d.message} [More](${d.link})` }
+          : { text: d.message },
       locations: [{ physicalLocation: { artifactLocation: artifact, region: region(d) } }],
       partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
     };
