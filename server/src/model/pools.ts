@@ -595,25 +595,43 @@ export function totalOf(loads: readonly DatabaseLoad[]): number {
 
 const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
 
+/**
+ * A PostgreSQL server (host and port): one object per key, so that databases are tallied on their
+ * server without a lookup by key (10,000 databases may name 10,000 servers, at every keystroke).
+ */
 interface Server {
-  host: string;
-  port: number;
   /** host:port with the host in lower case (host names are case-insensitive), for grouping. */
-  key: string;
-  /** How messages name it: the host as first written. */
-  label: string;
+  readonly key: string;
+  /** The table it is in (see servers). */
+  readonly generation: number;
+  /** The tally of the serverTallies call in progress; null between calls. */
+  tally: Tally | null;
 }
+
+/** Servers by key; a new table once it holds many, between tallies (never during one). */
+let servers = new Map<string, Server>();
+let serversGeneration = 0;
+const MAX_SERVERS = 100_000;
 
 function serverOfEntry(entry: ConnectionEntry): Server {
   const host = entry.params.value('host') ?? '';
   const written = entry.params.value('port');
   const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
-  return {
-    host,
-    port,
-    key: intern(`${host.toLowerCase()}:${port}`),
-    label: host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`,
-  };
+  const key = `${host.toLowerCase()}:${port}`;
+  let server = servers.get(key);
+  if (server === undefined) {
+    server = { key: intern(key), generation: serversGeneration, tally: null };
+    servers.set(server.key, server);
+  }
+  return server;
+}
+
+/** How messages name a server: the host as its first database writes it. */
+function serverLabel(entry: ConnectionEntry): string {
+  const host = entry.params.value('host') ?? '';
+  const written = entry.params.value('port');
+  const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+  return host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`;
 }
 
 /**
@@ -649,46 +667,59 @@ function tallyTotal(tally: Tally): number {
 
 /** The servers PgBouncer sends databases to (host and port), in the order of their first database. */
 function serverTallies(model: PoolModel): Tally[] {
-  const byKey = new Map<string, Tally>();
+  if (servers.size > MAX_SERVERS) {
+    servers = new Map();
+    serversGeneration++;
+  }
   // For databases whose server is not kept: by host as written, then port, so that no string is
   // made per database (many databases share a few servers).
   const byWrittenHost = new Map<string, Map<number, Server>>();
   const tallies: Tally[] = [];
   const loads = databaseLoads(model);
-  for (let i = 0; i < loads.length; i++) {
-    const load = loads[i];
-    let server = load.server;
-    if (server === undefined) {
-      const kept = keptOf(load.entry.connString);
-      if (kept !== null) server = load.server = kept.server ??= serverOfEntry(load.entry);
-      else {
-        const host = load.entry.params.value('host') ?? '';
-        const written = load.entry.params.value('port');
-        const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
-        let byPort = byWrittenHost.get(host);
-        if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
-        server = byPort.get(port);
-        if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
+  try {
+    for (let i = 0; i < loads.length; i++) {
+      const load = loads[i];
+      let server = load.server;
+      if (server === undefined || server.generation !== serversGeneration) {
+        const kept = keptOf(load.entry.connString);
+        if (kept !== null) {
+          if (kept.server === undefined || kept.server.generation !== serversGeneration)
+            kept.server = serverOfEntry(load.entry);
+          server = load.server = kept.server;
+        } else {
+          const host = load.entry.params.value('host') ?? '';
+          const written = load.entry.params.value('port');
+          const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+          let byPort = byWrittenHost.get(host);
+          if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
+          server = byPort.get(port);
+          if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
+        }
+      }
+      const tally = server.tally;
+      if (tally === null) {
+        const made: Tally = { server, first: load, more: null, plain: 0, forced: null };
+        addToTally(made, load);
+        server.tally = made;
+        tallies.push(made);
+      } else {
+        (tally.more ??= []).push(load);
+        addToTally(tally, load);
       }
     }
-    const tally = byKey.get(server.key);
-    if (tally === undefined) {
-      const made: Tally = { server, first: load, more: null, plain: 0, forced: null };
-      addToTally(made, load);
-      byKey.set(server.key, made);
-      tallies.push(made);
-    } else {
-      (tally.more ??= []).push(load);
-      addToTally(tally, load);
-    }
+  } finally {
+    for (const tally of tallies) tally.server.tally = null;
   }
   return tallies;
 }
 
 function groupOf(tally: Tally, total: number): ServerGroup {
+  let label: string | undefined;
   return {
     key: tally.server.key,
-    label: tally.server.label,
+    get label() {
+      return (label ??= serverLabel(tally.first.entry));
+    },
     databases: tally.more ? [tally.first, ...tally.more] : [tally.first],
     total,
   };
