@@ -597,21 +597,31 @@ const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
 
 /**
  * A PostgreSQL server (host and port): one object per key, so that databases are tallied on their
- * server without a lookup by key (10,000 databases may name 10,000 servers, at every keystroke).
+ * server without a lookup by key and without an object per server and keystroke (10,000 databases
+ * may name 10,000 servers). The tally fields belong to the serverTallies call in progress: its
+ * callers read them before anything tallies again, then release them.
  */
 interface Server {
   /** host:port with the host in lower case (host names are case-insensitive), for grouping. */
   readonly key: string;
   /** The table it is in (see servers). */
   readonly generation: number;
-  /** The tally of the serverTallies call in progress; null between calls. */
-  tally: Tally | null;
+  /** The serverTallies call the fields below are from. */
+  tallied: number;
+  /** Its first database, and the others (no list until there is a second). */
+  first: DatabaseLoad | null;
+  more: DatabaseLoad[] | null;
+  /** Sum of the loads without a forced user. */
+  plain: number;
+  /** Forced users' loads, capped together by their max_user_connections. */
+  forced: Map<string, { sum: number; cap: number }> | null;
 }
 
 /** Servers by key; a new table once it holds many, between tallies (never during one). */
 let servers = new Map<string, Server>();
 let serversGeneration = 0;
 const MAX_SERVERS = 100_000;
+let talliesMade = 0;
 
 function serverOfEntry(entry: ConnectionEntry): Server {
   const host = entry.params.value('host') ?? '';
@@ -620,7 +630,15 @@ function serverOfEntry(entry: ConnectionEntry): Server {
   const key = `${host.toLowerCase()}:${port}`;
   let server = servers.get(key);
   if (server === undefined) {
-    server = { key: intern(key), generation: serversGeneration, tally: null };
+    server = {
+      key: intern(key),
+      generation: serversGeneration,
+      tallied: -1,
+      first: null,
+      more: null,
+      plain: 0,
+      forced: null,
+    };
     servers.set(server.key, server);
   }
   return server;
@@ -634,100 +652,101 @@ function serverLabel(entry: ConnectionEntry): string {
   return host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`;
 }
 
-/**
- * The databases of one server and their total, gathered without a list or a map until a second
- * database or a forced user needs one: a configuration may name as many servers as databases.
- */
-interface Tally {
-  server: Server;
-  first: DatabaseLoad;
-  more: DatabaseLoad[] | null;
-  /** Sum of the loads without a forced user. */
-  plain: number;
-  /** Forced users' loads, capped together by their max_user_connections. */
-  forced: Map<string, { sum: number; cap: number }> | null;
-}
-
-function addToTally(tally: Tally, load: DatabaseLoad): void {
+function addToTally(server: Server, load: DatabaseLoad): void {
   if (load.forcedUser === null) {
-    tally.plain += load.limit;
+    server.plain += load.limit;
     return;
   }
-  tally.forced ??= new Map();
-  const group = tally.forced.get(load.forcedUser) ?? { sum: 0, cap: load.userCap?.value ?? Infinity };
+  server.forced ??= new Map();
+  const group = server.forced.get(load.forcedUser) ?? { sum: 0, cap: load.userCap?.value ?? Infinity };
   group.sum += load.limit;
-  tally.forced.set(load.forcedUser, group);
+  server.forced.set(load.forcedUser, group);
 }
 
-function tallyTotal(tally: Tally): number {
-  let total = tally.plain;
-  if (tally.forced) for (const group of tally.forced.values()) total += Math.min(group.sum, group.cap);
+function tallyTotal(server: Server): number {
+  let total = server.plain;
+  if (server.forced) for (const group of server.forced.values()) total += Math.min(group.sum, group.cap);
   return total;
 }
 
-/** The servers PgBouncer sends databases to (host and port), in the order of their first database. */
-function serverTallies(model: PoolModel): Tally[] {
+/**
+ * The servers PgBouncer sends databases to (host and port), in the order of their first database,
+ * with their tallies; the caller reads them, then calls releaseTallies.
+ */
+function serverTallies(model: PoolModel): Server[] {
   if (servers.size > MAX_SERVERS) {
     servers = new Map();
     serversGeneration++;
   }
+  const run = ++talliesMade;
   // For databases whose server is not kept: by host as written, then port, so that no string is
   // made per database (many databases share a few servers).
   const byWrittenHost = new Map<string, Map<number, Server>>();
-  const tallies: Tally[] = [];
+  const tallied: Server[] = [];
   const loads = databaseLoads(model);
-  try {
-    for (let i = 0; i < loads.length; i++) {
-      const load = loads[i];
-      let server = load.server;
-      if (server === undefined || server.generation !== serversGeneration) {
-        const kept = keptOf(load.entry.connString);
-        if (kept !== null) {
-          if (kept.server === undefined || kept.server.generation !== serversGeneration)
-            kept.server = serverOfEntry(load.entry);
-          server = load.server = kept.server;
-        } else {
-          const host = load.entry.params.value('host') ?? '';
-          const written = load.entry.params.value('port');
-          const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
-          let byPort = byWrittenHost.get(host);
-          if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
-          server = byPort.get(port);
-          if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
-        }
-      }
-      const tally = server.tally;
-      if (tally === null) {
-        const made: Tally = { server, first: load, more: null, plain: 0, forced: null };
-        addToTally(made, load);
-        server.tally = made;
-        tallies.push(made);
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i];
+    let server = load.server;
+    if (server === undefined || server.generation !== serversGeneration) {
+      const kept = keptOf(load.entry.connString);
+      if (kept !== null) {
+        if (kept.server === undefined || kept.server.generation !== serversGeneration)
+          kept.server = serverOfEntry(load.entry);
+        server = load.server = kept.server;
       } else {
-        (tally.more ??= []).push(load);
-        addToTally(tally, load);
+        const host = load.entry.params.value('host') ?? '';
+        const written = load.entry.params.value('port');
+        const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+        let byPort = byWrittenHost.get(host);
+        if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
+        server = byPort.get(port);
+        if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
       }
     }
-  } finally {
-    for (const tally of tallies) tally.server.tally = null;
+    if (server.tallied !== run) {
+      server.tallied = run;
+      server.first = load;
+      server.more = null;
+      server.plain = 0;
+      server.forced = null;
+      tallied.push(server);
+    } else {
+      (server.more ??= []).push(load);
+    }
+    addToTally(server, load);
   }
-  return tallies;
+  return tallied;
 }
 
-function groupOf(tally: Tally, total: number): ServerGroup {
+/** Lets go of what the servers' tallies hold (the loads of an analysis). */
+function releaseTallies(tallied: readonly Server[]): void {
+  for (const server of tallied) {
+    server.first = null;
+    server.more = null;
+    server.forced = null;
+  }
+}
+
+/** What a caller keeps of a server's tally: its own copy. */
+function groupOf(server: Server, total: number): ServerGroup {
+  const first = server.first as DatabaseLoad;
   let label: string | undefined;
   return {
-    key: tally.server.key,
+    key: server.key,
     get label() {
-      return (label ??= serverLabel(tally.first.entry));
+      return (label ??= serverLabel(first.entry));
     },
-    databases: tally.more ? [tally.first, ...tally.more] : [tally.first],
+    databases: server.more ? [first, ...server.more] : [first],
     total,
   };
 }
 
 /** The databases PgBouncer sends to each PostgreSQL server (host and port), in file order. */
 export function serverGroups(model: PoolModel): ServerGroup[] {
-  return serverTallies(model).map((tally) => groupOf(tally, tallyTotal(tally)));
+  const tallied = serverTallies(model);
+  const groups = tallied.map((server) => groupOf(server, tallyTotal(server)));
+  releaseTallies(tallied);
+  return groups;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -862,10 +881,12 @@ export function postgresAvailable(options: DeploymentLimits): number {
 export function serverProblems(model: PoolModel, options: DeploymentLimits): ServerGroup[] {
   const available = postgresAvailable(options);
   const problems: ServerGroup[] = [];
-  for (const tally of serverTallies(model)) {
-    const total = tallyTotal(tally);
-    if (total > available) problems.push(groupOf(tally, total));
+  const tallied = serverTallies(model);
+  for (const server of tallied) {
+    const total = tallyTotal(server);
+    if (total > available) problems.push(groupOf(server, total));
   }
+  releaseTallies(tallied);
   return problems;
 }
 
