@@ -139,7 +139,7 @@ export class FileSnapshot {
     }
   }
 
-  /** Starts reading what a view missed; a path only looked at is not read (a TLS key is checked, not loaded). */
+  /** Starts reading what a view missed; a path only looked at (stat) is not read, e.g. a pidfile's directory. */
   private loadMissing(view: SnapshotView): Promise<void>[] {
     return [...view.missing].map(([filePath, wanted]) =>
       this.load(filePath, wanted.stat ? 0 : wanted.maxBytes),
