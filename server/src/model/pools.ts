@@ -623,10 +623,17 @@ let serversGeneration = 0;
 const MAX_SERVERS = 100_000;
 let talliesMade = 0;
 
-function serverOfEntry(entry: ConnectionEntry): Server {
-  const host = entry.params.value('host') ?? '';
+/** The host and port a database's connection string names (the port as atoi reads it). */
+function hostOf(entry: ConnectionEntry): string {
+  return entry.params.value('host') ?? '';
+}
+
+function portOf(entry: ConnectionEntry): number {
   const written = entry.params.value('port');
-  const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+  return written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+}
+
+function serverOf(host: string, port: number): Server {
   const key = `${host.toLowerCase()}:${port}`;
   let server = servers.get(key);
   if (server === undefined) {
@@ -646,9 +653,8 @@ function serverOfEntry(entry: ConnectionEntry): Server {
 
 /** How messages name a server: the host as its first database writes it. */
 function serverLabel(entry: ConnectionEntry): string {
-  const host = entry.params.value('host') ?? '';
-  const written = entry.params.value('port');
-  const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+  const host = hostOf(entry);
+  const port = portOf(entry);
   return host === '' ? `the local Unix socket (port ${port})` : `${host}:${port}`;
 }
 
@@ -691,16 +697,15 @@ function serverTallies(model: PoolModel): Server[] {
       const kept = keptOf(load.entry.connString);
       if (kept !== null) {
         if (kept.server === undefined || kept.server.generation !== serversGeneration)
-          kept.server = serverOfEntry(load.entry);
+          kept.server = serverOf(hostOf(load.entry), portOf(load.entry));
         server = load.server = kept.server;
       } else {
-        const host = load.entry.params.value('host') ?? '';
-        const written = load.entry.params.value('port');
-        const port = written !== undefined ? atoiValue(written) : DEFAULT_PORT;
+        const host = hostOf(load.entry);
+        const port = portOf(load.entry);
         let byPort = byWrittenHost.get(host);
         if (!byPort) byWrittenHost.set(host, (byPort = new Map()));
         server = byPort.get(port);
-        if (!server) byPort.set(port, (server = serverOfEntry(load.entry)));
+        if (!server) byPort.set(port, (server = serverOf(host, port)));
       }
     }
     if (server.tallied !== run) {
