@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Fix } from '../findings/fix';
 import { connStringOf, isRetained, paramCount, paramKeyAt, paramValueAt } from '../syntax/connstring';
 import type { ConnString } from '../syntax/connstring';
+import { detachedCopy } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
 import type { ConfigModel, LoadedFile } from '../model/config';
 import type { Entry } from '../syntax/syntax';
@@ -77,13 +78,9 @@ function maskPatterns(text: string): string {
   if (maskedTexts.size >= 20_000) maskedTexts.clear();
   // Copies of their own: a message may hold a slice of a document's whole text, which the table
   // would otherwise keep alive after the document has changed.
-  const key = ownCopy(text);
-  maskedTexts.set(key, out === text ? key : ownCopy(out));
+  const key = detachedCopy(text);
+  maskedTexts.set(key, out === text ? key : detachedCopy(out));
   return out;
-}
-
-function ownCopy(text: string): string {
-  return text.length === 0 ? text : ` ${text}`.slice(1);
 }
 
 const NO_SECRETS: readonly string[] = [];

@@ -4,6 +4,7 @@
 // where an item starts; a value runs to the end of its line. Where PgBouncer stops at a
 // syntax error we record it and resume on the next line, so later lines still get checked.
 
+import { detachedCopy } from '../incremental/intern';
 import type { ConnString } from './connstring';
 import { LineIndex } from './syntax';
 import type { Entry, Item, Key, ParsedFile, Span, SyntaxError, SyntaxErrorCode, Value } from './syntax';
@@ -250,15 +251,6 @@ function readItem(text: string, start: number, limit: number, items: Item[], det
   return p;
 }
 
-/**
- * The piece as a string of its own. A slice of a string refers to the whole string in V8: an
- * item read again after an edit and kept through later edits would keep that edit's whole text
- * alive. Concatenation then slicing makes V8 copy the characters into a new, small string.
- */
-function detachedCopy(piece: string): string {
-  return piece.length === 0 ? piece : ` ${piece}`.slice(1);
-}
-
 /** Where reading went on after each item of a parse (same order as its items). */
 const itemEnds = new WeakMap<ParsedFile, number[]>();
 
@@ -327,7 +319,7 @@ function reparse(text: string, limit: number, reuse: Reusable): ParsedFile {
   while (p < limit) {
     while (p < limit && isCSpace(text.charCodeAt(p))) p++;
     if (p >= limit) break;
-    // Items kept for later parses must not hold on to this whole text (see detachedCopy).
+    // Items kept for later parses must not hold on to this whole text (see detachedCopy in incremental/intern.ts).
     p = readItem(text, p, limit, fresh, true);
     freshEnds.push(p);
     if (p >= reuse.sameFrom && text.charCodeAt(p) === NEWLINE) {
