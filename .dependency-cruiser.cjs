@@ -57,6 +57,17 @@ const LAYERS = [
     path: '^server/src/analysis/',
   },
   {
+    name: 'deployment/read',
+    holds:
+      'the readers of a deployment: YAML with positions, .env files, compose, Kubernetes, application configs, connection URLs, PgBouncer images configured by environment',
+    path: '^server/src/deployment/read/',
+  },
+  {
+    name: 'deployment',
+    holds: 'the deployment of a folder (PgBouncers, services, their connection URLs) and its audit rules',
+    path: '^server/src/deployment/',
+  },
+  {
     name: 'protocol, settings',
     holds: 'what the editor side shares: protocol.ts, settings.ts, client-settings.ts',
     path: '^server/src/(protocol|settings|client-settings)\\.ts$',

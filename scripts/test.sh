@@ -50,4 +50,6 @@ if [ -n "${TEST_FILTER:-}" ]; then
 fi
 
 step "tests: ${#files[@]} files${extra[*]:+ (${extra[*]})}"
-node --import tsx --test --test-concurrency=2 "${extra[@]}" "${files[@]}"
+# The spec reporter ends with a list of the failing tests and their errors, so the tail of a CI log says
+# what failed (TAP leaves them wherever they happened, often thousands of lines up).
+node --import tsx --test --test-concurrency=2 --test-reporter=spec "${extra[@]}" "${files[@]}"
