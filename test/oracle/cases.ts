@@ -1053,6 +1053,17 @@ if (TLS_FILES) {
 // Generated: one config per setting of the schema
 
 /** A value of each [pgbouncer] setting that PgBouncer accepts (when the release knows the setting). */
+/**
+ * The user and group PgBouncer runs as in the oracle: as root it drops to postgres (-u postgres);
+ * otherwise it stays the user running the tests, and `user =` or `unix_socket_group =` naming anyone
+ * else stops it (setuid and chown are refused), whatever the configuration says.
+ */
+const RUNS_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+const PROCESS_USER = RUNS_AS_ROOT ? 'postgres' : os.userInfo().username;
+const PROCESS_GROUP = RUNS_AS_ROOT
+  ? 'postgres'
+  : execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim() || String(os.userInfo().gid);
+
 const VALID_MAIN: Record<string, { value: string; extra?: string; files?: Record<string, string> }> = {
   admin_users: { value: 'postgres' },
   stats_users: { value: 'postgres, app' },
@@ -1066,11 +1077,11 @@ const VALID_MAIN: Record<string, { value: string; extra?: string; files?: Record
   conffile: { value: 'pgbouncer.ini' },
   job_name: { value: 'pgbouncer' },
   service_name: { value: 'pgbouncer' },
-  user: { value: 'postgres' },
+  user: { value: PROCESS_USER },
   logfile: { value: '{{dir}}/pgbouncer.log' },
   pidfile: { value: '{{dir}}/pgbouncer.pid' },
   unix_socket_dir: { value: '{{dir}}' },
-  unix_socket_group: { value: 'postgres' },
+  unix_socket_group: { value: PROCESS_GROUP },
   unix_socket_mode: { value: '0777' },
   listen_addr: { value: '127.0.0.1' },
   listen_port: { value: '6432' },

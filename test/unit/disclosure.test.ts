@@ -3,6 +3,7 @@
 // strings, comments); none may come back in any message, related message, fix title or report.
 
 import assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { lintText } from '../../server/src/analysis/engine';
@@ -114,6 +115,30 @@ test('the redactor masks passwords, URL passwords, SCRAM and MD5 secrets and key
   ];
   for (const [input, expected] of cases) assert.equal(redactor.redact(input), expected);
   assert.equal(redactor.redact('max_client_conn = 100'), 'max_client_conn = 100', 'ordinary text is kept');
+});
+
+test('file paths are shown, however long; every base64 line of real keys and certificates is masked', () => {
+  const redactor = new Redactor();
+  // The places CI and developers keep checkouts: runs of 40 and more base64 characters.
+  for (const shown of [
+    'auth_file: /home/ciuser/repo/test/fixtures/files/missing-hba.conf does not exist',
+    '/home/runner/work/project/project/test/fixtures/files/userlist.txt',
+    '/Users/JaneDoe2/Projects/MyService/deploy/config/pgbouncer.ini',
+    '/var/lib/buildkite/builds/agent1/org/pgbouncer/test/fixtures/x',
+  ]) {
+    assert.equal(redactor.redact(shown), shown);
+  }
+  for (let round = 0; round < 20; round++) {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = [
+      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    ].join('');
+    for (const line of pem.split('\n')) {
+      if (line.length < 40) continue;
+      assert.equal(redactor.redact(line), '[key material]', 'a base64 line of a key is masked');
+    }
+  }
 });
 
 test('a JSON parse error is placed without quoting the text', () => {

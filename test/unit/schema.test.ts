@@ -118,10 +118,14 @@ function headingAnchors(markdown: string): Set<string> {
 
 function pgbouncerDoc(): string | null {
   if (!fs.existsSync(PGBOUNCER_MIRROR)) return null;
-  return execFileSync('git', ['-C', PGBOUNCER_MIRROR, 'show', 'HEAD:doc/config.md'], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  return execFileSync(
+    'git',
+    ['-c', 'safe.directory=*', '-C', PGBOUNCER_MIRROR, 'show', 'HEAD:doc/config.md'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
 }
 
 test('the settings file validates against its JSON Schema', () => {

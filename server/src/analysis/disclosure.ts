@@ -34,8 +34,23 @@ const SECRET_PATTERNS: readonly [RegExp, string | ((...match: string[]) => strin
   [/\bmd5[0-9a-f]{32}\b/gi, `md5${MASK}`],
   // PEM armour and the base64 lines of keys and certificates
   [/-----(BEGIN|END) [A-Z0-9 ]*-----/g, '[key material]'],
-  [/[A-Za-z0-9+/]{40,}={0,2}/g, '[key material]'],
+  [/[A-Za-z0-9+/]{40,}={0,2}/g, (run: string) => (looksLikeBase64(run) ? '[key material]' : run)],
 ];
+
+/**
+ * A long run of base64 characters is key material unless it reads as a file path, such as
+ * /home/runner/work/app/config or /Users/Jane/Projects/MyService: words, mostly in lower case, with
+ * a slash every few characters and no plus. Base64 has a slash in 64 characters and as many upper
+ * as lower case letters (or mostly upper case, in the DER headers of keys), so a line of a key is
+ * almost never taken for a path; masking a path would hide where a file is.
+ */
+function looksLikeBase64(run: string): boolean {
+  const slashes = run.length - run.replaceAll('/', '').length;
+  if (slashes < 3 || slashes * 16 < run.length || run.includes('+')) return true;
+  const upper = run.length - run.replace(/[A-Z]/g, '').length;
+  const lower = run.length - run.replace(/[a-z]/g, '').length;
+  return lower * 10 < (upper + lower) * 7;
+}
 
 /** A text matches SECRET_PATTERNS only if it holds one of these or a run of 40 base64 characters. */
 const MIGHT_HOLD_SECRET = /password|:\/\/|SCRAM|md5|-----|[A-Za-z0-9+/]{40}/i;
