@@ -476,3 +476,88 @@ test('bad input gives problems, never a throw', () => {
   const structure = project({ [BASE]: 'services:\n  a: 3\n' });
   assert.ok(structure.problems.some((p) => p.code === 'compose-structure'));
 });
+
+test('extends: a service of the same file or of another, values at the line of the file that set them', () => {
+  const base = [
+    'services:',
+    '  base:',
+    '    image: app:1',
+    '    environment: { DB_HOST: pgbouncer, LOG: info }',
+    '  web:',
+    '    extends: base',
+    '    environment: { LOG: debug }',
+    '  worker:',
+    '    extends: { file: lib/common.yml, service: pooled }',
+    '',
+  ].join('\n');
+  const common = 'services:\n  pooled:\n    image: worker:2\n    volumes: ["./worker.ini:/etc/worker.ini"]\n';
+  const result = project({ [BASE]: base }, undefined, { [`${DIR}/lib/common.yml`]: common });
+  const web = service(result, 'web');
+  assert.equal(web.image?.text, 'app:1');
+  assert.deepEqual(envOf(web), { DB_HOST: 'pgbouncer', LOG: 'debug' });
+  assert.equal(web.span.start, base.indexOf('web:'));
+  const worker = service(result, 'worker');
+  assert.equal(worker.image?.file, `${DIR}/lib/common.yml`);
+  // A relative path in the extended file is relative to that file's folder.
+  assert.deepEqual(
+    worker.mounts.map((m) => m.hostPath),
+    [`${DIR}/lib/worker.ini`],
+  );
+  assert.deepEqual(
+    result.workloads.map((w) => w.name),
+    ['base', 'web', 'worker'],
+  );
+  assert.deepEqual(result.problems, []);
+});
+
+test('extends: a circle, a missing service and a missing file are errors, not hangs', () => {
+  const base = [
+    'services:',
+    '  a: { extends: b }',
+    '  b: { extends: a }',
+    '  c: { extends: nowhere }',
+    '  d: { extends: { file: missing.yml, service: x } }',
+    '  e: { extends: e }',
+    '',
+  ].join('\n');
+  const result = project({ [BASE]: base });
+  assert.equal(result.workloads.length, 5);
+  const messages = result.problems.filter((p) => p.code === 'compose-extends').map((p) => p.message);
+  assert.ok(messages.some((m) => /circle/.test(m)));
+  assert.ok(messages.some((m) => /nowhere that is not there/.test(m)));
+  assert.ok(messages.some((m) => /missing\.yml/.test(m)));
+});
+
+test('bind mounts: short and long syntax; named volumes have no host path', () => {
+  const base = [
+    'services:',
+    '  p:',
+    '    volumes:',
+    '      - ./conf/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro',
+    '      - /abs/userlist.txt:/etc/pgbouncer/userlist.txt',
+    '      - data:/data',
+    '      - /anonymous',
+    '      - ~/home.ini:/home.ini',
+    '      - type: bind',
+    '        source: ../shared/pgbouncer.ini',
+    '        target: /etc/shared.ini',
+    '      - type: volume',
+    '        source: logs',
+    '        target: /logs',
+    '',
+  ].join('\n');
+  const p = service(project({ [BASE]: base }), 'p');
+  assert.deepEqual(
+    p.mounts.map((m) => [m.target, m.hostPath]),
+    [
+      ['/etc/pgbouncer/pgbouncer.ini', `${DIR}/conf/pgbouncer.ini`],
+      ['/etc/pgbouncer/userlist.txt', '/abs/userlist.txt'],
+      ['/data', undefined],
+      ['/anonymous', undefined],
+      ['/home.ini', undefined],
+      ['/etc/shared.ini', '/shared/pgbouncer.ini'],
+      ['/logs', undefined],
+    ],
+  );
+  assert.equal(slice(base, p.mounts[5]!.at.span), '../shared/pgbouncer.ini');
+});

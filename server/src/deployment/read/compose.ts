@@ -8,7 +8,8 @@
 //     clears a value and `!override` replaces it whole (13-merge.md);
 //   - relative paths (bind mounts, env_file) are resolved against the project directory, the first
 //     file's folder, as Compose does for every file of a `-f` list.
-// Each value keeps the file and span of the file that gave it. Not read here: `extends:`, `include:`,
+// `extends:` (same file or another) is applied per file, before the files are merged, as compose-go does.
+// Each value keeps the file and span of the file that gave it. Not read here (out of scope): `include:`,
 // profiles, and `-f` lists found elsewhere (a Makefile, COMPOSE_FILE).
 
 import * as nodePath from 'node:path';
@@ -41,6 +42,8 @@ interface FileContext {
   lookup: (name: string) => string | undefined;
   problems: ReadProblem[];
   cache: Map<Node, SourceValue | undefined>;
+  /** Another compose file (an `extends: file:`), read and parsed once; undefined when it cannot be read. */
+  load: (path: string) => FileContext | undefined;
 }
 
 function problemAt(
@@ -153,6 +156,63 @@ interface Layer {
 }
 
 function readLayer(
+  ctx: FileContext,
+  name: string,
+  keySpan: Span,
+  node: Node | null,
+  projectDir: string,
+  chain: string[] = [],
+): Layer {
+  const own = readOwnLayer(ctx, name, keySpan, node, projectDir);
+  return applyExtends(ctx, own, node, chain);
+}
+
+/** Past this many `extends` steps, the chain is not followed. */
+const MAX_EXTENDS = 16;
+
+function servicesNode(ctx: FileContext): Node | null {
+  return entry(ctx, ctx.doc.contents, 'services')?.value ?? null;
+}
+
+/**
+ * `extends: base` or `extends: { service, file }` (05-services.md): the base service read first (its
+ * own `extends` too), then this service merged over it by the rules of an override file. A base in
+ * another file has its relative paths resolved against that file's folder.
+ */
+function applyExtends(ctx: FileContext, layer: Layer, node: Node | null, chain: string[]): Layer {
+  const extendsEntry = entry(ctx, node, 'extends');
+  if (!extendsEntry) return layer;
+  const fail = (span: Span, message: string): Layer => {
+    problemAt(ctx, span, message, 'compose-extends', 'error');
+    return layer;
+  };
+  const spec = extendsEntry.value;
+  const serviceAt = isScalar(spec) ? value(ctx, spec) : value(ctx, entry(ctx, spec, 'service')?.value);
+  if (!serviceAt || serviceAt.text === '') return fail(spanOf(spec), 'extends needs the name of a service');
+  const fileAt = isMap(spec) ? value(ctx, entry(ctx, spec, 'file')?.value) : undefined;
+  let baseCtx: FileContext | undefined = ctx;
+  if (fileAt) {
+    baseCtx = ctx.load(nodePath.resolve(nodePath.dirname(ctx.yaml.path), fileAt.text));
+    if (!baseCtx) return fail(fileAt.span, `The file ${fileAt.text} that extends names cannot be read`);
+  }
+  const key = `${baseCtx.yaml.path}#${serviceAt.text}`;
+  const self = `${ctx.yaml.path}#${layer.name}`;
+  if (chain.includes(key) || key === self) return fail(serviceAt.span, 'extends goes round in a circle');
+  if (chain.length >= MAX_EXTENDS) return fail(serviceAt.span, 'extends is nested too deeply to follow');
+  const baseEntry = getEntry(baseCtx.doc, servicesNode(baseCtx), serviceAt.text);
+  if (!baseEntry) return fail(serviceAt.span, `extends names a service ${serviceAt.text} that is not there`);
+  const base = readLayer(
+    baseCtx,
+    serviceAt.text,
+    baseEntry.keySpan,
+    baseEntry.value,
+    nodePath.dirname(baseCtx.yaml.path),
+    [...chain, self, key],
+  );
+  return mergeLayers({ ...base, name: layer.name, file: layer.file, span: layer.span }, layer);
+}
+
+function readOwnLayer(
   ctx: FileContext,
   name: string,
   keySpan: Span,
@@ -815,13 +875,30 @@ export function readComposeProject(
     envFilesReported: new Set(),
   };
 
-  const services = new Map<string, Layer>();
-  for (const file of composeFiles) {
-    const yaml = parseYamlFile(file.path, file.text);
+  const contexts = new Map<string, FileContext | undefined>();
+  const contextOf = (path: string, text: string): FileContext | undefined => {
+    const yaml = parseYamlFile(path, text);
     problems.push(...yaml.problems);
     const doc = yaml.documents[0];
-    if (!doc) continue;
-    const ctx: FileContext = { yaml, doc, lookup, problems, cache: new Map() };
+    const ctx = doc ? { yaml, doc, lookup, problems, cache: new Map(), load } : undefined;
+    contexts.set(path, ctx);
+    return ctx;
+  };
+  function load(path: string): FileContext | undefined {
+    if (contexts.has(path)) return contexts.get(path);
+    const text = readFile(path);
+    if (text === undefined) {
+      contexts.set(path, undefined);
+      return undefined;
+    }
+    return contextOf(path, text);
+  }
+
+  const services = new Map<string, Layer>();
+  for (const file of composeFiles) {
+    const ctx = contextOf(file.path, file.text);
+    if (!ctx) continue;
+    const doc = ctx.doc;
     const root = doc.contents;
     if (root === null || (isScalar(root) && root.value === null)) continue;
     if (!isMap(root)) {
