@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# ensure-system-deps.sh - make sure the real PgBouncer and PostgreSQL server binaries the tests run are here.
+# ensure-system-deps.sh - make sure the real PgBouncer and PostgreSQL server binaries the tests run are here,
+# and Debian's docker-compose (1.29, `docker-compose config` is the oracle of the compose reader's tests).
 #
 # Needs: /usr/sbin/pgbouncer, and postgres + initdb + pg_ctl in one /usr/lib/postgresql/<version>/bin
 # (Debian 12: PostgreSQL 15), plus the "postgres" system user that pgbouncer drops root privileges to.
 #
 # When something is missing:
 #   - root on Debian (apt-get present): apt-get update, then
-#     DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql
+#     DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql docker-compose
 #     quietly, logged to a file whose tail is shown on failure. Services are kept from starting during the
 #     install (policy-rc.d), and any the install started anyway are stopped: tests start their own
 #     PgBouncer and PostgreSQL on random ports.
@@ -14,7 +15,7 @@
 # Afterwards everything is checked again; still missing -> exit 1. Takes a few milliseconds when all is present.
 set -euo pipefail
 
-PACKAGES=(pgbouncer postgresql)
+PACKAGES=(pgbouncer postgresql docker-compose)
 PGBOUNCER_BIN=/usr/sbin/pgbouncer
 MANUAL_COMMAND="sudo apt-get install -y ${PACKAGES[*]}"
 
@@ -34,12 +35,13 @@ missing() {
     [ -x "$PGBOUNCER_BIN" ] || echo "pgbouncer ($PGBOUNCER_BIN)"
     pg_bindir >/dev/null || echo "PostgreSQL server (/usr/lib/postgresql/*/bin/{postgres,initdb,pg_ctl})"
     getent passwd postgres >/dev/null || echo "system user postgres"
+    command -v docker-compose >/dev/null 2>&1 || echo "docker-compose (test/deployment/compose-oracle.test.ts)"
 }
 
 report_ok() {
     local bindir
     bindir=$(pg_bindir)
-    echo "system deps ok: $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1), PostgreSQL $(basename "$(dirname "$bindir")") ($bindir)"
+    echo "system deps ok: $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1), PostgreSQL $(basename "$(dirname "$bindir")") ($bindir), $(command -v docker-compose)"
 }
 
 todo=$(missing)
