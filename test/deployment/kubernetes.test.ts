@@ -87,7 +87,7 @@ test('a Deployment runs with its envFrom ConfigMap, its Secret references and it
   assert.ok(web.env.findIndex((v) => v.name === 'APP_DB_HOST') < web.env.findIndex((v) => v.name === 'PORT'));
   // args expanded as the kubelet does: $(VAR) replaced, $$(VAR) left as the literal $(VAR).
   assert.equal(web.command?.text, '--listen 0.0.0.0:8080 --escaped $(LISTEN_ADDR)');
-  assert.equal(where(web.command), 'app.yaml:44');
+  assert.equal(where(web.command), 'app.yaml:43');
   assert.deepEqual(web.containerPorts, [8080]);
   assert.equal(web.healthcheck?.command, 'http:http/healthz');
   assert.equal(web.purpose, 'runtime');
