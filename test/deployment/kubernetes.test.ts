@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { expandDependentVars, isKubernetesYaml, readKubernetes } from '../../server/src/deployment/read/kubernetes';
+import {
+  expandDependentVars,
+  isKubernetesYaml,
+  readKubernetes,
+} from '../../server/src/deployment/read/kubernetes';
 import type { KubernetesRead } from '../../server/src/deployment/read/kubernetes';
 import type { SourceValue, Workload } from '../../server/src/deployment/read/types';
 import { parseYamlFile } from '../../server/src/deployment/read/yaml-source';
@@ -56,7 +60,12 @@ test('manifests are told from other YAML by apiVersion and kind', () => {
   assert.equal(isKubernetesYaml(load('migrate.yaml')), true);
   // A compose file whose environment happens to have a key named kind.
   assert.equal(isKubernetesYaml(load('docker-compose.yml')), false);
-  assert.equal(isKubernetesYaml(parseYamlFile('/x/application.yml', 'spring:\n  datasource:\n    url: jdbc:postgresql://db/app\n')), false);
+  assert.equal(
+    isKubernetesYaml(
+      parseYamlFile('/x/application.yml', 'spring:\n  datasource:\n    url: jdbc:postgresql://db/app\n'),
+    ),
+    false,
+  );
   // A Helm template is recognised as one (and then skipped by the reader).
   assert.equal(isKubernetesYaml(load('templates/deployment.yaml')), true);
 });
@@ -68,8 +77,18 @@ test('a Deployment runs with its envFrom ConfigMap, its Secret references and it
   assert.equal(web.replicas, 3);
   assert.equal(where(web.replicasAt), 'app.yaml:30');
   // envFrom with a prefix: every key of the ConfigMap, at the key's value in the ConfigMap.
-  assert.deepEqual(env(web, 'APP_DB_HOST'), { text: 'shop-db-pooler.shop.svc', at: 'app.yaml:7', origin: 'configmap', via: 'app.yaml:49' });
-  assert.deepEqual(env(web, 'APP_DB_PORT'), { text: '5432', at: 'app.yaml:8', origin: 'configmap', via: 'app.yaml:49' });
+  assert.deepEqual(env(web, 'APP_DB_HOST'), {
+    text: 'shop-db-pooler.shop.svc',
+    at: 'app.yaml:7',
+    origin: 'configmap',
+    via: 'app.yaml:49',
+  });
+  assert.deepEqual(env(web, 'APP_DB_PORT'), {
+    text: '5432',
+    at: 'app.yaml:8',
+    origin: 'configmap',
+    via: 'app.yaml:49',
+  });
   // secretKeyRef to stringData: the value where it is written in the Secret.
   assert.deepEqual(env(web, 'DATABASE_URL'), {
     text: 'postgres://shop:s3cret@shop-db-pooler.shop.svc:5432/shop',
@@ -78,11 +97,23 @@ test('a Deployment runs with its envFrom ConfigMap, its Secret references and it
     via: 'app.yaml:56',
   });
   // secretKeyRef to data: decoded, at the encoded scalar.
-  assert.deepEqual(env(web, 'PGPASSWORD'), { text: 's3cret', at: 'app.yaml:22', origin: 'secret', via: 'app.yaml:61' });
+  assert.deepEqual(env(web, 'PGPASSWORD'), {
+    text: 's3cret',
+    at: 'app.yaml:22',
+    origin: 'secret',
+    via: 'app.yaml:61',
+  });
   // $(PORT) expanded with the variable defined before it.
-  assert.deepEqual(env(web, 'LISTEN_ADDR'), { text: '0.0.0.0:8080', at: 'app.yaml:55', origin: 'kubernetes-env' });
+  assert.deepEqual(env(web, 'LISTEN_ADDR'), {
+    text: '0.0.0.0:8080',
+    at: 'app.yaml:55',
+    origin: 'kubernetes-env',
+  });
   // fieldRef is known only at run time; a missing ConfigMap gives no variable.
-  assert.equal(web.env.some((v) => v.name === 'POD_IP' || v.name === 'MISSING'), false);
+  assert.equal(
+    web.env.some((v) => v.name === 'POD_IP' || v.name === 'MISSING'),
+    false,
+  );
   // envFrom comes first, env after it (a later variable wins).
   assert.ok(web.env.findIndex((v) => v.name === 'APP_DB_HOST') < web.env.findIndex((v) => v.name === 'PORT'));
   // args expanded as the kubelet does: $(VAR) replaced, $$(VAR) left as the literal $(VAR).
@@ -192,8 +223,14 @@ test('problems: a missing ConfigMap at its reference, one note for a Helm templa
     ['kubernetes-helm-template', 'information', 'templates/deployment.yaml:1'],
     ['kubernetes-missing-reference', 'information', 'app.yaml:69'],
   ]);
-  assert.equal(read.problems.some((p) => p.code === 'yaml-syntax'), false);
-  assert.equal(read.problems.some((p) => p.message.includes('s3cret')), false);
+  assert.equal(
+    read.problems.some((p) => p.code === 'yaml-syntax'),
+    false,
+  );
+  assert.equal(
+    read.problems.some((p) => p.message.includes('s3cret')),
+    false,
+  );
 });
 
 test('references resolve only within the namespace (default: default)', () => {
@@ -266,7 +303,8 @@ test('bad input never throws: broken YAML, odd shapes, a huge List', () => {
     '- a\n- b\n',
     '',
     'apiVersion: v1\nkind: Pod\nmetadata: &m {name: *m}\n',
-    'apiVersion: v1\nkind: List\nitems:\n' + '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n'.repeat(2000),
+    'apiVersion: v1\nkind: List\nitems:\n' +
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n'.repeat(2000),
   ];
   for (const text of inputs) {
     const read = readKubernetes([parseYamlFile('/repo/bad.yaml', text)]);
