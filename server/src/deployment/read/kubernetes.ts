@@ -72,7 +72,7 @@ const WORKLOAD_KINDS = new Set([
 const MIGRATION_WORDS =
   /migrat|flyway|liquibase|alembic|prisma\s+(?:migrate|db\s+push)|db:migrate|knex\s+migrate|sequelize\s+db:migrate|dbmate|goose\s|schema[-_ ]?update/i;
 
-/** Past this many `$(…)` references in one value the rest are left as written (bounded expansion). */
+/** A value longer than this is left as written (expansion is linear, but bounded all the same). */
 const MAX_VALUE_LENGTH = 65_536;
 
 interface Context {
@@ -336,14 +336,12 @@ function readEnv(
       values.set(name, text);
       continue;
     }
-    let resolved = false;
     for (const [field, kind] of [
       ['configMapKeyRef', 'ConfigMap'],
       ['secretKeyRef', 'Secret'],
     ] as const) {
       const ref = getEntry(document, from, field)?.value;
       if (!ref) continue;
-      resolved = true;
       const refName = sourceValue(file, getEntry(document, ref, 'name')?.value);
       const key = textOf(document, ref, 'key');
       if (!refName || key === undefined) continue;
@@ -369,8 +367,7 @@ function readEnv(
       });
       values.set(name, entry.value.text);
     }
-    // fieldRef / resourceFieldRef: known only at run time; `$(NAME)` stays as written.
-    if (!resolved) continue;
+    // fieldRef / resourceFieldRef give no variable here: known only at run time, `$(NAME)` stays as written.
   }
   return env;
 }
@@ -465,7 +462,7 @@ function readMounts(
       }
       mounted = true;
     }
-    if (!mounted) mounts.push({ target: subPath ? at.text : at.text, at });
+    if (!mounted) mounts.push({ target: at.text, at });
   }
   return mounts;
 }
