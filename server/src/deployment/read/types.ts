@@ -25,6 +25,8 @@ export interface EnvVar {
    * a ConfigMap or Secret read through envFrom or valueFrom.
    */
   origin: 'env-file' | 'compose' | 'kubernetes-env' | 'configmap' | 'secret';
+  /** Kubernetes valueFrom/envFrom: where the workload names the ConfigMap or Secret (value is in that object's file). */
+  via?: SourceValue;
 }
 
 /** A port a workload publishes to the outside (compose `ports:`; Kubernetes Service ports). */
@@ -37,6 +39,8 @@ export interface PublishedPort {
   target: number;
   protocol: 'tcp' | 'udp';
   at: SourceValue;
+  /** Reachable only inside the cluster (a ClusterIP Service, or a NodePort Service's own port). */
+  internal?: boolean;
 }
 
 /** A file or ConfigMap key mounted into the container. */
