@@ -238,6 +238,17 @@ function parseUri(text: string, scheme: string, driver: string | undefined): Par
     }
   }
 
+  // libpq takes the first '@': the rest of a password with an unencoded '@' would land in the host
+  // list. Read the hosts after the last '@' (what the author meant, and no piece of the password).
+  const authorityEnd = rest.search(/[/?]/);
+  const lastAt = rest.slice(0, authorityEnd < 0 ? rest.length : authorityEnd).lastIndexOf('@');
+  if (lastAt >= 0) {
+    b.problems.push(
+      'The host list holds "@": libpq takes the first "@" as the end of the user name and password, so an "@" in them must be written %40.',
+    );
+    rest = rest.slice(lastAt + 1);
+  }
+
   // Hosts, each with an optional port, up to '/' or '?'.
   let i = 0;
   const rawHosts: { host: string; port: string }[] = [];
@@ -274,8 +285,7 @@ function parseUri(text: string, scheme: string, driver: string | undefined): Par
     if (rest[i] !== ',' || rawHosts.length >= MAX_HOSTS) break;
     i++;
   }
-  if (rawHosts.some((h) => h.host.includes('@')))
-    b.problems.push('A host holds "@": an "@" in the user name or password must be written %40.');
+
   const written = rawHosts.length > 1 || rawHosts[0].host !== '' || rawHosts[0].port !== '';
   if (written && !broken) {
     rawHosts.forEach((h, index) => {
