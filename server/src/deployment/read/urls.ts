@@ -286,7 +286,8 @@ function parseUri(text: string, scheme: string, driver: string | undefined): Par
     i++;
   }
 
-  const written = rawHosts.length > 1 || rawHosts[0].host !== '' || rawHosts[0].port !== '';
+  const written =
+    rawHosts.length > 1 || (rawHosts.length === 1 && (rawHosts[0].host !== '' || rawHosts[0].port !== ''));
   if (written && !broken) {
     rawHosts.forEach((h, index) => {
       const host = decodePart(b, h.host, 'host');
