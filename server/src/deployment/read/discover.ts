@@ -294,6 +294,8 @@ function* discover(rootArgument: string, options: DiscoverOptions): Walk<Discove
   let visited = 0;
 
   for (let folder = pending.pop(); folder; folder = pending.pop()) {
+    // A folder counts when it is entered, so a cut-short walk has whole folders, first by name.
+    if (folder.rel !== '' && ++visited > maxFiles) return done(true);
     const listing = yield* readdir(folder.abs);
     if (!Array.isArray(listing)) {
       skipped.push({ path: folder.abs, why: `the folder cannot be read (${listing.error})` });
@@ -336,7 +338,7 @@ function* discover(rootArgument: string, options: DiscoverOptions): Walk<Discove
         if (named) skipped.push({ path: abs, why: `ignored by ${ignoredRule}` });
         continue;
       }
-      if (++visited > maxFiles) return done(true);
+      if (kind !== 'directory' && ++visited > maxFiles) return done(true);
 
       if (entry.kind === 'symlink') {
         if (!stats) {
@@ -357,7 +359,10 @@ function* discover(rootArgument: string, options: DiscoverOptions): Walk<Discove
         const id = `${stats.dev}:${stats.ino}`;
         if (entered.has(id)) {
           if (entry.kind === 'symlink')
-            skipped.push({ path: abs, why: 'a folder already visited (a link loop); not followed' });
+            skipped.push({
+              path: abs,
+              why: 'a link to a folder already walked (a loop, or a second way in); not followed',
+            });
           continue;
         }
         entered.add(id);
