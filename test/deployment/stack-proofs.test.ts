@@ -48,6 +48,26 @@ describe('what the deployment rules claim, on a real PgBouncer', { skip }, () =>
     assert.match(version.stdout, new RegExp(`^PgBouncer ${STACK_RELEASE.replace('.', '\\.')}\\.`));
   });
 
+  test('a PgBouncer that accepts the connection and answers nothing: tryConnect gives up in time', async () => {
+    const bouncer = await stack.startPgBouncer();
+    bouncer.freeze();
+    try {
+      const started = Date.now();
+      const result = await tryConnect(
+        `postgresql://app:${stack.users.app.password}@127.0.0.1:${bouncer.port}/appdb?sslmode=disable`,
+        { timeoutMs: 500 },
+      );
+      assert.deepEqual(result, {
+        ok: false,
+        message: `no answer within the time allowed (127.0.0.1:${bouncer.port})`,
+      });
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    } finally {
+      bouncer.thaw();
+      await bouncer.stop();
+    }
+  });
+
   for (const proof of STACK_PROOF_CASES) {
     test(proof.name, async () => {
       let bouncer: PgBouncerProcess | undefined;
