@@ -7,9 +7,17 @@
 // an internal error (unreadable files are reported on stderr and the other files are still linted).
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { auditFolder } from './deployment/run';
 import { optionSources, parseCliArgs, PROGRAM, runDirectoryOf, usageText } from './cli/args';
 import type { CliOptions } from './cli/args';
-import { collectDiagnostics, STDIN_NAME } from './cli/diagnostics';
+import {
+  collectDiagnostics,
+  collectFileDiagnostics,
+  compareDiagnostics,
+  displayPath,
+  STDIN_NAME,
+} from './cli/diagnostics';
 import type { CliDiagnostic, LintedFile } from './cli/diagnostics';
 import { formatJson } from './cli/format-json';
 import { formatReport, joinReports, reportDate } from './cli/format-report';
@@ -125,8 +133,19 @@ function run(argv: readonly string[]): number {
   const date = options.report ? reportDate(process.env) : undefined;
   const unreadable: SarifToolNotification[] = [];
   let stdin: { text: string } | { error: string } | undefined;
+  const deploymentDiagnostics: CliDiagnostic[] = [];
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
+    if (file !== '-' && nodeFileSystem.stat(path.resolve(cwd, file)) === 'directory') {
+      const audited = auditDirectory(file, options, cwd);
+      linted.push(...audited.linted);
+      deploymentDiagnostics.push(...audited.diagnostics);
+      for (const message of audited.complaints) {
+        complain(message);
+        unreadable.push({ message, file: name });
+      }
+      continue;
+    }
     const read: { text: string; bytes?: Uint8Array } | { error: string } =
       file === '-' ? (stdin ??= readStdin()) : readFileArgument(file);
     if ('error' in read) {
@@ -156,7 +175,7 @@ function run(argv: readonly string[]): number {
     }
   }
 
-  const all = collectDiagnostics(linted, cwd);
+  const all = [...collectDiagnostics(linted, cwd), ...deploymentDiagnostics].sort(compareDiagnostics);
   if (options.report) {
     if (reports.length > 0) process.stdout.write(printableLines(joinReports(reports)));
   } else {
@@ -167,6 +186,38 @@ function run(argv: readonly string[]): number {
 
   if (unreadable.length > 0) return EXIT_FAILURE;
   return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+}
+
+/**
+ * A directory argument: the deployment found in it. Its pgbouncer.ini files are reported like FILE
+ * arguments (linted for the release their image runs, through the files their container mounts);
+ * the deployment's own findings are in the other files.
+ */
+function auditDirectory(
+  directory: string,
+  options: CliOptions,
+  cwd: string,
+): { linted: LintedFile[]; diagnostics: CliDiagnostic[]; complaints: string[] } {
+  const root = path.resolve(cwd, directory);
+  const {
+    filePath: _ignored,
+    runDirectory: _runDirectory,
+    ...lintOptions
+  } = optionSources(root, options, cwd);
+  const audit = auditFolder(root, { lintOptions, rules: options.rules });
+  const linted: LintedFile[] = [];
+  for (const pooler of audit.deployment.poolers) {
+    if (pooler.generated) continue;
+    linted.push({ name: displayPath(pooler.iniPath, cwd), result: pooler.lint });
+  }
+  const complaints: string[] = [];
+  if (audit.truncated)
+    complaints.push(`'${directory}': too many files; the deployment audit read only the first ones`);
+  return {
+    linted,
+    diagnostics: collectFileDiagnostics(audit.findings, audit.deployment.texts, cwd),
+    complaints,
+  };
 }
 
 /**

@@ -26,3 +26,54 @@ export interface AuditReportParams {
 export interface AuditReportResult {
   markdown: string;
 }
+
+/**
+ * The deployment of each workspace folder, for the Deployment view:
+ * `new RequestType<DeploymentParams, DeploymentSummary[], void>(DEPLOYMENT_REQUEST)`.
+ * Its answer changes when the deployment's files do; the server then sends DEPLOYMENT_CHANGED.
+ */
+export const DEPLOYMENT_REQUEST = 'pgbouncer/deployment';
+export const DEPLOYMENT_CHANGED_NOTIFICATION = 'pgbouncer/deploymentChanged';
+
+export type DeploymentParams = Record<string, never>;
+
+export interface DeploymentLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface DeploymentSummaryPooler {
+  name: string;
+  /** ini (a pgbouncer.ini file), edoburu, bitnami, cloudnative-pg, zalando */
+  kind: string;
+  /** PgBouncer's release from the image tag, '' when unknown. */
+  release: string;
+  listenPort: number;
+  databases: { name: string; server: string }[];
+  location: DeploymentLocation;
+}
+
+export interface DeploymentSummaryClient {
+  /** The service, or the setting when the connection belongs to no service. */
+  name: string;
+  setting: string;
+  /** host:port it connects to. */
+  target: string;
+  database: string;
+  purpose: 'runtime' | 'migration' | 'admin';
+  /** Through a pooler, straight to a server a pooler serves, or elsewhere. */
+  route: 'pooler' | 'bypass' | 'unknown';
+  pooler?: string;
+  /** The connections its pool may open (times replicas), when known. */
+  poolSize?: number;
+  /** A finding is reported on its connection string. */
+  problem: boolean;
+  location: DeploymentLocation;
+}
+
+export interface DeploymentSummary {
+  /** The workspace folder's path. */
+  folder: string;
+  poolers: DeploymentSummaryPooler[];
+  clients: DeploymentSummaryClient[];
+}

@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL } from 'node:url';
 import { auditReport } from './features/auditReport';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { completion } from './features/completion';
@@ -34,8 +35,16 @@ import {
 import { DocumentCache } from './analysis/engine';
 import { FileSnapshot } from './files/file-snapshot';
 import type { LintResult } from './analysis/engine';
-import { AUDIT_REPORT_REQUEST, SETTINGS_SECTION } from './protocol';
-import type { AuditReportParams, AuditReportResult } from './protocol';
+import {
+  AUDIT_REPORT_REQUEST,
+  DEPLOYMENT_CHANGED_NOTIFICATION,
+  DEPLOYMENT_REQUEST,
+  LANGUAGE_ID,
+  SETTINGS_SECTION,
+} from './protocol';
+import type { AuditReportParams, AuditReportResult, DeploymentParams, DeploymentSummary } from './protocol';
+import { DeploymentAudits } from './features/deployment-audits';
+import { deploymentKindOfPath } from './deployment/read/discover';
 import { DEFAULT_SETTINGS, normalizeSettings, settingsProblems } from './settings';
 import type { Settings } from './settings';
 
@@ -48,6 +57,7 @@ let workspaceFolders: string[] = [];
 const reportedProblems = new Set<string>();
 
 let initializeReceived = false;
+let supportsFolderChanges = false;
 
 /** A request handler that answers ServerNotInitialized until initialize has come, as the protocol says. */
 function ready<P, R>(handler: (params: P) => R): (params: P) => R {
@@ -76,6 +86,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   initializeReceived = true;
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((folder) => documentPath(folder.uri));
+  supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) globalSettings = normalizeSettings(initial);
   return {
@@ -93,6 +104,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       inlayHintProvider: true,
       documentFormattingProvider: true,
       documentRangeFormattingProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'pgbouncer-language-server', version: '0.1.0' },
   };
@@ -102,7 +114,48 @@ connection.onInitialized(() => {
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
+  if (supportsFolderChanges) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((folder) => documentPath(folder.uri)));
+      workspaceFolders = [
+        ...workspaceFolders.filter((folder) => !removed.has(folder)),
+        ...event.added.map((folder) => documentPath(folder.uri)),
+      ];
+      deploymentAudits.setFolders(workspaceFolders);
+    });
+  }
+  deploymentAudits.setFolders(workspaceFolders);
 });
+
+/**
+ * The deployment audit of every workspace folder (compose, Kubernetes, .env, application configs):
+ * its diagnostics are published for those files, and merged into an open pgbouncer.ini's own.
+ */
+const deploymentAudits = new DeploymentAudits({
+  openDocuments: () =>
+    new Map(documents.all().map((document) => [documentPath(document.uri), document.getText()])),
+  lintOptions: async (folder) => {
+    const settings = await settingsFor(pathToFileURL(folder).toString());
+    return { settings, workspaceFolders };
+  },
+  publish: (changed) => {
+    for (const [filePath, diagnostics] of changed) {
+      const uri = pathToFileURL(filePath).toString();
+      const open = documents.get(uri);
+      if (open && !isDeploymentDocument(open)) void validateDocument(open);
+      else void connection.sendDiagnostics({ uri, diagnostics: boundedDiagnostics(diagnostics) });
+    }
+    void connection.sendNotification(DEPLOYMENT_CHANGED_NOTIFICATION);
+  },
+  log: (message) => connection.console.error(message),
+});
+
+/** A compose file, manifest, .env or application config open in the editor: the deployment audit's. */
+function isDeploymentDocument(document: TextDocument): boolean {
+  if (document.languageId === LANGUAGE_ID || document.languageId === USERLIST_LANGUAGE_ID) return false;
+  const kind = deploymentKindOfPath(documentPath(document.uri));
+  return kind !== undefined && kind !== 'pgbouncer-ini' && kind !== 'userlist' && kind !== 'ini';
+}
 
 function settingsFor(uri: string): Promise<Settings> {
   if (!canPullConfiguration) return Promise.resolve(globalSettings);
@@ -216,6 +269,10 @@ function filesArrived(paths: readonly string[]): void {
 }
 
 async function validateDocument(document: TextDocument): Promise<void> {
+  if (isDeploymentDocument(document)) {
+    deploymentAudits.changed(documentPath(document.uri));
+    return;
+  }
   if (document.languageId === USERLIST_LANGUAGE_ID) {
     const settings = await settingsFor(document.uri);
     const { result: diagnostics, used } = await files.analyse(
@@ -234,6 +291,9 @@ async function validateDocument(document: TextDocument): Promise<void> {
   const analysis = await analysisFor(document);
   if (!analysis) return;
   const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
+  diagnostics.push(...deploymentAudits.diagnosticsOf(documentPath(document.uri)));
+  // An edit of a pgbouncer.ini changes what its deployment's clients can do.
+  deploymentAudits.changed(documentPath(document.uri));
   void connection.sendDiagnostics({
     uri: document.uri,
     version: document.version,
@@ -246,7 +306,8 @@ async function analysed(
   uri: string,
 ): Promise<{ document: TextDocument; result: LintResult; settings: Settings } | null> {
   const document = documents.get(uri);
-  if (!document || document.languageId === USERLIST_LANGUAGE_ID) return null;
+  if (!document || document.languageId === USERLIST_LANGUAGE_ID || isDeploymentDocument(document))
+    return null;
   const analysis = await analysisFor(document);
   if (!analysis?.result) return null;
   return { document, result: analysis.result, settings: await settingsFor(uri) };
@@ -328,7 +389,7 @@ connection.onDocumentRangeFormatting(
 connection.onCodeAction(
   ready(async (params) => {
     const document = documents.get(params.textDocument.uri);
-    if (!document) return [];
+    if (!document || isDeploymentDocument(document)) return [];
     const analysis = await analysisFor(document);
     if (!analysis?.result) return [];
     return codeActions(document.uri, documentPath(document.uri), analysis.result, params);
@@ -366,6 +427,18 @@ connection.onRequest(
   }),
 );
 
+connection.onRequest(
+  new RequestType<DeploymentParams, DeploymentSummary[], void>(DEPLOYMENT_REQUEST),
+  ready(async (): Promise<DeploymentSummary[]> => {
+    await deploymentAudits.settled();
+    return deploymentAudits.summaries();
+  }),
+);
+
+connection.onDidChangeWatchedFiles((change) => {
+  for (const event of change.changes) deploymentAudits.changed(documentPath(event.uri));
+});
+
 connection.onDidChangeConfiguration((change) => {
   settingsCache.clear();
   analyses.clear();
@@ -376,6 +449,7 @@ connection.onDidChangeConfiguration((change) => {
     globalSettings = normalizeSettings(section);
   }
   for (const document of documents.all()) void validateDocument(document);
+  deploymentAudits.changed();
 });
 
 documents.onDidChangeContent((change) => void validateDocument(change.document));
@@ -385,7 +459,13 @@ documents.onDidClose((event) => {
   documentCaches.delete(event.document.uri);
   filesUsed.delete(event.document.uri);
   files.retainOnly(new Set([...filesUsed.values()].flatMap((used) => [...used])));
-  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  if (isDeploymentDocument(event.document)) {
+    // Its diagnostics stay (the file is still part of the deployment): audit it as it is on disk.
+    deploymentAudits.changed(documentPath(event.document.uri));
+    return;
+  }
+  const kept = deploymentAudits.diagnosticsOf(documentPath(event.document.uri));
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: boundedDiagnostics(kept) });
 });
 
 documents.listen(connection);

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import type { LintResult } from '../analysis/engine';
 import type { LoadedFile } from '../model/config';
-import type { Severity } from '../findings/finding';
+import type { Finding, Severity } from '../findings/finding';
+import { LineIndex } from '../syntax/syntax';
 
 /** What `-` on the command line is called in findings. */
 export const STDIN_NAME = '<stdin>';
@@ -163,4 +164,55 @@ export function countBySeverity(diagnostics: readonly CliDiagnostic[]): Counts {
   const counts: Counts = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const diagnostic of diagnostics) counts[diagnostic.severity]++;
   return counts;
+}
+
+/**
+ * Findings located in files of a deployment (compose files, .env, manifests, application configs),
+ * given the text of each file. Lines of those files are not fingerprinted: they hold connection
+ * strings with passwords.
+ */
+export function collectFileDiagnostics(
+  findings: readonly Finding[],
+  texts: ReadonlyMap<string, string>,
+  cwd: string,
+): CliDiagnostic[] {
+  const indexes = new Map<string, LineIndex>();
+  const locate = (file: string, span: { start: number; end: number }): CliLocation => {
+    const absolutePath = path.resolve(cwd, file);
+    const shown = displayPath(absolutePath, cwd);
+    let index = indexes.get(file);
+    const text = texts.get(file);
+    if (!index && text !== undefined) indexes.set(file, (index = new LineIndex(text)));
+    if (!index) return { file: shown, absolutePath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const range = index.rangeOf(span);
+    return {
+      file: shown,
+      absolutePath,
+      line: range.start.line + 1,
+      column: range.start.character + 1,
+      endLine: range.end.line + 1,
+      endColumn: range.end.character + 1,
+    };
+  };
+  const seen = new Set<string>();
+  const all: CliDiagnostic[] = [];
+  for (const finding of findings) {
+    const location = locate(finding.file, finding.span);
+    const key = [location.file, location.line, location.column, finding.code, finding.message].join('\0');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    all.push({
+      ...location,
+      severity: finding.severity,
+      code: finding.code,
+      message: finding.message,
+      related: (finding.related ?? []).map((info) => ({
+        ...locate(info.file, info.span),
+        message: info.message,
+      })),
+      ...(finding.href !== undefined && { link: finding.href }),
+      lineText: '',
+    });
+  }
+  return all;
 }
