@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as prettier from 'prettier';
 import { fixesMarkdown } from '../server/src/analysis/fix-classes';
 import { rulesMarkdown } from '../server/src/analysis/rules-doc';
+import { deploymentRulesMarkdown } from '../server/src/deployment/descriptions';
 
 async function write(name: string, markdown: string): Promise<void> {
   const root = path.resolve(__dirname, '..');
@@ -15,6 +16,6 @@ async function write(name: string, markdown: string): Promise<void> {
 }
 
 void (async () => {
-  await write('rules.md', rulesMarkdown());
+  await write('rules.md', rulesMarkdown() + deploymentRulesMarkdown());
   await write('fixes.md', fixesMarkdown());
 })();

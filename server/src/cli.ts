@@ -134,10 +134,12 @@ function run(argv: readonly string[]): number {
   const unreadable: SarifToolNotification[] = [];
   let stdin: { text: string } | { error: string } | undefined;
   const deploymentDiagnostics: CliDiagnostic[] = [];
+  let directories = 0;
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
     if (file !== '-' && nodeFileSystem.stat(path.resolve(cwd, file)) === 'directory') {
       const audited = auditDirectory(file, options, cwd);
+      directories++;
       linted.push(...audited.linted);
       deploymentDiagnostics.push(...audited.diagnostics);
       for (const message of audited.complaints) {
@@ -180,7 +182,7 @@ function run(argv: readonly string[]): number {
     if (reports.length > 0) process.stdout.write(printableLines(joinReports(reports)));
   } else {
     const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
-    const output = render(shown, options, { cwd, fileCount: linted.length, unreadable });
+    const output = render(shown, options, { cwd, fileCount: linted.length + directories, unreadable });
     if (output !== '') process.stdout.write(output);
   }
 

@@ -8,6 +8,7 @@ import { KNOWN_IDS, lintText } from '../../server/src/analysis/engine';
 import { checkRc } from '../../server/src/analysis/lint-config';
 import { rcSchema } from '../../server/src/analysis/rc-schema';
 import { rulesMarkdown } from '../../server/src/analysis/rules-doc';
+import { deploymentRulesMarkdown } from '../../server/src/deployment/descriptions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMA_FILE = path.join(ROOT, 'schemas', 'pgbouncerlintrc.schema.json');
@@ -84,7 +85,7 @@ test('the nearest project file applies: its profile, target version and rule sev
 
 test('docs/rules.md is up to date with the checks and rules (npx tsx scripts/write-docs.ts)', async () => {
   const prettier = await import('prettier');
-  const expected = await prettier.format(rulesMarkdown(), {
+  const expected = await prettier.format(rulesMarkdown() + deploymentRulesMarkdown(), {
     parser: 'markdown',
     ...(await prettier.resolveConfig(ROOT)),
   });

@@ -8,7 +8,7 @@ import type { CheckInfo, Severity } from '../findings/finding';
 
 export interface Description extends CheckInfo {
   /** 'PgBouncer' for the checks of what PgBouncer itself accepts. */
-  category: Category | 'PgBouncer';
+  category: Category | 'PgBouncer' | 'Deployment';
   kind: 'check' | 'rule';
   /** PgBouncer documentation for audit rules. */
   link?: string;

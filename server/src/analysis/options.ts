@@ -3,6 +3,7 @@
 // disagree. Precedence: CLI flags (or a caller's explicit choice) > .pgbouncerlintrc.json > editor
 // settings > defaults; only for severities and rule options does the project file win over the flags.
 
+import { DEPLOYMENT_IDS } from '../findings/deployment-codes';
 import * as path from 'node:path';
 import { DEFAULT_TARGET, resolveTargetVersion } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
@@ -17,7 +18,7 @@ import type { LintConfig, LoadedRcFile } from './lint-config';
 const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 /** Every id a finding can have: PgBouncer checks and audit rules. */
-export const KNOWN_IDS: ReadonlySet<string> = new Set([...CHECKS.keys(), ...RULE_IDS]);
+export const KNOWN_IDS: ReadonlySet<string> = new Set([...CHECKS.keys(), ...RULE_IDS, ...DEPLOYMENT_IDS]);
 
 /** CLI flags, or what a caller sets explicitly (tests, the reload preview). */
 export interface OptionFlags {

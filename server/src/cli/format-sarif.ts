@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../../../package.json';
 import { DESCRIPTIONS } from '../analysis/descriptions';
+import { DEPLOYMENT_DESCRIPTIONS } from '../deployment/descriptions';
 import type { Description } from '../analysis/descriptions';
 import type { CheckInfo, Severity } from '../findings/finding';
 import { pathUnder, STDIN_NAME } from './diagnostics';
@@ -213,7 +214,7 @@ export function lineHash(ruleId: string, uri: string, lineText: string): string 
 }
 
 export function buildSarif(diagnostics: readonly CliDiagnostic[], options: SarifOptions): SarifLog {
-  const rules = DESCRIPTIONS.map(sarifRule);
+  const rules = [...DESCRIPTIONS, ...DEPLOYMENT_DESCRIPTIONS].map(sarifRule);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const occurrences = new Map<string, number>();
 

@@ -157,12 +157,29 @@ export function assembleDeployment(input: AssembleInput): Deployment {
 
   // Clients: every workload's environment, then files outside any workload.
   const connections: ClientConnection[] = [];
-  const seen = new Set<string>();
+  const byPlace = new Map<string, number>();
   const add = (connection: ClientConnection) => {
     const key = `${connection.at.file}\0${connection.at.span.start}\0${connection.workload?.name ?? ''}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    connections.push(connection);
+    const known = byPlace.get(key);
+    if (known === undefined) {
+      byPlace.set(key, connections.length);
+      connections.push(connection);
+      return;
+    }
+    // A framework's reading of a variable (Prisma, Rails, Spring) says more than the plain one.
+    const before = connections[known];
+    if (before && isFramework(connection) && !isFramework(before)) {
+      connections[known] = {
+        ...connection,
+        poolSize: connection.poolSize ?? before.poolSize,
+        ...((connection.poolOverflow ?? before.poolOverflow) && {
+          poolOverflow: connection.poolOverflow ?? before.poolOverflow,
+        }),
+        ...((connection.preparedStatements ?? before.preparedStatements) && {
+          preparedStatements: connection.preparedStatements ?? before.preparedStatements,
+        }),
+      } as ClientConnection;
+    }
   };
   const isPoolerWorkload = new Set(poolers.flatMap((pooler) => (pooler.workload ? [pooler.workload] : [])));
   for (const workload of workloads) {
@@ -182,13 +199,22 @@ export function assembleDeployment(input: AssembleInput): Deployment {
     }
   }
   const envFiles = new Map<string, EnvVar[]>();
+  const envFileOfWorkload = new Set(
+    workloads.flatMap((workload) =>
+      workload.env
+        .filter((variable) => variable.origin === 'env-file')
+        .map((variable) => variable.value.file),
+    ),
+  );
   for (const file of byKind('env')) {
     const text = read(file.path);
     if (text === undefined) continue;
     const parsed = parseEnvFile(file.path, text);
     envFiles.set(file.path, parsed.vars);
-    // A .env beside a compose file feeds its interpolation; an example file holds no deployment.
-    if (composeDotEnvs.has(file.path) || /\.(example|sample|template|dist)$/i.test(file.path)) continue;
+    // A .env beside a compose file feeds its interpolation, an env_file is a service's environment
+    // (its connections are the service's); an example file holds no deployment.
+    if (composeDotEnvs.has(file.path) || envFileOfWorkload.has(file.path)) continue;
+    if (/\.(example|sample|template|dist)$/i.test(file.path)) continue;
     problems.push(...parsed.problems);
     for (const found of connectionsFromEnv(parsed.vars)) {
       add({
@@ -206,8 +232,7 @@ export function assembleDeployment(input: AssembleInput): Deployment {
   for (const setting of appSettings(input, read, problems)) {
     for (const connection of connectionsOfSetting(setting, workloads, envFiles, input.root)) add(connection);
   }
-  // A framework's reading of a variable wins over the plain one of the same line.
-  const merged = preferFrameworks(connections);
+  const merged = connections;
 
   const routed: RoutedConnection[] = merged.map((connection) => ({
     ...connection,
@@ -236,18 +261,9 @@ function purposeOf(found: ClientConnection['purpose'], workload: Workload): Clie
   return found;
 }
 
-function preferFrameworks(connections: ClientConnection[]): ClientConnection[] {
-  const framed = new Set(
-    connections
-      .filter((one) => one.framework === 'prisma' || one.framework === 'spring' || one.framework === 'rails')
-      .map((one) => `${one.at.file}\0${one.at.span.start}\0${one.workload?.name ?? ''}`),
-  );
-  return connections.filter(
-    (one) =>
-      one.framework === 'prisma' ||
-      one.framework === 'spring' ||
-      one.framework === 'rails' ||
-      !framed.has(`${one.at.file}\0${one.at.span.start}\0${one.workload?.name ?? ''}`),
+function isFramework(connection: ClientConnection): boolean {
+  return (
+    connection.framework === 'prisma' || connection.framework === 'spring' || connection.framework === 'rails'
   );
 }
 
@@ -306,6 +322,8 @@ function lintPooler(
     workload?: Workload;
     generated?: ReadonlyMap<string, string>;
     useProjectFile: boolean;
+    /** Runs in a container the repository does not describe file by file (an operator's pod). */
+    inContainer?: boolean;
   },
 ): { lint: LintResult; authUsers?: ReadonlySet<string> } {
   const nofile = options.workload?.nofile?.soft;
@@ -318,6 +336,12 @@ function lintPooler(
     fileSystem,
     useProjectFile: options.useProjectFile,
   };
+  // In a container PgBouncer must listen on all its interfaces; what is exposed is the published
+  // port, which deployment-port-exposed-without-tls judges.
+  const inContainer = options.workload !== undefined || options.inContainer === true;
+  if (inContainer) {
+    lintOptions.rules = { 'listen-all-interfaces-without-tls': 'off', ...input.lintOptions?.rules };
+  }
   // The image tag says which release runs, unless the user said otherwise.
   if (options.release && input.lintOptions?.targetVersion === undefined)
     lintOptions.targetVersion = options.release;
@@ -325,6 +349,13 @@ function lintPooler(
     lintOptions.ruleOptions = { ...input.lintOptions?.ruleOptions, fileDescriptorLimit: nofile };
   }
   const lint = lintText(text, lintOptions);
+  if (inContainer) {
+    // A path of the container that no mount maps to the repository is in the image (or made at
+    // start): that it is not on this machine says nothing.
+    lint.findings = lint.findings.filter(
+      (finding) => finding.code !== 'file-not-found' || finding.message.includes(input.root),
+    );
+  }
   const authUsers = authUsersOf(lint, fileSystem);
   return { lint, ...(authUsers && { authUsers }) };
 }
@@ -366,6 +397,7 @@ function iniPooler(
     ...(authUsers && { authUsers }),
     notes: [],
     startupErrors: [],
+    instances: workload?.replicas ?? 1,
   };
 }
 
@@ -441,6 +473,7 @@ function poolerOfWorkload(
     },
     ...(authUsers && { authUsers }),
     notes: generated.notes,
+    instances: workload.replicas,
     startupErrors: generated.startupErrors.map((error) => ({
       message: error.message,
       ...(error.cause ? { file: error.cause.value.file, span: error.cause.value.span } : place),
@@ -480,6 +513,7 @@ function contentPooler(
     ...(authUsers && { authUsers }),
     notes: [],
     startupErrors: [],
+    instances: workload.replicas,
   };
 }
 
@@ -527,6 +561,7 @@ function poolerOfOperator(
   const { lint, authUsers } = lintPooler(iniPath, operator.generatedIni, input, {
     ...(operator.release && { release: operator.release }),
     useProjectFile: false,
+    inContainer: true,
   });
   const lines = new LineIndex(operator.generatedIni);
   const place = { file: operator.file, span: operator.span };
@@ -559,6 +594,7 @@ function poolerOfOperator(
     ...(authUsers && { authUsers }),
     notes: operator.notes,
     startupErrors: [],
+    instances: Math.max(1, operator.instances),
   };
 }
 
@@ -616,13 +652,37 @@ function appSettings(
   return settings;
 }
 
-/** The workload an application config belongs to: one named in its path, else the only one with the variable. */
-function workloadsOfSetting(file: string, name: string, workloads: readonly Workload[]): Workload[] {
-  const having = workloads.filter((workload) => workload.env.some((variable) => variable.name === name));
+/** The workloads an application config belongs to: those named in its path (a service's folder). */
+function workloadsNamedInPath(file: string, workloads: readonly Workload[]): Workload[] {
   const segments = new Set(file.split(path.sep).map((segment) => segment.toLowerCase()));
-  const named = having.filter((workload) => segments.has(workload.name.toLowerCase()));
-  if (named.length > 0) return named;
-  return having.length === 1 ? having : [];
+  return workloads.filter((workload) => segments.has(workload.name.toLowerCase()));
+}
+
+/** The variable as the workload receives it (the last one of the name wins). */
+function variableOf(workload: Workload, name: string): EnvVar | undefined {
+  for (let index = workload.env.length - 1; index >= 0; index--) {
+    const variable = workload.env[index];
+    if (variable?.name === name) return variable;
+  }
+  return undefined;
+}
+
+/** Whether a Rails environment or Spring profile of a config is the one the workload runs with. */
+function activeIn(setting: AppSetting, workload: Workload | undefined): boolean {
+  if (setting.environment === undefined || !workload) return true;
+  if (setting.framework === 'rails') {
+    const current =
+      variableOf(workload, 'RAILS_ENV')?.value.text ?? variableOf(workload, 'RACK_ENV')?.value.text;
+    return (current ?? 'development') === setting.environment;
+  }
+  if (setting.framework === 'spring') {
+    const profiles = variableOf(workload, 'SPRING_PROFILES_ACTIVE')?.value.text ?? '';
+    return profiles
+      .split(',')
+      .map((profile) => profile.trim())
+      .includes(setting.environment);
+  }
+  return true;
 }
 
 function connectionsOfSetting(
@@ -631,17 +691,26 @@ function connectionsOfSetting(
   envFiles: ReadonlyMap<string, EnvVar[]>,
   root: string,
 ): ClientConnection[] {
-  const base = {
-    setting: setting.setting,
-    framework: setting.framework,
-    purpose: setting.purpose,
-    ...(setting.poolSize && { poolSize: setting.poolSize }),
-    ...(setting.preparedStatements && { preparedStatements: setting.preparedStatements }),
-  } as const;
   const make = (value: SourceValue, workload?: Workload, parsed?: ParsedUrl): ClientConnection[] => {
+    if (!activeIn(setting, workload)) return [];
     const url = parsed ?? parseConnectionUrl(value.text);
     if (!url) return [];
-    const connection: ClientConnection = { ...base, at: value, url, ...(workload && { workload }) };
+    const connection: ClientConnection = {
+      setting: setting.setting,
+      framework: setting.framework,
+      purpose: setting.purpose,
+      at: value,
+      url,
+      ...(workload && { workload }),
+      ...(setting.poolSize && { poolSize: setting.poolSize }),
+      ...(setting.preparedStatements && { preparedStatements: setting.preparedStatements }),
+    };
+    // A pool size read from a variable (Rails RAILS_MAX_THREADS): the workload's value wins.
+    const poolVariable =
+      setting.poolSizeEnv && workload ? variableOf(workload, setting.poolSizeEnv.name) : undefined;
+    if (poolVariable && /^\d+$/.test(poolVariable.value.text.trim())) {
+      connection.poolSize = { size: Number(poolVariable.value.text.trim()), at: poolVariable.value };
+    }
     // Prisma reads its own parameters from the URL: prepared statements unless pgbouncer=true.
     if (setting.framework === 'prisma') {
       const prepared = preparedStatementsOf(url, 'prisma');
@@ -655,14 +724,21 @@ function connectionsOfSetting(
     }
     return [connection];
   };
-  if (setting.value) return make(setting.value, undefined, setting.url);
+  if (setting.value) {
+    // A literal in a service's folder is that service's connection (its replicas count).
+    const owners = workloadsNamedInPath(setting.value.file, workloads);
+    if (owners.length === 0) return make(setting.value, undefined, setting.url);
+    return owners.flatMap((owner) => make(setting.value as SourceValue, owner, setting.url));
+  }
   const ref = setting.envRef;
   if (!ref) return [];
-  const found: ClientConnection[] = [];
-  for (const workload of workloadsOfSetting(ref.at.file, ref.name, workloads)) {
-    const variable = [...workload.env].reverse().find((one) => one.name === ref.name);
-    if (variable) found.push(...make(variable.value, workload));
-  }
+  const having = workloads.filter((workload) => variableOf(workload, ref.name) !== undefined);
+  const named = workloadsNamedInPath(ref.at.file, having);
+  const owners = named.length > 0 ? named : having.length === 1 ? having : [];
+  const found = owners.flatMap((workload) => {
+    const variable = variableOf(workload, ref.name);
+    return variable ? make(variable.value, workload) : [];
+  });
   if (found.length > 0) return found;
   // A .env in the config's folder or one above it (inside the root), as dotenv loaders find it.
   for (let dir = path.dirname(ref.at.file); dir.startsWith(root); dir = path.dirname(dir)) {

@@ -53,6 +53,8 @@ export interface Pooler {
   authUsers?: ReadonlySet<string>;
   /** Notes on what could not be modelled (shown in the audit report). */
   notes: string[];
+  /** How many copies run (compose replicas, Pooler instances): clients are spread over them. */
+  instances: number;
   /** Why the image's entrypoint stops before PgBouncer starts, where the cause is written. */
   startupErrors: { message: string; file: string; span: Span }[];
 }

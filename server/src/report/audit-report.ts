@@ -101,7 +101,8 @@ const NOT_CHECKED =
 /** Which score area a finding's id counts in. */
 export function areaOf(code: string): ScoreArea {
   const description = DESCRIPTIONS_BY_ID.get(code);
-  if (!description || LINTER_CHECKS.has(code)) return 'Configuration quality';
+  if (!description || LINTER_CHECKS.has(code) || description.category === 'Deployment')
+    return 'Configuration quality';
   return description.category === 'PgBouncer' ? 'PgBouncer acceptance' : description.category;
 }
 

@@ -19,8 +19,10 @@ export const bypassesPooler: DeploymentRule = {
           span: connection.at.span,
           message:
             `${who(connection)} connects to ${target(connection)} directly, bypassing ${poolerName(pooler)}, ` +
-            `which serves that server as database '${backend.database}'. Its connections are not pooled and not ` +
-            `counted against the pooler's limits.`,
+            (backend.database === '*'
+              ? `which serves every database of that server (its '*' entry). `
+              : `which serves that server as database '${backend.database}'. `) +
+            `Its connections are not pooled and not counted against the pooler's limits.`,
           related: [
             { ...backendPlace(pooler, backend), message: `the [databases] entry '${backend.database}'` },
           ],

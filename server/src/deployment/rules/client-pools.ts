@@ -59,13 +59,19 @@ export const clientPoolsExceedMaxClientConn: DeploymentRule = {
       if (clients.length === 0) return [];
       const total = clients.reduce((sum, connection) => sum + (clientDemand(connection) ?? 0), 0);
       const reading = readCInt(pooler.lint.effective.value('max_client_conn'));
-      if (!reading.ok || total <= reading.stored) return [];
+      // Clients are spread over the pooler's copies (a Service in front of its pods).
+      const capacity = reading.ok ? reading.stored * pooler.instances : 0;
+      if (!reading.ok || total <= capacity) return [];
+      const limit =
+        pooler.instances > 1
+          ? `max_client_conn = ${reading.stored} × ${pooler.instances} instances = ${capacity}`
+          : `max_client_conn = ${reading.stored}`;
       return [
         {
           ...settingPlace(pooler, 'max_client_conn'),
           message:
             `The applications that connect through ${poolerName(pooler)} can open ${total} connections together ` +
-            `(${clients.length} pool${clients.length > 1 ? 's' : ''}), more than max_client_conn = ${reading.stored}: ` +
+            `(${clients.length} pool${clients.length > 1 ? 's' : ''}), more than ${limit}: ` +
             `PgBouncer refuses the rest at peak load.`,
           related: related(clients),
         },

@@ -38,8 +38,9 @@ export const preparedStatements: DeploymentRule = {
             file: connection.at.file,
             span: connection.at.span,
             message:
-              `${who(connection)} uses prepared statements (${prepared.why}) through ${poolerName(pooler)} in ` +
-              `${mode} pooling, and ${why}: queries fail with "prepared statement … does not exist" or "already exists".`,
+              `${who(connection)} uses prepared statements through ${poolerName(pooler)} in ${mode} pooling, and ` +
+              `${why}: queries fail with "prepared statement … does not exist" or "already exists". ` +
+              `${prepared.why.charAt(0).toUpperCase()}${prepared.why.slice(1)}.`,
             related: [settingRelated(pooler, 'pool_mode', `pool_mode = ${mode}`)],
           },
         ];

@@ -66,7 +66,10 @@ export const startupParameter: DeploymentRule = {
           message:
             `${who(connection)} sends the startup parameter${list.length > 1 ? 's' : ''} ${list.join(', ')}, which ` +
             `${poolerName(pooler)} refuses ("unsupported startup parameter") unless ignore_startup_parameters ` +
-            `lists ${list.length > 1 ? 'them' : 'it'}.`,
+            `lists ${list.length > 1 ? 'them' : 'it'}.` +
+            (list.includes('extra_float_digits')
+              ? ' (The PostgreSQL JDBC driver sends extra_float_digits at every login up to 42.7.4; later versions set it after login.)'
+              : ''),
           related: [settingRelated(pooler, 'ignore_startup_parameters', 'ignore_startup_parameters')],
         },
       ];
