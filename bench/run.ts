@@ -545,15 +545,10 @@ async function deploymentFigure(): Promise<void> {
     );
     report(
       `${name}, auditFolder in process (discovery, reading, assembling, linting, rules)`,
-      `median ${ms(result.auditMs.median)}, p95 ${ms(result.auditMs.p95)} over ${result.runs} runs (first run ${ms(result.firstAuditMs)})`,
+      `median ${ms(result.auditMs.median)}, p95 ${ms(result.auditMs.p95)} over ${result.runs} runs (first run ${ms(result.firstAuditMs)}); ` +
+        `discovery alone: median ${ms(result.discoveryMs.median)}, p95 ${ms(result.discoveryMs.p95)}`,
       'under 2 s',
       result.firstAuditMs < 2000 && result.auditMs.p95 < 2000,
-    );
-    report(
-      `${name}, discovery alone`,
-      `median ${ms(result.discoveryMs.median)}, p95 ${ms(result.discoveryMs.p95)}`,
-      'part of the 2 s',
-      null,
     );
     if (typeof result.cliMs === 'string')
       report(`${name}, the CLI`, `not measured (${result.cliMs})`, 'under 2 s', null);
