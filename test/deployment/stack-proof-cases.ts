@@ -13,6 +13,16 @@
 /** The PgBouncer release the messages and behaviours below are those of. */
 export const STACK_RELEASE = '1.18';
 
+/** The deployment rules that say a URL through PgBouncer cannot work: what the proofs decide. */
+export const URL_RULES = [
+  'deployment-no-such-database',
+  'deployment-tls-mismatch',
+  'deployment-startup-parameter',
+  'deployment-unknown-user',
+  'deployment-wrong-port',
+] as const;
+export type UrlRule = (typeof URL_RULES)[number];
+
 export interface StackProofCase {
   name: string;
   /** What a deployment rule says about this URL (the claim the case proves). */
@@ -24,6 +34,13 @@ export interface StackProofCase {
   /** Run after login (default SELECT 1); with expect.value, its first column. */
   query?: string;
   expect: { ok: true; value?: string } | { ok: false; messageIncludes: string };
+  /**
+   * What our engine must say on the URL's line when the case is a repository (test/support/proof-repository.ts):
+   * the rule of a refusal, or none of URL_RULES for a connection.
+   */
+  rule: UrlRule | null;
+  /** A known disagreement of the engine with PgBouncer: why (the engine's check is then a todo). */
+  engineTodo?: string;
 }
 
 export type ProofValues = Record<
@@ -82,6 +99,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: `postgresql://${APP}/appdb?sslmode=disable`,
     expect: { ok: true },
+    rule: null,
   },
   {
     name: "libpq's default sslmode (prefer) connects to a PgBouncer without client TLS",
@@ -89,6 +107,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: `postgres://${APP}/appdb`,
     expect: { ok: true },
+    rule: null,
   },
   {
     name: 'a database not in [databases], without a * entry, fails',
@@ -96,6 +115,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: `postgresql://${APP}/orders?sslmode=disable`,
     expect: { ok: false, messageIncludes: 'no such database: orders' },
+    rule: 'deployment-no-such-database',
   },
   {
     name: 'the same database name connects when [databases] has a * fallback',
@@ -103,6 +123,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini({ databases: ['* = host=127.0.0.1 port={{pg_port}} dbname=appdb'] }),
     url: `postgresql://${APP}/orders?sslmode=disable`,
     expect: { ok: true },
+    rule: null,
   },
   {
     name: 'a port that is not PgBouncer’s listen_port is refused',
@@ -110,6 +131,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: 'postgresql://app:{{app_password}}@127.0.0.1:{{closed_port}}/appdb?sslmode=disable',
     expect: { ok: false, messageIncludes: 'ECONNREFUSED' },
+    rule: 'deployment-wrong-port',
   },
   {
     name: 'a client requiring TLS fails against client_tls_sslmode = disable',
@@ -118,6 +140,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     url: `postgresql://${APP}/appdb?sslmode=require`,
     // node-postgres's words; libpq says "server does not support SSL, but SSL was required"
     expect: { ok: false, messageIncludes: 'does not support SSL' },
+    rule: 'deployment-tls-mismatch',
   },
   {
     name: 'sslmode=disable fails against client_tls_sslmode = require',
@@ -125,6 +148,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini({ settings: TLS_REQUIRED }),
     url: `postgresql://${APP}/appdb?sslmode=disable`,
     expect: { ok: false, messageIncludes: 'SSL required' },
+    rule: 'deployment-tls-mismatch',
   },
   {
     name: 'sslmode=require connects to client_tls_sslmode = require',
@@ -132,6 +156,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini({ settings: TLS_REQUIRED }),
     url: `postgresql://${APP}/appdb?sslmode=require`,
     expect: { ok: true },
+    rule: null,
   },
   {
     name: 'pgjdbc’s extra_float_digits fails without ignore_startup_parameters',
@@ -139,6 +164,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: 'jdbc:postgresql://127.0.0.1:{{port}}/appdb?user=app&password={{app_password}}&sslmode=disable',
     expect: { ok: false, messageIncludes: 'unsupported startup parameter: extra_float_digits' },
+    rule: 'deployment-startup-parameter',
   },
   {
     name: 'pgjdbc connects when extra_float_digits is in ignore_startup_parameters',
@@ -146,6 +172,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini({ settings: ['ignore_startup_parameters = extra_float_digits'] }),
     url: 'jdbc:postgresql://127.0.0.1:{{port}}/appdb?user=app&password={{app_password}}&sslmode=disable',
     expect: { ok: true },
+    rule: null,
   },
   {
     name: 'pgjdbc’s currentSchema (sent as search_path) fails: 1.18 does not track search_path',
@@ -153,6 +180,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini({ settings: ['ignore_startup_parameters = extra_float_digits'] }),
     url: 'jdbc:postgresql://127.0.0.1:{{port}}/appdb?user=app&password={{app_password}}&currentSchema=billing&sslmode=disable',
     expect: { ok: false, messageIncludes: 'unsupported startup parameter: search_path' },
+    rule: 'deployment-startup-parameter',
   },
   {
     name: 'options=-c search_path=… fails: 1.18 takes no options startup parameter',
@@ -160,6 +188,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: `postgresql://${APP}/appdb?sslmode=disable&options=-c%20search_path%3Dbilling`,
     expect: { ok: false, messageIncludes: 'unsupported startup parameter: options' },
+    rule: 'deployment-startup-parameter',
   },
   {
     name: 'options in ignore_startup_parameters connects, and the search_path asked for is not set',
@@ -168,6 +197,7 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     url: `postgresql://${APP}/appdb?sslmode=disable&options=-c%20search_path%3Dbilling`,
     query: 'SHOW search_path',
     expect: { ok: true, value: '"$user", public' },
+    rule: null,
   },
   {
     name: 'a user not in auth_file fails to authenticate',
@@ -175,5 +205,85 @@ export const STACK_PROOF_CASES: StackProofCase[] = [
     pgbouncerIni: ini(),
     url: 'postgresql://reporting:whatever@127.0.0.1:{{port}}/appdb?sslmode=disable',
     expect: { ok: false, messageIncludes: 'SASL authentication failed' },
+    rule: 'deployment-unknown-user',
+  },
+  {
+    name: 'a URL without a database asks for the database named like its user',
+    claim: 'no such database (libpq and PgBouncer take the user name)',
+    pgbouncerIni: ini(),
+    url: `postgresql://${APP}?sslmode=disable`,
+    expect: { ok: false, messageIncludes: 'no such database: app' },
+    rule: 'deployment-no-such-database',
+  },
+  {
+    name: 'database names are case-sensitive: AppDB is not appdb',
+    claim: 'no such database',
+    pgbouncerIni: ini(),
+    url: `postgresql://${APP}/AppDB?sslmode=disable`,
+    expect: { ok: false, messageIncludes: 'no such database: AppDB' },
+    rule: 'deployment-no-such-database',
+  },
+  {
+    name: 'sslmode=allow connects to client_tls_sslmode = require (plain text refused, TLS retried)',
+    claim: 'no finding: only sslmode=disable cannot offer TLS',
+    pgbouncerIni: ini({ settings: TLS_REQUIRED }),
+    url: `postgresql://${APP}/appdb?sslmode=allow`,
+    expect: { ok: true },
+    rule: null,
+  },
+  {
+    name: 'application_name is a startup parameter PgBouncer keeps',
+    claim: 'no finding',
+    pgbouncerIni: ini(),
+    url: `postgresql://${APP}/appdb?sslmode=disable&application_name=billing`,
+    query: 'SHOW application_name',
+    expect: { ok: true, value: 'billing' },
+    rule: null,
+  },
+  {
+    name: 'ignore_startup_parameters is matched as written: EXTRA_FLOAT_DIGITS does not cover pgjdbc',
+    claim: 'JDBC without extra_float_digits (in its own case) in ignore_startup_parameters',
+    pgbouncerIni: ini({ settings: ['ignore_startup_parameters = EXTRA_FLOAT_DIGITS'] }),
+    url: 'jdbc:postgresql://127.0.0.1:{{port}}/appdb?user=app&password={{app_password}}&sslmode=disable',
+    expect: { ok: false, messageIncludes: 'unsupported startup parameter: extra_float_digits' },
+    rule: 'deployment-startup-parameter',
+  },
+  {
+    name: 'auth_type = trust still needs the user in auth_file',
+    claim: 'PgBouncer cannot authenticate the user (not in auth_file, no auth_query)',
+    pgbouncerIni: ini({ settings: ['auth_type = trust'] }),
+    url: 'postgresql://reporting:whatever@127.0.0.1:{{port}}/appdb?sslmode=disable',
+    expect: { ok: false, messageIncludes: '"trust" authentication failed' },
+    rule: 'deployment-unknown-user',
+  },
+  {
+    name: 'client_tls_sslmode left unset is disable: a client requiring TLS fails',
+    claim: 'the client requires TLS, PgBouncer offers none (its default)',
+    pgbouncerIni: ini(),
+    url: `postgresql://${APP}/appdb?sslmode=require`,
+    expect: { ok: false, messageIncludes: 'does not support SSL' },
+    rule: 'deployment-tls-mismatch',
+  },
+  {
+    name: 'sslmode=require connects to client_tls_sslmode = prefer (TLS offered, not required)',
+    claim: 'no finding',
+    pgbouncerIni: ini({
+      settings: [
+        'client_tls_sslmode = prefer',
+        'client_tls_key_file = {{tls_key_file}}',
+        'client_tls_cert_file = {{tls_cert_file}}',
+      ],
+    }),
+    url: `postgresql://${APP}/appdb?sslmode=require`,
+    expect: { ok: true },
+    rule: null,
+  },
+  {
+    name: 'ignore_startup_parameters as a list with blanks covers each of its names',
+    claim: 'no finding',
+    pgbouncerIni: ini({ settings: ['ignore_startup_parameters = options ,  extra_float_digits'] }),
+    url: 'jdbc:postgresql://127.0.0.1:{{port}}/appdb?user=app&password={{app_password}}&sslmode=disable',
+    expect: { ok: true },
+    rule: null,
   },
 ];

@@ -1,16 +1,21 @@
 // The runtime claims of the deployment rules, proven on a real PostgreSQL behind a real PgBouncer
 // (test/support/stack.ts): each case of stack-proof-cases.ts starts a PgBouncer with its pgbouncer.ini,
 // connects with its URL as the application would (test/support/connect-proof.ts) and checks the
-// outcome and the very message the application would log. Missing binaries skip the suite here and
-// fail it in CI (stackUnavailable).
+// outcome and the very message the application would log. Then our engine is asked the same question
+// the way a repository asks it (test/support/proof-repository.ts: the same pgbouncer.ini and auth_file,
+// the URL in a .env or Spring's properties, auditFolder): it must report the case's rule on the URL's
+// line for a refusal, and none of the URL rules for a connection. Missing binaries skip the suite here
+// and fail it in CI (stackUnavailable).
 //
 //   node --import tsx --test test/deployment/stack-proofs.test.ts
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { tryConnect } from '../support/connect-proof';
+import { clientFormsOf, engineVerdict } from '../support/proof-repository';
 import { findPgBouncer } from '../support/pgbouncer-oracle';
 import { freePort, stackUnavailable, startStack } from '../support/stack';
 import type { PgBouncerProcess, Stack } from '../support/stack';
@@ -69,7 +74,7 @@ describe('what the deployment rules claim, on a real PgBouncer', { skip }, () =>
   });
 
   for (const proof of STACK_PROOF_CASES) {
-    test(proof.name, async () => {
+    test(proof.name, async (t) => {
       let bouncer: PgBouncerProcess | undefined;
       try {
         bouncer = await stack.startPgBouncer();
@@ -110,6 +115,23 @@ describe('what the deployment rules claim, on a real PgBouncer', { skip }, () =>
             `expected a message with "${proof.expect.messageIncludes}", got ${seen}`,
           );
           assert.ok(!seen.includes(stack.users.app.password), 'the message shows the password');
+        }
+
+        // The same question to our engine, with the same configuration and the stack's own auth_file.
+        const userlist = fs.readFileSync(path.join(stack.dir, 'userlist.txt'), 'utf8');
+        for (const form of clientFormsOf(proof)) {
+          await t.test(`our engine agrees (URL in ${form})`, { todo: proof.engineTodo ?? false }, () => {
+            const verdict = engineVerdict(proof, values, userlist, form);
+            const expected = proof.rule === null ? [] : [proof.rule];
+            assert.deepEqual(
+              verdict.rules,
+              expected,
+              `PgBouncer ${proof.expect.ok ? 'connected' : `refused (${seen})`}; our engine reported ` +
+                `${JSON.stringify(verdict.findings, null, 1)}\nroutes: ${verdict.routes.join('; ')}`,
+            );
+            for (const finding of verdict.findings)
+              assert.ok(!finding.message.includes(stack.users.app.password), 'a message shows the password');
+          });
         }
       } finally {
         await bouncer?.stop();

@@ -35,6 +35,8 @@ export interface ConnectTarget {
   currentSchema?: string;
   /** The `options` startup parameter (libpq's options, e.g. "-c search_path=x"). */
   options?: string;
+  /** libpq's application_name: sent as that startup parameter. */
+  applicationName?: string;
   /** PEM text of the CA certificates for verify-ca and verify-full (default: Node's trusted CAs). */
   ca?: string;
 }
@@ -83,6 +85,8 @@ export function targetOfUrl(url: string): ConnectTarget {
   if (password !== null) target.password = password;
   const options = params.get('options');
   if (options !== null) target.options = options;
+  const applicationName = params.get('application_name');
+  if (applicationName !== null && !jdbc) target.applicationName = applicationName;
   if (jdbc) {
     target.jdbcStartup = true;
     const schema = params.get('currentSchema');
@@ -163,6 +167,9 @@ async function attempt(
     ssl: sslConfig(target, tls),
     connectionTimeoutMillis: Math.max(1, deadline - Date.now()),
     ...(target.options !== undefined && !target.jdbcStartup ? { options: target.options } : {}),
+    ...(target.applicationName !== undefined && !target.jdbcStartup
+      ? { application_name: target.applicationName }
+      : {}),
   });
   if (target.jdbcStartup) {
     // pg's own hook for the startup packet (client.js getStartupConf): every key is sent.
