@@ -67,6 +67,25 @@ export function displayPath(absolutePath: string, cwd: string): string {
   return pathUnder(cwd, absolutePath) ?? absolutePath;
 }
 
+/** A span as 1-based lines and columns (line 1 when the file's text is not at hand). */
+function locationIn(
+  index: LineIndex | undefined,
+  span: { start: number; end: number },
+  file: string,
+  absolutePath: string | null,
+): CliLocation {
+  if (!index) return { file, absolutePath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const range = index.rangeOf(span);
+  return {
+    file,
+    absolutePath,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
+}
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 export function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
@@ -101,17 +120,7 @@ export function collectDiagnostics(linted: readonly LintedFile[], cwd: string): 
       const isRoot = file === rootPath;
       const absolutePath = isRoot && name === STDIN_NAME ? null : path.resolve(cwd, file);
       const shown = isRoot ? name : absolutePath === null ? file : displayPath(absolutePath, cwd);
-      const index = files.get(file)?.parsed.lineIndex;
-      if (!index) return { file: shown, absolutePath, line: 1, column: 1, endLine: 1, endColumn: 1 };
-      const range = index.rangeOf(span);
-      return {
-        file: shown,
-        absolutePath,
-        line: range.start.line + 1,
-        column: range.start.character + 1,
-        endLine: range.end.line + 1,
-        endColumn: range.end.character + 1,
-      };
+      return locationIn(files.get(file)?.parsed.lineIndex, span, shown, absolutePath);
     };
     for (const finding of result.findings) {
       const location = locate(finding.file, finding.span);
@@ -183,16 +192,7 @@ export function collectFileDiagnostics(
     let index = indexes.get(file);
     const text = texts.get(file);
     if (!index && text !== undefined) indexes.set(file, (index = new LineIndex(text)));
-    if (!index) return { file: shown, absolutePath, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    const range = index.rangeOf(span);
-    return {
-      file: shown,
-      absolutePath,
-      line: range.start.line + 1,
-      column: range.start.character + 1,
-      endLine: range.end.line + 1,
-      endColumn: range.end.character + 1,
-    };
+    return locationIn(index, span, shown, absolutePath);
   };
   const seen = new Set<string>();
   const all: CliDiagnostic[] = [];
