@@ -46,7 +46,7 @@ export interface DeploymentReportOptions {
   date?: string;
   /**
    * The one-file report of a pgbouncer.ini of the repository, embedded under the deployment's
-   * sections (its headings one level down). Without it, or when it returns undefined, the file is
+   * sections (its headings two levels down). Without it, or when it returns undefined, the file is
    * listed with a link and what `note` says.
    */
   fileReport?: (pooler: Pooler) => string | undefined;
@@ -177,7 +177,7 @@ function portText(port: PublishedPort): string {
   return `${port.published ?? '(any)'} → ${port.target}/${port.protocol}`;
 }
 
-/** Shifts the headings of an embedded report one level down, outside code blocks. */
+/** Shifts the headings of an embedded report two levels down (under ## Configuration files), outside code blocks. */
 function nested(markdown: string): string {
   let inFence: string | null = null;
   return markdown
@@ -189,7 +189,7 @@ function nested(markdown: string): string {
         else if (line.trim() === inFence) inFence = null;
         return line;
       }
-      return inFence === null && /^#{1,5} /.test(line) ? `#${line}` : line;
+      return inFence === null && /^#{1,4} /.test(line) ? `##${line}` : line;
     })
     .join('\n');
 }
@@ -424,12 +424,20 @@ function poolSection(deployment: Deployment, places: Places): string[] {
         : total > maxClientConn
           ? `**more than max_client_conn = ${maxClientConn}** (by ${total - maxClientConn}): PgBouncer refuses the rest at peak load`
           : `within max_client_conn = ${maxClientConn} (${maxClientConn - total} to spare)`;
-    const counted =
-      unsized.length > 0 ? `, ${plural(unsized.length, 'pool')} of unknown size not counted` : '';
-    out.push(
-      `**${total} client connections** from ${plural(sized.length, 'pool')} of known size${counted}: ${against}.`,
-      '',
-    );
+    if (sized.length === 0) {
+      out.push(
+        `No pool size is set for its ${plural(unsized.length, 'runtime client')}: how many connections they open ` +
+          'together is not known from the repository.',
+        '',
+      );
+    } else {
+      const counted =
+        unsized.length > 0 ? `, ${plural(unsized.length, 'pool')} of unknown size not counted` : '';
+      out.push(
+        `**${total} client connections** from ${plural(sized.length, 'pool')} of known size${counted}: ${against}.`,
+        '',
+      );
+    }
 
     const model = poolModelOfPooler(pooler);
     const byDatabase = new Map<string, RoutedConnection[]>();
