@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // pgbouncer-lint: checks pgbouncer.ini files from the command line. Reads the arguments (cli/args.ts),
 // lints each FILE with the engine, and prints the findings as text, JSON or SARIF (cli/format-*.ts), or
-// with --report a Markdown audit report of each FILE (cli/format-report.ts).
+// with --report a Markdown audit report of each FILE (cli/format-report.ts) and of each directory's
+// deployment (cli/format-deployment-report.ts).
 //
 // Exit status: 0 no error finding, 1 at least one error finding, 2 a usage error, an unreadable file or
 // an internal error (unreadable files are reported on stderr and the other files are still linted).
@@ -9,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditFolder } from './deployment/run';
+import type { FolderAudit } from './deployment/run';
 import { optionSources, parseCliArgs, PROGRAM, runDirectoryOf, usageText } from './cli/args';
 import type { CliOptions } from './cli/args';
 import {
@@ -21,6 +23,7 @@ import {
 import type { CliDiagnostic, LintedFile } from './cli/diagnostics';
 import { formatJson } from './cli/format-json';
 import { formatReport, joinReports, reportDate } from './cli/format-report';
+import { formatDeploymentReport } from './cli/format-deployment-report';
 import { formatSarif, toolVersion } from './cli/format-sarif';
 import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, printable, printableLines, useColor } from './cli/format-text';
@@ -142,6 +145,7 @@ function run(argv: readonly string[]): number {
       directories++;
       linted.push(...audited.linted);
       deploymentDiagnostics.push(...audited.diagnostics);
+      if (options.report) reports.push(formatDeploymentReport(audited.audit, { directory: file, cwd, date }));
       for (const message of audited.complaints) {
         complain(message);
         unreadable.push({ message, file: name });
@@ -199,7 +203,7 @@ function auditDirectory(
   directory: string,
   options: CliOptions,
   cwd: string,
-): { linted: LintedFile[]; diagnostics: CliDiagnostic[]; complaints: string[] } {
+): { linted: LintedFile[]; diagnostics: CliDiagnostic[]; complaints: string[]; audit: FolderAudit } {
   const root = path.resolve(cwd, directory);
   const {
     filePath: _ignored,
@@ -219,6 +223,7 @@ function auditDirectory(
     linted,
     diagnostics: collectFileDiagnostics(audit.findings, audit.deployment.texts, cwd),
     complaints,
+    audit,
   };
 }
 

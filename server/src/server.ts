@@ -401,6 +401,9 @@ const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult,
 connection.onRequest(
   auditReportRequest,
   ready(async (params): Promise<AuditReportResult> => {
+    // The deployment's sections follow when this file configures a PgBouncer of a workspace
+    // deployment: its audit is waited for first (a result must not be used once a later analysis runs).
+    await deploymentAudits.settled();
     // A document that changes while its settings are read is analysed again, at its new version.
     for (let attempt = 0; attempt < 5; attempt++) {
       const document = documents.get(params.uri);
@@ -416,7 +419,12 @@ connection.onRequest(
       }
       if (analysis?.result) {
         const settings = await settingsFor(document.uri);
-        return auditReport(document.uri, analysis.result, { settings, workspaceFolders });
+        const deployment = deploymentAudits.auditRunning(documentPath(document.uri));
+        return auditReport(document.uri, analysis.result, {
+          settings,
+          workspaceFolders,
+          ...(deployment && { deployment }),
+        });
       }
       if (documents.get(params.uri)?.version === document.version) break; // the analysis failed
     }

@@ -229,3 +229,49 @@ test('--report with --format json or sarif, or with --quiet, is a usage error', 
   assert.equal(cli(['--report', '--format', 'text', 'warnings.ini'], { cwd: tmp }).status, 0);
   assert.match(cli(['--help']).stdout, /--report /);
 });
+
+test('--report DIR: the deployment report of the folder, exit code as without --report, links that open', () => {
+  const folder = 'test/fixtures/deployments/compose-edoburu';
+  const run = cli(['--report', folder]);
+  const plain = cli([folder]);
+  assert.equal(run.status, plain.status, run.stderr);
+  assert.equal(run.status, 0);
+  assert.equal(run.stderr, '');
+  const markdown = run.stdout;
+  assert.match(markdown, new RegExp(`^# PgBouncer deployment audit: ${folder.replace(/[/.]/g, '\\$&')}\n`));
+  for (const heading of [
+    'PgBouncers found',
+    'Services through the pooler',
+    'Services bypassing the pooler',
+    'Application-side pool configuration',
+    'Container exposure',
+    'Findings of the deployment',
+    'Not checked',
+  ])
+    assert.ok(markdown.includes(`\n## ${heading}\n`), heading);
+  // Labels relative to the folder, links relative to the current directory, at the line of the finding.
+  const compose = fs.readFileSync(path.join(ROOT, folder, 'docker-compose.yml'), 'utf8').split('\n');
+  const bypass =
+    /\n\| worker +\| `DATABASE_URL` \| `db:5432` +\|.*\[docker-compose\.yml:(\d+)\]\(<([^>#]+)#L(\d+)>\)/.exec(
+      markdown,
+    );
+  assert.ok(bypass, markdown);
+  assert.equal(bypass[2], `${folder}/docker-compose.yml`);
+  assert.match(compose[Number(bypass[3]) - 1], /DATABASE_URL: postgresql\+asyncpg:\/\/shop:.*@db:5432\/shop/);
+  assert.doesNotMatch(markdown, /change-me/);
+
+  // The same folder among FILE arguments: its report joins theirs.
+  const both = cli(['--report', folder, path.join(tmp, 'warnings.ini')]);
+  assert.match(both.stdout, /\n---\n\n# PgBouncer configuration audit: /);
+});
+
+test('--report DIR: a pgbouncer.ini of the deployment has its report inside, under Configuration files', () => {
+  const run = cli(['--report', 'report-ini'], { cwd: path.join(ROOT, 'test/fixtures/deployments') });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /\n## Configuration files\n\n### PgBouncer configuration audit: report-ini\/pgbouncer\/pgbouncer\.ini\n/,
+  );
+  for (const secret of ['correct-horse-battery-staple', 'Tr0ub4dor', 'plain-userlist-secret'])
+    assert.ok(!run.stdout.includes(secret), secret);
+});

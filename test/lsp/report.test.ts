@@ -1,6 +1,7 @@
 // The pgbouncer/auditReport request of the built language server (dist/server.js), over stdio.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -93,4 +94,25 @@ test('pgbouncer/auditReport of an untitled document has no links', async () => {
   assert.match(markdown, /\n- untitled:Untitled-1:2: Unknown setting 'bogus'/);
   assert.doesNotMatch(markdown, /#L\d/);
   await client.close(uri);
+});
+
+test('pgbouncer/auditReport of a workspace deployment pgbouncer.ini is followed by the deployment sections', async () => {
+  const folder = path.resolve(__dirname, '..', 'fixtures', 'deployments', 'report-ini');
+  const ini = path.join(folder, 'pgbouncer', 'pgbouncer.ini');
+  const uri = pathToFileURL(ini).toString();
+  const workspace = await LspClient.start({ workspaceFolders: [folder] });
+  try {
+    await workspace.open(uri, fs.readFileSync(ini, 'utf8'), 1);
+    const { markdown } = await workspace.connection.sendRequest(auditReport, { uri });
+    assert.match(markdown, /^# PgBouncer configuration audit: pgbouncer\/pgbouncer\.ini\n/);
+    assert.match(markdown, /\n---\n\n# PgBouncer deployment audit: report-ini\n/);
+    assert.match(
+      markdown,
+      /\n## Services bypassing the pooler\n[\s\S]*\| billing +\| `DATABASE_URL` \| `postgres:5432` /,
+    );
+    assert.match(markdown, /\(pgbouncer\): this file, reported above/);
+    assert.doesNotMatch(markdown, /correct-horse-battery-staple|Tr0ub4dor|plain-userlist-secret/);
+  } finally {
+    assert.equal(await workspace.stop(), 0);
+  }
 });

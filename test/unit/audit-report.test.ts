@@ -178,7 +178,15 @@ test('report: a clean file scores 10 everywhere, with no changes and nothing to 
   assert.equal(section(markdown, 'Needs a human decision'), '');
   assert.doesNotMatch(markdown, /would refuse to start with this configuration/);
   assert.match(markdown, /\*\*How the scores are computed\.\*\* .*4 points per error, 2 per warning, 0\.5/);
-  assert.match(markdown, /\*\*Not checked\.\*\* .*high availability.*exported.*PostgreSQL directly/);
+  // What no repository shows, and where the deployment around the file is audited.
+  assert.match(
+    markdown,
+    /\*\*Not checked\.\*\* What no repository shows: the live PostgreSQL servers .*not rendered/,
+  );
+  assert.match(
+    markdown,
+    /PostgreSQL directly.*is audited when pgbouncer-lint --report is given the repository's folder/,
+  );
 });
 
 test('report: a file PgBouncer refuses says so at the top, with the error under Critical and a line link', () => {

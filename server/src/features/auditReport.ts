@@ -1,13 +1,16 @@
 // The pgbouncer/auditReport request: the Markdown audit report of an open document, with file: links
-// to its lines (#L<line>), which VS Code's Markdown preview opens at that line.
+// to its lines (#L<line>), which VS Code's Markdown preview opens at that line. When the file is the
+// configuration of a PgBouncer of a workspace deployment, the deployment's sections follow.
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../analysis/engine';
+import type { FolderAudit } from '../deployment/run';
 import { LANGUAGE_ID } from '../protocol';
 import type { AuditReportResult } from '../protocol';
 import { buildAuditReport } from '../report/audit-report';
+import { buildDeploymentReport } from '../report/deployment-report';
 import { documentPath, lintDocument } from './diagnostics';
 import type { AnalysisContext } from './diagnostics';
 
@@ -24,17 +27,19 @@ export function workspaceLabel(filePath: string, workspaceFolders: readonly stri
 
 /**
  * The report of a document from its (cached) lint result. `context` must be the settings the result
- * was made with: the recommended changes lint the fixed text again with them.
+ * was made with: the recommended changes lint the fixed text again with them. `deployment`: the audit
+ * of the workspace folder whose deployment runs this file, if there is one.
  */
 export function auditReport(
   uri: string,
   result: LintResult,
-  context: AnalysisContext & { date?: string },
+  context: AnalysisContext & { date?: string; deployment?: FolderAudit },
 ): AuditReportResult {
   const folders = context.workspaceFolders ?? [];
   const isFile = uri.startsWith('file:');
   const lint = (text: string) => lintDocument(TextDocument.create(uri, LANGUAGE_ID, 0, text), context);
-  const markdown = buildAuditReport(result, {
+  const deployment = isFile ? context.deployment : undefined;
+  const fileReport = buildAuditReport(result, {
     fileLabel: isFile ? workspaceLabel(documentPath(uri), folders) : uri,
     // Only files can be opened from the preview; an untitled document gets plain line numbers.
     fileLink: (line) => (isFile ? `${uri}#L${line}` : ''),
@@ -44,6 +49,17 @@ export function auditReport(
     },
     date: context.date,
     lint,
+    embedded: deployment !== undefined,
   });
-  return { markdown };
+  if (!deployment) return { markdown: fileReport };
+  const self = documentPath(uri);
+  const root = deployment.deployment.root;
+  const deploymentReport = buildDeploymentReport(deployment, {
+    folderLabel: path.basename(root) || root,
+    fileLink: (filePath, line) => `${pathToFileURL(filePath).href}#L${line}`,
+    ...(context.date !== undefined && { date: context.date }),
+    fileNote: (pooler) =>
+      pooler.iniPath === self ? 'this file, reported above' : 'open it and run the audit for its own report',
+  });
+  return { markdown: `${fileReport}\n---\n\n${deploymentReport}` };
 }

@@ -51,6 +51,16 @@ export class DeploymentAudits {
     return this.diagnostics.get(filePath) ?? [];
   }
 
+  /** The audit of the workspace folder whose deployment runs the pgbouncer.ini at this path (the audit report). */
+  auditRunning(iniPath: string): FolderAudit | undefined {
+    for (const folder of this.folders) {
+      const audit = this.audits.get(folder);
+      if (audit?.deployment.poolers.some((pooler) => !pooler.generated && pooler.iniPath === iniPath))
+        return audit;
+    }
+    return undefined;
+  }
+
   summaries(): DeploymentSummary[] {
     return this.folders.flatMap((folder) => {
       const audit = this.audits.get(folder);

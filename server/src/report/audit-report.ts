@@ -39,6 +39,8 @@ export interface AuditReportOptions {
   /** Lints a text the way `result` was linted, for applying fixes round after round; without it the
    * changes shown are one round of fixes. */
   lint?: (text: string) => LintResult;
+  /** Part of a deployment report, which says what is not checked and who made it: both left out here. */
+  embedded?: boolean;
 }
 
 export type ScoreArea = 'PgBouncer acceptance' | Category;
@@ -89,14 +91,23 @@ export const SCORING_RULES =
   'A file PgBouncer would refuse to start with is Not ready whatever its scores. ' +
   "Findings about pgbouncer-lint's own comments and project file count under Configuration quality.";
 
+/**
+ * What no repository shows. The deployment around a file (services that bypass PgBouncer, published
+ * ports, open-files limits, the applications' pools) is audited from the repository's folder.
+ */
+export const NOT_CHECKED_ANYWHERE =
+  'What no repository shows: the live PostgreSQL servers (their max_connections, taken here from the settings ' +
+  'and rule options, and whether the users of auth_file or auth_query exist there), real traffic (how many ' +
+  'clients connect at once, how long queries and transactions run), whether the TLS certificates are valid ' +
+  'and trusted, whether statistics are exported and alerted on (SHOW POOLS, SHOW STATS), secrets and settings ' +
+  'held outside the repository (a vault, CI variables, the shell that starts the containers), and Helm charts ' +
+  'or other templates, which are read as written, not rendered. Files are looked up on the machine that made ' +
+  'this report.';
+
 const NOT_CHECKED =
-  'A configuration file cannot show how PgBouncer is run: whether there is more than one instance or a ' +
-  'failover in front of it (high availability), whether its statistics are exported and alerted on ' +
-  '(an exporter, SHOW POOLS / SHOW STATS), whether some services bypass it and connect to PostgreSQL ' +
-  'directly, whether the TLS certificates are valid and trusted, the file descriptor limit and ' +
-  'max_connections of the servers behind it (taken from the settings, not measured), and whether the ' +
-  'users in auth_file or auth_query exist in PostgreSQL. Files are looked up on the machine that made this ' +
-  'report. Check these separately.';
+  `${NOT_CHECKED_ANYWHERE} How PgBouncer is deployed (services connecting to PostgreSQL directly, published ` +
+  "ports, the container's open-files limit, the applications' pool sizes) is audited when pgbouncer-lint " +
+  "--report is given the repository's folder, and in the editor's report of a file of a workspace deployment.";
 
 /** Which score area a finding's id counts in. */
 export function areaOf(code: string): ScoreArea {
@@ -189,26 +200,26 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** [label](<link>), or the label alone when there is no link. */
-function markdownLink(label: string, link: string): string {
+export function markdownLink(label: string, link: string): string {
   if (link === '') return escapeMarkdown(label);
   const target = link.replace(/[<>\s]/g, (ch) => encodeURIComponent(ch));
   return `[${escapeMarkdown(label)}](<${target}>)`;
 }
 
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
-function fence(body: string): string {
+export function fence(body: string): string {
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** A table with padded columns, so that the raw Markdown reads well too. */
-function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((cell, column) =>
     Math.max(3, cell.length, ...rows.map((row) => row[column].length)),
   );
@@ -217,11 +228,11 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`, ...rows.map(line)];
 }
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 || word === 'information' ? '' : 's'}`;
 }
 
-function countsText(findings: readonly { severity: Severity }[]): string {
+export function countsText(findings: readonly { severity: Severity }[]): string {
   if (findings.length === 0) return 'none';
   const order: Severity[] = ['error', 'warning', 'information', 'hint'];
   return order
@@ -527,6 +538,7 @@ export function buildAuditReport(result: LintResult, options: AuditReportOptions
   // Footer
   out.push('---', '');
   out.push(`**How the scores are computed.** ${escapeMarkdown(SCORING_RULES)}`, '');
+  if (options.embedded) return out.join('\n').replace(/\n+$/, '') + '\n';
   out.push(`**Not checked.** ${escapeMarkdown(NOT_CHECKED)}`, '');
   out.push('_Generated by pgbouncer-lint (PgBouncer Config)._');
   return out.join('\n') + '\n';
