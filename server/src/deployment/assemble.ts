@@ -575,7 +575,8 @@ function poolerOfOperator(
     `${operator.serviceName}.${operator.namespace}.svc.cluster.local`,
   ];
   return {
-    name: operator.name,
+    // The Service name: an operator may run two poolers for one cluster (Zalando's replica pooler).
+    name: operator.serviceName || operator.name,
     kind: operator.operator,
     iniPath,
     generated: true,
@@ -739,7 +740,9 @@ function connectionsOfSetting(
     const variable = variableOf(workload, ref.name);
     return variable ? make(variable.value, workload) : [];
   });
-  if (found.length > 0) return found;
+  // A variable the workloads set is theirs: each one's connection is counted with it, and a reading
+  // of the config on its own would count the same pool twice.
+  if (found.length > 0 || having.length > 0) return found;
   // A .env in the config's folder or one above it (inside the root), as dotenv loaders find it.
   for (let dir = path.dirname(ref.at.file); dir.startsWith(root); dir = path.dirname(dir)) {
     const vars = envFiles.get(path.join(dir, '.env'));

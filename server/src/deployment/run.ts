@@ -1,6 +1,7 @@
 // Audits the deployment in a folder: finds its files, assembles the deployment, runs the rules.
 // The CLI calls it for a directory argument; the language server for each workspace folder.
 
+import * as path from 'node:path';
 import { nodeFileSystem } from '../analysis/engine';
 import type { LintOptions } from '../analysis/engine';
 import type { FileSystem } from '../files/file-system';
@@ -30,7 +31,9 @@ export interface FolderAudit {
   truncated: boolean;
 }
 
-export function auditFolder(root: string, options: FolderAuditOptions = {}): FolderAudit {
+export function auditFolder(folder: string, options: FolderAuditOptions = {}): FolderAudit {
+  // Absolute, as every path the readers compare with it is.
+  const root = path.resolve(folder);
   const found = options.files
     ? { files: options.files, skipped: [], truncated: false }
     : discoverDeploymentFiles(root);

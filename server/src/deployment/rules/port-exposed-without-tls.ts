@@ -1,5 +1,5 @@
 import type { DeploymentRule } from '../rule';
-import { clientTlsMode, poolerName, settingRelated, TLS_REQUIRED } from './support';
+import { clientTlsMode, editInValue, poolerName, settingRelated, TLS_REQUIRED } from './support';
 
 const ALL_INTERFACES = new Set(['', '0.0.0.0', '::', '[::]']);
 
@@ -18,8 +18,19 @@ export const portExposedWithoutTls: DeploymentRule = {
       return pooler.publishedPorts.flatMap((port) => {
         if (port.protocol !== 'tcp' || !ALL_INTERFACES.has(port.hostIp ?? '')) return [];
         if (port.internal) return [];
+        // Short syntax as written ("6432:5432", "0.0.0.0:6432:5432"): bound to loopback instead.
+        const written = `${port.published ?? ''}:${port.target}`;
+        const edit =
+          port.hostIp === undefined
+            ? editInValue(deployment.texts, port.at, written, `127.0.0.1:${written}`)
+            : editInValue(deployment.texts, port.at, `${port.hostIp}:${written}`, `127.0.0.1:${written}`);
         return [
           {
+            ...(edit && {
+              fixes: [
+                { title: 'Publish the port on 127.0.0.1 only', edits: [edit], kind: 'suggestion' as const },
+              ],
+            }),
             file: port.at.file,
             span: port.at.span,
             message:

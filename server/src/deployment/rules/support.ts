@@ -3,6 +3,7 @@
 
 import type { Span } from '../../syntax/syntax';
 import type { RelatedInfo } from '../../findings/finding';
+import type { TextEdit } from '../../findings/fix';
 import type { Backend, Pooler, RoutedConnection } from '../model';
 
 /** "service 'api' (DATABASE_URL)" or "DATABASE_URL in .env": who makes the connection. */
@@ -74,4 +75,23 @@ export function listSetting(pooler: Pooler, name: string): string[] {
 /** The pooler's name as messages show it. */
 export function poolerName(pooler: Pooler): string {
   return `PgBouncer '${pooler.name}'`;
+}
+
+/**
+ * An edit of a value as it is written in its file: `from` replaced by `to` where `from` occurs
+ * exactly once in the written text (quotes and all), so that the edit cannot land on a password or
+ * a different part of the value. Undefined when the written text does not hold it once.
+ */
+export function editInValue(
+  texts: ReadonlyMap<string, string>,
+  value: { file: string; span: Span },
+  from: string,
+  to: string,
+): TextEdit | undefined {
+  const written = texts.get(value.file)?.slice(value.span.start, value.span.end);
+  if (written === undefined) return undefined;
+  const at = written.indexOf(from);
+  if (at < 0 || written.indexOf(from, at + 1) >= 0) return undefined;
+  const start = value.span.start + at;
+  return { file: value.file, span: { start, end: start + from.length }, newText: to };
 }

@@ -1,5 +1,5 @@
 import type { DeploymentRule } from '../rule';
-import { poolerName, target, who } from './support';
+import { editInValue, poolerName, target, who } from './support';
 
 export const wrongPort: DeploymentRule = {
   id: 'deployment-wrong-port',
@@ -14,8 +14,22 @@ export const wrongPort: DeploymentRule = {
       if (connection.route.kind !== 'pooler' || connection.route.portMatches) return [];
       const { pooler, expectedPorts } = connection.route;
       if (expectedPorts.length === 0) return [];
+      // The port as written after the host: replaced by the one port the pooler is reached on.
+      const first = connection.url.hosts[0];
+      const edit =
+        expectedPorts.length === 1 && first?.port !== undefined
+          ? editInValue(
+              deployment.texts,
+              connection.at,
+              `${first.host}:${first.port}`,
+              `${first.host}:${expectedPorts[0]}`,
+            )
+          : undefined;
       return [
         {
+          ...(edit && {
+            fixes: [{ title: `Use port ${expectedPorts[0]}`, edits: [edit], kind: 'recommended' as const }],
+          }),
           file: connection.at.file,
           span: connection.at.span,
           message:
