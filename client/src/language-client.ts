@@ -79,6 +79,12 @@ export function startLanguageClient(context: ExtensionContext): LanguageClient {
       ...DEPLOYMENT_DOCUMENTS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watchers },
+    middleware: {
+      // The server answers a deployment file's folding request with no ranges, and any list of ranges
+      // replaces VS Code's folding by indentation: no answer at all keeps it.
+      provideFoldingRanges: (document, context, token, next) =>
+        isPgBouncerLanguage(document.languageId) ? next(document, context, token) : undefined,
+    },
     outputChannelName: 'PgBouncer Config',
   };
   const client = new LanguageClient('pgbouncer', 'PgBouncer Config', serverOptions, clientOptions);
@@ -87,6 +93,10 @@ export function startLanguageClient(context: ExtensionContext): LanguageClient {
     void vscode.window.showErrorMessage(`PgBouncer Config: the language server did not start: ${reason}`);
   });
   return client;
+}
+
+function isPgBouncerLanguage(languageId: string): boolean {
+  return languageId === LANGUAGE_ID || languageId === USERLIST_LANGUAGE_ID;
 }
 
 /** The Deployment view's side of the client: its state, the pgbouncer/deployment request and notification. */
