@@ -1,11 +1,13 @@
 // VS Code entry point (dist/extension.js). Activation registers what VS Code may call at once (the
-// commands, the Pool Status view, the language tools) and returns; the heavy parts are bundles of
+// commands, the Pool Status and Deployment views, the language tools) and returns; the heavy parts are bundles of
 // their own (see lazy.ts) loaded just after it: the language client, which starts the bundled
 // language server (dist/server.js), and the pool view's logic.
 import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type * as LanguageClientBundle from './language-client';
+import { registerDeployment } from './deployment/view';
+import type { DeploymentView } from './deployment/view';
 import { registerLanguageTools } from './language';
 import { lazyBundle } from './lazy';
 import { registerPools } from './pools';
@@ -17,14 +19,17 @@ const languageClientBundle = lazyBundle<typeof LanguageClientBundle>('language-c
 /** The extension's context while it is active: no server is started once it has been deactivated. */
 let active: ExtensionContext | undefined;
 let client: LanguageClient | undefined;
+let deploymentView: DeploymentView | undefined;
 
 /** The language client, created and started on the first call of an activation. */
 function languageClient(): LanguageClient | undefined {
   if (client || !active) return client;
   try {
     client = languageClientBundle().startLanguageClient(active);
+    deploymentView?.attach(languageClientBundle().deploymentSource(client));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    deploymentView?.failed(reason);
     void vscode.window.showErrorMessage(`PgBouncer Config: the language server did not start: ${reason}`);
   }
   return client;
@@ -40,6 +45,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration));
   registerLanguageTools(context);
   const loadPools = registerPools(context);
+  deploymentView = registerDeployment(context);
   // Activation returns at once: VS Code counts loading this bundle and running activate() as the
   // activation time, and waits for activate() before it runs anything of the extension. The language
   // client (its module and the server's start) and then the pool view's logic come right after.
@@ -51,6 +57,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
 export async function deactivate(): Promise<void> {
   active = undefined;
+  deploymentView = undefined;
   const running = client;
   client = undefined;
   await running?.stop();

@@ -1,6 +1,7 @@
 // The language client, a bundle of its own (dist/language-client.js, see lazy.ts): it starts the
-// bundled language server (dist/server.js) for pgbouncer.ini and userlist files, and runs the
-// "PgBouncer: Audit Configuration" command (the server's pgbouncer/auditReport request).
+// bundled language server (dist/server.js) for pgbouncer.ini and userlist files and for the files of a
+// deployment (compose, Kubernetes, .env, application configs), runs the "PgBouncer: Audit
+// Configuration" command (the server's pgbouncer/auditReport request) and feeds the Deployment view.
 // extension.ts requires it right after activation, or earlier when the audit command needs it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,13 +16,46 @@ import {
 } from 'vscode-languageclient/node';
 import {
   AUDIT_REPORT_REQUEST,
+  DEPLOYMENT_CHANGED_NOTIFICATION,
+  DEPLOYMENT_REQUEST,
   LANGUAGE_ID,
   SETTINGS_SECTION,
   USERLIST_LANGUAGE_ID,
 } from '../../server/src/api';
-import type { AuditReportParams, AuditReportResult } from '../../server/src/api';
+import type {
+  AuditReportParams,
+  AuditReportResult,
+  DeploymentParams,
+  DeploymentSummary,
+} from '../../server/src/api';
+import type { DeploymentSource } from './deployment/source';
 
 const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
+const deploymentRequest = new RequestType<DeploymentParams, DeploymentSummary[], void>(DEPLOYMENT_REQUEST);
+
+/**
+ * The files of a deployment the server publishes diagnostics for, by name and never by language: we
+ * add diagnostics to files whose language other extensions (YAML, dotenv, Prisma, Spring) own. Each
+ * pattern names only files that deploymentKindOfPath (server/src/deployment/read/discover.ts) takes
+ * as a deployment file: the server reads any other document it is sent as a pgbouncer.ini.
+ */
+const DEPLOYMENT_DOCUMENTS = [
+  // compose files, Kubernetes manifests, Spring's application*.yml, Rails' config/database.yml
+  '**/*.{yml,yaml}',
+  '**/.env',
+  '**/.env.*',
+  '**/*.env',
+  '**/*.prisma',
+  '**/application.properties',
+  '**/application{.,-,_}*.properties',
+];
+
+/**
+ * Files whose change on disk changes the deployment: the documents above, and what they are read
+ * with: any .ini (an .ini is a PgBouncer configuration by its sections), userlist.txt, and .gitignore
+ * (the workspace scan skips what it ignores).
+ */
+const DEPLOYMENT_WATCHED = [...DEPLOYMENT_DOCUMENTS, '**/*.ini', '**/userlist.txt', '**/.gitignore'];
 
 /** Creates the client of the bundled language server and starts it; a failed start is shown, not thrown. */
 export function startLanguageClient(context: ExtensionContext): LanguageClient {
@@ -34,14 +68,23 @@ export function startLanguageClient(context: ExtensionContext): LanguageClient {
       options: { execArgv: ['--nolazy', '--inspect=6009'] },
     },
   };
+  const watchers = DEPLOYMENT_WATCHED.map((pattern) => vscode.workspace.createFileSystemWatcher(pattern));
+  context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
       { scheme: 'file', language: USERLIST_LANGUAGE_ID },
       { scheme: 'untitled', language: USERLIST_LANGUAGE_ID },
+      ...DEPLOYMENT_DOCUMENTS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watchers },
+    middleware: {
+      // The server answers a deployment file's folding request with no ranges, and any list of ranges
+      // replaces VS Code's folding by indentation: no answer at all keeps it.
+      provideFoldingRanges: (document, context, token, next) =>
+        isPgBouncerLanguage(document.languageId) ? next(document, context, token) : undefined,
+    },
     outputChannelName: 'PgBouncer Config',
   };
   const client = new LanguageClient('pgbouncer', 'PgBouncer Config', serverOptions, clientOptions);
@@ -50,6 +93,22 @@ export function startLanguageClient(context: ExtensionContext): LanguageClient {
     void vscode.window.showErrorMessage(`PgBouncer Config: the language server did not start: ${reason}`);
   });
   return client;
+}
+
+function isPgBouncerLanguage(languageId: string): boolean {
+  return languageId === LANGUAGE_ID || languageId === USERLIST_LANGUAGE_ID;
+}
+
+/** The Deployment view's side of the client: its state, the pgbouncer/deployment request and notification. */
+export function deploymentSource(client: LanguageClient): DeploymentSource {
+  return {
+    state: () =>
+      client.state === State.Running ? 'running' : client.state === State.Starting ? 'starting' : 'stopped',
+    onDidChangeState: (listener) => client.onDidChangeState(() => listener()),
+    summaries: () => client.sendRequest(deploymentRequest, {}),
+    onDidChangeDeployment: (listener) =>
+      client.onNotification(DEPLOYMENT_CHANGED_NOTIFICATION, () => listener()),
+  };
 }
 
 /** Asks the server for the report of the active pgbouncer.ini and shows it beside it, with its preview. */

@@ -6,6 +6,14 @@
 // The protocol between the language client and the server.
 export { AUDIT_REPORT_REQUEST, LANGUAGE_ID, SETTINGS_SECTION, USERLIST_LANGUAGE_ID } from './protocol';
 export type { AuditReportParams, AuditReportResult } from './protocol';
+export { DEPLOYMENT_CHANGED_NOTIFICATION, DEPLOYMENT_REQUEST } from './protocol';
+export type {
+  DeploymentLocation,
+  DeploymentParams,
+  DeploymentSummary,
+  DeploymentSummaryClient,
+  DeploymentSummaryPooler,
+} from './protocol';
 
 // The pool view's settings (pgbouncer.instances, thresholds, ...), and where PgBouncer runs.
 export { POOL_SETTING_DEFAULTS, POOL_SSL_MODES } from './client-settings';
