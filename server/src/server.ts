@@ -1,7 +1,18 @@
 // Wiring only: LSP requests in, feature functions out. Runs over --stdio or --node-ipc.
 
 import {
+  BulkRegistration,
   CodeActionKind,
+  CompletionRequest,
+  DefinitionRequest,
+  DocumentFormattingRequest,
+  DocumentLinkRequest,
+  DocumentRangeFormattingRequest,
+  DocumentSymbolRequest,
+  HoverRequest,
+  InlayHintRequest,
+  ReferencesRequest,
+  RenameRequest,
   createConnection,
   DidChangeConfigurationNotification,
   ErrorCodes,
@@ -44,6 +55,7 @@ import {
 } from './protocol';
 import type { AuditReportParams, AuditReportResult, DeploymentParams, DeploymentSummary } from './protocol';
 import { DeploymentAudits } from './features/deployment-audits';
+import { deploymentCodeActions } from './features/deployment';
 import { deploymentKindOfPath } from './deployment/read/discover';
 import { DEFAULT_SETTINGS, normalizeSettings, settingsProblems } from './settings';
 import type { Settings } from './settings';
@@ -89,28 +101,68 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) globalSettings = normalizeSettings(initial);
-  return {
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      completionProvider: { triggerCharacters: ['[', '=', ' ', '/'], resolveProvider: false },
-      hoverProvider: true,
-      documentSymbolProvider: { label: 'PgBouncer' },
-      foldingRangeProvider: true,
-      documentLinkProvider: { resolveProvider: false },
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      inlayHintProvider: true,
-      documentFormattingProvider: true,
-      documentRangeFormattingProvider: true,
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-    },
-    serverInfo: { name: 'pgbouncer-language-server', version: '0.1.0' },
+  // Features of pgbouncer.ini and userlist.txt only. The client also sends compose files, manifests
+  // and .env files for the deployment audit; a provider registered with the client's selector would
+  // claim them too (a second formatter for YAML, an empty outline), so where the client can, these
+  // are registered after initialization for our two languages alone.
+  const textDocument = params.capabilities.textDocument;
+  const dynamic = (feature: { dynamicRegistration?: boolean } | undefined) =>
+    feature?.dynamicRegistration === true;
+  registerLater = {
+    formatting: dynamic(textDocument?.formatting),
+    rangeFormatting: dynamic(textDocument?.rangeFormatting),
+    rename: dynamic(textDocument?.rename),
+    documentSymbol: dynamic(textDocument?.documentSymbol),
+    completion: dynamic(textDocument?.completion),
+    hover: dynamic(textDocument?.hover),
+    definition: dynamic(textDocument?.definition),
+    references: dynamic(textDocument?.references),
+    documentLink: dynamic(textDocument?.documentLink),
+    inlayHint: dynamic(textDocument?.inlayHint),
   };
+  const capabilities: InitializeResult['capabilities'] = {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+    foldingRangeProvider: true,
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+  };
+  if (!registerLater.completion) capabilities.completionProvider = COMPLETION_OPTIONS;
+  if (!registerLater.hover) capabilities.hoverProvider = true;
+  if (!registerLater.documentSymbol) capabilities.documentSymbolProvider = { label: 'PgBouncer' };
+  if (!registerLater.documentLink) capabilities.documentLinkProvider = { resolveProvider: false };
+  if (!registerLater.definition) capabilities.definitionProvider = true;
+  if (!registerLater.references) capabilities.referencesProvider = true;
+  if (!registerLater.rename) capabilities.renameProvider = { prepareProvider: true };
+  if (!registerLater.inlayHint) capabilities.inlayHintProvider = true;
+  if (!registerLater.formatting) capabilities.documentFormattingProvider = true;
+  if (!registerLater.rangeFormatting) capabilities.documentRangeFormattingProvider = true;
+  return { capabilities, serverInfo: { name: 'pgbouncer-language-server', version: '0.1.0' } };
 });
 
+const COMPLETION_OPTIONS = { triggerCharacters: ['[', '=', ' ', '/'], resolveProvider: false };
+const OUR_DOCUMENTS = [{ language: LANGUAGE_ID }, { language: USERLIST_LANGUAGE_ID }];
+let registerLater: Record<string, boolean> = {};
+
+/** The features registered for our languages only (see onInitialize). */
+function registerForOurDocuments(): void {
+  const documentSelector = OUR_DOCUMENTS;
+  const bulk = BulkRegistration.create();
+  const later = (feature: string) => registerLater[feature] === true;
+  if (later('completion')) bulk.add(CompletionRequest.type, { documentSelector, ...COMPLETION_OPTIONS });
+  if (later('hover')) bulk.add(HoverRequest.type, { documentSelector });
+  if (later('documentSymbol')) bulk.add(DocumentSymbolRequest.type, { documentSelector, label: 'PgBouncer' });
+  if (later('documentLink')) bulk.add(DocumentLinkRequest.type, { documentSelector, resolveProvider: false });
+  if (later('definition')) bulk.add(DefinitionRequest.type, { documentSelector });
+  if (later('references')) bulk.add(ReferencesRequest.type, { documentSelector });
+  if (later('rename')) bulk.add(RenameRequest.type, { documentSelector, prepareProvider: true });
+  if (later('inlayHint')) bulk.add(InlayHintRequest.type, { documentSelector });
+  if (later('formatting')) bulk.add(DocumentFormattingRequest.type, { documentSelector });
+  if (later('rangeFormatting')) bulk.add(DocumentRangeFormattingRequest.type, { documentSelector });
+  void connection.client.register(bulk);
+}
+
 connection.onInitialized(() => {
+  registerForOurDocuments();
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
@@ -389,7 +441,11 @@ connection.onDocumentRangeFormatting(
 connection.onCodeAction(
   ready(async (params) => {
     const document = documents.get(params.textDocument.uri);
-    if (!document || isDeploymentDocument(document)) return [];
+    if (!document) return [];
+    if (isDeploymentDocument(document)) {
+      const found = deploymentAudits.findingsIn(documentPath(document.uri));
+      return deploymentCodeActions(document.uri, document.getText(), found, params.range);
+    }
     const analysis = await analysisFor(document);
     if (!analysis?.result) return [];
     return codeActions(document.uri, documentPath(document.uri), analysis.result, params);

@@ -9,13 +9,15 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   CompletionRequest,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   HoverRequest,
   RequestType,
 } from 'vscode-languageserver-protocol';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEPLOYMENT_REQUEST } from '../../server/src/protocol';
 import type { DeploymentParams, DeploymentSummary } from '../../server/src/protocol';
 import { LspClient } from '../support/lsp-client';
@@ -121,4 +123,26 @@ test('a file changed on disk (a watched file) updates the findings', async () =>
   });
   const after = await next;
   assert.ok(codes(after).includes('deployment-bypasses-pooler'), 'the file on disk still has the bypass');
+});
+
+test('a quick fix in the compose file: publish the pooler’s port on loopback only', async () => {
+  const text = fs.readFileSync(composePath, 'utf8');
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: composeUri, languageId: 'dockercompose', version: 1, text },
+  });
+  await client.connection.sendRequest(deploymentRequest, {});
+  const line = text.split('\n').findIndex((one) => one.includes('"6432:5432"'));
+  assert.ok(line > 0);
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: composeUri },
+    range: { start: { line, character: 0 }, end: { line, character: 20 } },
+    context: { diagnostics: [] },
+  })) as CodeAction[];
+  const fix = actions.find((action) => action.title === 'Publish the port on 127.0.0.1 only');
+  assert.ok(fix, `a fix among ${actions.map((action) => action.title).join(', ')}`);
+  const edits = fix.edit?.changes?.[composeUri] ?? [];
+  const document = TextDocument.create(composeUri, 'dockercompose', 1, text);
+  const fixed = TextDocument.applyEdits(document, edits);
+  assert.equal(fixed, text.replace('"6432:5432"', '"127.0.0.1:6432:5432"'));
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: composeUri } });
 });

@@ -10,6 +10,7 @@ import type { FolderAudit } from '../deployment/run';
 import type { LintOptions } from '../analysis/engine';
 import { MAX_FILE_BYTES, readRegularFileAsync } from '../files/guarded-read';
 import type { DeploymentSummary } from '../protocol';
+import type { Finding } from '../findings/finding';
 import { deploymentDiagnostics, deploymentSummary } from './deployment';
 
 export interface DeploymentAuditHost {
@@ -61,6 +62,16 @@ export class DeploymentAudits {
     return undefined;
   }
 
+  /** The audit findings in a file, and the text they were found in (for quick fixes). */
+  findingsIn(filePath: string): { findings: Finding[]; text: string } | undefined {
+    for (const audit of this.audits.values()) {
+      const text = audit.deployment.texts.get(filePath);
+      if (text === undefined) continue;
+      return { findings: audit.findings.filter((finding) => finding.file === filePath), text };
+    }
+    return undefined;
+  }
+
   summaries(): DeploymentSummary[] {
     return this.folders.flatMap((folder) => {
       const audit = this.audits.get(folder);
@@ -101,7 +112,8 @@ export class DeploymentAudits {
     for (const file of this.diagnostics.keys()) if (!next.has(file)) changed.set(file, []);
     this.diagnostics.clear();
     for (const [file, diagnostics] of next) this.diagnostics.set(file, diagnostics);
-    if (changed.size > 0) this.host.publish(changed);
+    // Also when no diagnostics changed: the Deployment view shows more than the findings.
+    this.host.publish(changed);
   }
 
   private async auditOne(folder: string): Promise<FolderAudit> {

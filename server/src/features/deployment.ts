@@ -2,7 +2,8 @@
 // per file, and the summary the Deployment view shows (services → pooler → database).
 
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from 'vscode-languageserver';
+import { CodeActionKind } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver';
 import type { FolderAudit } from '../deployment/run';
 import type { Deployment, RoutedConnection } from '../deployment/model';
 import type { Finding } from '../findings/finding';
@@ -87,4 +88,39 @@ export function deploymentSummary(folder: string, audit: FolderAudit): Deploymen
     poolers,
     clients: deployment.connections.map((connection) => clientSummary(deployment, connection, flagged)),
   };
+}
+
+/**
+ * Quick fixes of the deployment findings in a range of a file, when the file still has the text they
+ * were found in (an edit since makes them wait for the next audit).
+ */
+export function deploymentCodeActions(
+  uri: string,
+  currentText: string,
+  found: { findings: readonly Finding[]; text: string } | undefined,
+  range: Range,
+): CodeAction[] {
+  if (!found || found.text !== currentText) return [];
+  const index = new LineIndex(found.text);
+  const start = index.offsetAt(range.start);
+  const end = index.offsetAt(range.end);
+  const actions: CodeAction[] = [];
+  for (const finding of found.findings) {
+    if (finding.span.end < start || finding.span.start > end) continue;
+    for (const fix of finding.fixes ?? []) {
+      if (fix.edits.some((edit) => edit.file !== finding.file)) continue;
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: fix.kind !== 'suggestion',
+        diagnostics: [toDiagnostic(finding, index, () => undefined)],
+        edit: {
+          changes: {
+            [uri]: fix.edits.map((edit) => ({ range: index.rangeOf(edit.span), newText: edit.newText })),
+          },
+        },
+      });
+    }
+  }
+  return actions;
 }
