@@ -78,7 +78,12 @@ fi
 
 echo "installing ${PACKAGES[*]} with apt-get (log: $log) ..."
 start=$(date +%s)
-if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${PACKAGES[@]}"; } >"$log" 2>&1; then
+# docker-compose without its recommends: `docker-compose config` needs neither docker.io nor a daemon.
+if ! {
+    apt-get update &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose
+} >"$log" 2>&1; then
     echo "apt-get failed; last lines of $log:" >&2
     tail -n 40 "$log" >&2
     exit 1

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import Ajv from 'ajv';
 import packageJson from '../../package.json';
 import { DESCRIPTIONS } from '../../server/src/analysis/descriptions';
+import { DEPLOYMENT_DESCRIPTIONS } from '../../server/src/deployment/descriptions';
 import {
   FIXTURES_DIR,
   loadFixtures,
@@ -280,7 +281,7 @@ test('sarif: every fixture validates, with one result per JSON diagnostic', () =
     assert.equal(tool.driver.version, packageJson.version);
     assert.deepEqual(
       tool.driver.rules.map((rule) => rule.id),
-      DESCRIPTIONS.map((d) => d.id),
+      [...DESCRIPTIONS, ...DEPLOYMENT_DESCRIPTIONS].map((d) => d.id),
     );
     assert.deepEqual(invocations, [{ executionSuccessful: true }]);
     assert.deepEqual(
@@ -519,11 +520,16 @@ test('a missing file', () => {
   assert.deepEqual(json(asJson), []);
 });
 
-test('a directory', () => {
-  assertCleanFailure(
-    cli(['test/fixtures/cli']),
-    /^pgbouncer-lint: cannot read 'test\/fixtures\/cli': it is a directory, not a regular file\n$/,
-  );
+test('a directory is audited as a deployment: its pgbouncer.ini files are linted, with paths under it', () => {
+  const run = cli(['--format', 'json', 'test/fixtures/cli']);
+  assert.equal(run.stderr, '');
+  const files = new Set(json(run).map((d) => d.file));
+  assert.ok(files.has('test/fixtures/cli/utf16.ini'), [...files].join(', '));
+  assert.ok([...files].every((file) => file.startsWith('test/fixtures/cli/')));
+});
+
+test('a character device is refused as a FILE, exit 2', () => {
+  assertCleanFailure(cli(['/dev/null']), /^pgbouncer-lint: cannot read '\/dev\/null': .*\n$/);
 });
 
 let scratch: string | undefined;
@@ -569,7 +575,7 @@ test('an unreadable file does not stop the others from being linted, and exit 2 
     ["cannot read 'no-such.ini': No such file or directory"],
   );
 
-  const warningsOnly = cli(['test/fixtures/cli/warnings-only.ini', 'test/fixtures/cli']);
+  const warningsOnly = cli(['test/fixtures/cli/warnings-only.ini', 'no-such.ini']);
   assert.equal(warningsOnly.status, 2);
 });
 
