@@ -68,6 +68,12 @@ const LAYERS = [
     path: '^server/src/deployment/',
   },
   {
+    name: 'monitoring',
+    holds:
+      "what watches a configuration: Prometheus alerting rules and a Grafana dashboard for pgbouncer_exporter's metrics, derived from the effective configuration, and the drift check",
+    path: '^server/src/monitoring/',
+  },
+  {
     name: 'protocol, settings',
     holds: 'what the editor side shares: protocol.ts, settings.ts, client-settings.ts',
     path: '^server/src/(protocol|settings|client-settings)\\.ts$',
