@@ -3,7 +3,10 @@
 // The console speaks only the simple query protocol: every statement goes to pg as a bare string
 // (no parameters, no named statements, no row limits), so pg sends a single 'Q' message. One
 // connection per instance is kept open and reused; when it fails, the next query reconnects, but not
-// before a backoff delay that doubles with each failure (a retry clears it). Every connect and every
+// before a backoff delay that doubles with each failure (a retry clears it). A login refused for its
+// password (none stored, or a wrong one) is not tried again at all until the password the source
+// gives changes or retryNow() is called: asking again with the same password cannot help, and
+// PgBouncer logs every refused login. Every connect and every
 // query has a timeout: when it expires the socket is destroyed, so nothing hangs. pg runs over our own
 // stream (wire.ts), which does TLS and bounds what the server may send before pg parses any of it.
 //
@@ -11,14 +14,15 @@
 // a refused command, a broken protocol). Messages never contain the password: they are written here,
 // not copied from connection settings, and PgBouncer's own text is passed on only from its ErrorResponse.
 
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Client, ClientConfig, QueryResult } from 'pg';
 
 import type { InstanceSettings } from './instance';
-import { AdminError, PasswordNeededError, where } from './errors';
+import { AdminError, PasswordNeededError, isPasswordProblem, where } from './errors';
 import { AdminWire } from './wire';
 import type { Transport } from './wire';
 
-export { AdminError, PasswordNeededError } from './errors';
+export { AdminError, PasswordNeededError, isPasswordProblem } from './errors';
 export type { AdminErrorKind } from './errors';
 export type { Transport } from './wire';
 
@@ -55,6 +59,11 @@ export interface ConnectionState {
   error?: AdminError;
   /** When the next connect may happen (ms since the epoch), while status is 'failed'. */
   retryAt?: number;
+  /**
+   * The login was refused for its password (error kind 'auth' or 'password-needed'): no connect until
+   * the password changes or retryNow(); retryAt is unset meanwhile.
+   */
+  waitsForPassword?: boolean;
   /** Consecutive failed connects. */
   failures: number;
   /** How the connection is protected, while status is 'connected'. */
@@ -94,6 +103,9 @@ export function commandText(command: AdminCommand, target?: string): string {
   if (takes === 'none' || !target) return command;
   return `${command} ${quoteIdentifier(target)}`;
 }
+
+/** Stands for "no password" among the fingerprints. */
+const NO_PASSWORD = 'none';
 
 /** Turns what pg threw into an AdminError with a readable kind and message. */
 export function classifyError(error: unknown, instance: InstanceSettings): AdminError {
@@ -183,6 +195,15 @@ export class AdminClient {
   private current: ConnectionState = { status: 'idle', failures: 0 };
   private rightsCache: Rights | null = null;
   private closed = false;
+  /**
+   * Passwords are compared by an HMAC under a key of this client only, so that what is kept to notice
+   * a change of password is not the password.
+   */
+  private readonly fingerprintKey = randomBytes(32).toString('base64');
+  /** The fingerprint of the password the last login was given (NO_PASSWORD: none), if it asked. */
+  private attemptFingerprint: string | undefined;
+  /** The fingerprint of the password PgBouncer refused, while waitsForPassword. */
+  private refusedFingerprint: string | undefined;
   readonly timeoutMs: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -211,7 +232,9 @@ export class AdminClient {
 
   /** Lets the next query connect at once (after a new password, or the user's "retry"). */
   retryNow(): void {
-    if (this.current.status === 'failed') this.setState({ ...this.current, retryAt: this.now() });
+    if (this.current.status !== 'failed') return;
+    this.refusedFingerprint = undefined;
+    this.setState({ ...this.current, retryAt: this.now(), waitsForPassword: undefined });
   }
 
   /** Runs one statement with the simple query protocol and returns its rows. */
@@ -349,15 +372,48 @@ export class AdminClient {
       return Promise.reject(new AdminError('failed', `${where(this.instance)}: the client is closed.`));
     if (this.client) return Promise.resolve(this.client);
     const state = this.current;
+    if (state.status === 'failed' && state.error && state.waitsForPassword) {
+      const refused = state.error;
+      return this.passwordChanged().then((changed) => {
+        if (!changed) return Promise.reject(refused);
+        this.refusedFingerprint = undefined;
+        return this.startConnect();
+      });
+    }
     if (state.status === 'failed' && state.error && (state.retryAt ?? 0) > this.now()) {
       return Promise.reject(state.error);
     }
+    return this.startConnect();
+  }
+
+  private startConnect(): Promise<Client> {
     this.connecting ??= this.connect().finally(() => (this.connecting = null));
     return this.connecting;
   }
 
+  private fingerprint(password: string | undefined): string {
+    if (password === undefined) return NO_PASSWORD;
+    return createHmac('sha256', this.fingerprintKey).update(password).digest('hex');
+  }
+
+  /** The password source's current fingerprint; undefined when the source fails. */
+  private async currentFingerprint(): Promise<string | undefined> {
+    try {
+      return this.fingerprint(await this.password());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether the source now gives another password than the one PgBouncer refused. */
+  private async passwordChanged(): Promise<boolean> {
+    const now = await this.currentFingerprint();
+    return now !== undefined && now !== this.refusedFingerprint;
+  }
+
   private async connect(): Promise<Client> {
     this.setState({ status: 'connecting', failures: this.current.failures });
+    this.attemptFingerprint = undefined;
     try {
       const { client, wire } = await this.open();
       if (this.closed) {
@@ -371,12 +427,19 @@ export class AdminClient {
       const adminError = classifyError(error, this.instance);
       if (!this.closed) {
         const failures = this.current.failures + 1;
-        this.setState({
-          status: 'failed',
-          error: adminError,
-          failures,
-          retryAt: this.now() + this.backoff(failures),
-        });
+        if (isPasswordProblem(adminError)) {
+          // What was refused: the password the login was given, else (never asked) the one there is now.
+          this.refusedFingerprint = this.attemptFingerprint ?? (await this.currentFingerprint());
+          if (!this.closed)
+            this.setState({ status: 'failed', error: adminError, failures, waitsForPassword: true });
+        } else {
+          this.setState({
+            status: 'failed',
+            error: adminError,
+            failures,
+            retryAt: this.now() + this.backoff(failures),
+          });
+        }
       }
       throw adminError;
     }
@@ -394,6 +457,7 @@ export class AdminClient {
       stream: () => wire,
       password: async () => {
         const password = await this.password();
+        this.attemptFingerprint = this.fingerprint(password);
         if (password === undefined) throw new PasswordNeededError();
         return password;
       },

@@ -41,6 +41,7 @@ export class PoolsContext implements vscode.Disposable {
   /** Shown above the instances: entries of pgbouncer.instances skipped, or ignored when untrusted. */
   private notes: string[] = [];
   private readonly handlers = new Map<PoolCommand, CommandHandler>();
+  private readonly secretsWatch: vscode.Disposable;
 
   constructor(readonly secrets: vscode.SecretStorage) {
     this.monitor = new PoolMonitor({
@@ -54,6 +55,12 @@ export class PoolsContext implements vscode.Disposable {
       () => this.notes,
     );
     this.statusBar = new PoolStatusBar(this.monitor, () => this.current.thresholds);
+    // An instance whose password was refused waits for a new one: a password stored by another
+    // window (or forgotten) is tried at once; each client compares it with the refused one.
+    this.secretsWatch = secrets.onDidChange(() => {
+      if (this.monitor.states().some((state) => state.connection.waitsForPassword))
+        void this.monitor.refresh();
+    });
   }
 
   /** Interval, timeout and thresholds as the settings are now. */
@@ -155,6 +162,7 @@ export class PoolsContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.secretsWatch.dispose();
     this.statusBar.dispose();
     this.tree.dispose();
     void this.monitor.dispose();

@@ -20,7 +20,13 @@ import { retryCommand } from './commands/retry';
 import { PoolsContext } from './context';
 import type { CommandFactory, CommandHandler } from './context';
 import { databaseHoverProvider } from './hover-provider';
-import { ACTION_COMMANDS, ADD_INSTANCE_COMMAND, POOL_COMMANDS, RETRY_COMMAND } from './ids';
+import {
+  ACTION_COMMANDS,
+  ADD_INSTANCE_COMMAND,
+  ENTER_PASSWORD_COMMAND,
+  POOL_COMMANDS,
+  RETRY_COMMAND,
+} from './ids';
 import type { PoolCommand } from './ids';
 import type { ViewItem } from './model/tree-items';
 
@@ -40,7 +46,7 @@ const COMMANDS: Record<PoolCommand, CommandFactory> = {
   [RETRY_COMMAND]: retryCommand,
   [ADD_INSTANCE_COMMAND]: addInstanceCommand,
   'pgbouncer.pools.removeInstance': removeInstanceCommand,
-  'pgbouncer.pools.enterPassword': enterPasswordCommand,
+  [ENTER_PASSWORD_COMMAND]: enterPasswordCommand,
   'pgbouncer.pools.forgetPasswords': forgetPasswordsCommand,
   'pgbouncer.pools.previewReload': previewReloadCommand,
   'pgbouncer.pools.reloadFromEditor': reloadFromEditorCommand,

@@ -33,6 +33,11 @@ export class AdminError extends Error {
   }
 }
 
+/** Failures that only another password (or other instance settings) can mend: retrying cannot. */
+export function isPasswordProblem(error: AdminError | undefined): boolean {
+  return error?.kind === 'auth' || error?.kind === 'password-needed';
+}
+
 /** Thrown by a password source that has nothing to give. */
 export class PasswordNeededError extends Error {
   override readonly name = 'PasswordNeededError';

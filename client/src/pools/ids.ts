@@ -7,6 +7,7 @@ export const VIEW_ID = 'pgbouncer.pools';
 export const SHOW_COMMAND = 'pgbouncer.pools.show';
 export const RETRY_COMMAND = 'pgbouncer.pools.retry';
 export const ADD_INSTANCE_COMMAND = 'pgbouncer.pools.addInstance';
+export const ENTER_PASSWORD_COMMAND = 'pgbouncer.pools.enterPassword';
 
 /** The commands that send an admin command, and the command each one sends. */
 export const ACTION_COMMANDS = {
@@ -25,7 +26,7 @@ export const POOL_COMMANDS = [
   RETRY_COMMAND,
   ADD_INSTANCE_COMMAND,
   'pgbouncer.pools.removeInstance',
-  'pgbouncer.pools.enterPassword',
+  ENTER_PASSWORD_COMMAND,
   'pgbouncer.pools.forgetPasswords',
   'pgbouncer.pools.previewReload',
   'pgbouncer.pools.reloadFromEditor',

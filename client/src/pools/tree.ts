@@ -6,7 +6,7 @@ import { rootItems } from './model/tree-items';
 import type { ViewItem } from './model/tree-items';
 import type { PoolMonitor } from './monitor';
 import type { PoolSettings } from './settings';
-import { RETRY_COMMAND } from './ids';
+import { ENTER_PASSWORD_COMMAND, RETRY_COMMAND } from './ids';
 
 const HEALTH_COLOURS: Record<Health, string> = {
   ok: 'testing.iconPassed',
@@ -51,7 +51,9 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<ViewItem>, vsco
       item.health ? new vscode.ThemeColor(HEALTH_COLOURS[item.health]) : undefined,
     );
     treeItem.contextValue = item.contextValue;
-    if (item.kind === 'error') {
+    if (item.click === 'enter-password') {
+      treeItem.command = { command: ENTER_PASSWORD_COMMAND, title: 'Enter Password', arguments: [item] };
+    } else if (item.click === 'retry') {
       treeItem.command = { command: RETRY_COMMAND, title: 'Retry', arguments: [item] };
     }
     return treeItem;

@@ -21,7 +21,7 @@ export interface InstanceState {
 
 const ERROR_TITLES: Record<AdminError['kind'], string> = {
   down: 'PgBouncer is not reachable',
-  auth: 'Wrong password',
+  auth: 'Password needed', // refused: wrong, or the user is not in auth_file (the message says which)
   'password-needed': 'Password needed',
   'not-allowed': 'User is neither admin nor stats user',
   tls: 'TLS problem',

@@ -7,6 +7,7 @@ import { advisoriesGroup } from './advisories';
 import { formatMs, formatPercent, formatRate, formatSeconds, escapeMarkdown, plural } from './format';
 import { poolNumbers, poolStatuses, worse } from './health';
 import type { Health, PoolStatus, Thresholds } from './health';
+import { isPasswordProblem } from '../errors';
 import { errorTitle, transportText } from './instance-state';
 import type { InstanceState } from './instance-state';
 import { statsRates } from './rates';
@@ -35,6 +36,8 @@ export interface ViewItem {
   contextValue: string;
   /** The database an action on this item applies to. */
   database?: string;
+  /** What clicking the item does: enter the instance's password, or reconnect now. */
+  click?: 'enter-password' | 'retry';
   children?: ViewItem[];
   expanded?: boolean;
 }
@@ -58,7 +61,23 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
         ? Math.max(0, Math.ceil((state.connection.retryAt - now) / 1000))
         : 0;
     const children: ViewItem[] = [];
-    if (error) {
+    const password = isPasswordProblem(error);
+    if (error && password) {
+      // Retrying with the same password cannot help: the monitor waits for a new one (or a Retry).
+      children.push({
+        id: `${id}:error`,
+        kind: 'error',
+        instance: instance.name,
+        label: errorTitle(error),
+        description:
+          error.kind === 'auth' ? 'wrong password · click to enter it' : 'none stored · click to enter it',
+        tooltip: `${escapeMarkdown(error.message)}\n\nClick to enter the password. PgBouncer is not asked again until the password or the instance’s settings change, or you choose Retry.`,
+        health: 'critical',
+        icon: 'key',
+        contextValue: context('error', { retry: true, password: true }),
+        click: 'enter-password',
+      });
+    } else if (error) {
       children.push({
         id: `${id}:error`,
         kind: 'error',
@@ -68,10 +87,8 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
         tooltip: `${escapeMarkdown(error.message)}\n\nClick to retry now.`,
         health: 'critical',
         icon: 'error',
-        contextValue: context('error', {
-          retry: true,
-          password: error.kind === 'password-needed' || error.kind === 'auth',
-        }),
+        contextValue: context('error', { retry: true }),
+        click: 'retry',
       });
     } else {
       children.push({
@@ -94,10 +111,7 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
         : undefined,
       health: error ? 'critical' : undefined,
       icon: error ? 'debug-disconnect' : 'server-environment',
-      contextValue: context('instance', {
-        retry: !!error,
-        password: error?.kind === 'password-needed' || error?.kind === 'auth',
-      }),
+      contextValue: context('instance', { retry: !!error, password }),
       children,
       expanded: true,
     };
@@ -169,6 +183,14 @@ function group(
   };
 }
 
+/** The limit with how it is made ("8 (pool_size 5 + reserve 3)"); no use is computed when unlimited. */
+function limitText(status: PoolStatus): string {
+  const { value, basis } = status.limit;
+  if (value === null) return escapeMarkdown(basis);
+  if (!Number.isFinite(value)) return `unlimited (${escapeMarkdown(basis)})`;
+  return `${value} (${escapeMarkdown(basis)})`;
+}
+
 function poolTooltip(status: PoolStatus): string {
   const { pool } = status;
   const lines = [
@@ -184,7 +206,8 @@ function poolTooltip(status: PoolStatus): string {
     `| servers tested / logging in | ${pool.svTested} / ${pool.svLogin} |`,
     `| maxwait | ${formatSeconds(pool.maxWait)} |`,
     `| pool_size | ${status.poolSize ?? 'unknown'} |`,
-    `| use (active / pool_size) | ${status.usePercent === null ? '–' : formatPercent(status.usePercent)} |`,
+    `| limit | ${limitText(status)} |`,
+    `| use (active / limit) | ${status.usePercent === null ? '–' : formatPercent(status.usePercent)} |`,
   ];
   if (status.paused) lines.push('', 'The database is **paused**.');
   if (status.disabled) lines.push('', 'The database is **disabled**: new clients are refused.');
