@@ -225,10 +225,7 @@ describe('tree items', () => {
   });
 
   test('a failing instance: one error item with the reason, the retry time and the right actions', () => {
-    const error = new AdminError(
-      'auth',
-      'primary (10.0.0.5:6432) refused the login of pgb_admin: wrong password',
-    );
+    const error = new AdminError('down', 'PgBouncer at primary (10.0.0.5:6432) is not reachable');
     const item = instanceItem(
       {
         instance: INSTANCE,
@@ -241,10 +238,35 @@ describe('tree items', () => {
     assert.equal(item.health, 'critical');
     assert.equal(item.children!.length, 1);
     const [child] = item.children!;
-    assert.equal(child.label, 'Wrong password');
+    assert.equal(child.label, 'PgBouncer is not reachable');
     assert.equal(child.description, 'retrying in 4 s');
+    assert.equal(child.contextValue, 'pgbouncer.error retry');
+    assert.equal(child.click, 'retry');
+    assert.match(child.tooltip!, /Click to retry now/);
+  });
+
+  test('a refused password: the item asks for it on click and promises no retry', () => {
+    const error = new AdminError(
+      'auth',
+      'primary (10.0.0.5:6432) refused the login of pgb_admin: wrong password',
+    );
+    const item = instanceItem(
+      {
+        instance: INSTANCE,
+        connection: { status: 'failed', error, failures: 1, waitsForPassword: true },
+        error,
+      },
+      DEFAULT_THRESHOLDS,
+      5_000,
+    );
+    const [child] = item.children!;
+    assert.equal(child.label, 'Password needed');
+    assert.equal(child.description, 'wrong password · click to enter it');
     assert.equal(child.contextValue, 'pgbouncer.error retry password');
+    assert.equal(child.click, 'enter-password');
     assert.match(child.tooltip!, /refused the login of pgb\\_admin/);
+    assert.doesNotMatch(child.tooltip!, /retry now/);
+    assert.equal(item.contextValue, 'pgbouncer.instance retry password');
   });
 
   test('actions: only for admins, matching the paused and disabled state', () => {

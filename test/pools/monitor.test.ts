@@ -1,6 +1,7 @@
 // The refresh loop behind the view, against real PgBouncers (an HA pair): every instance refreshed
 // over its own connection, never two refreshes at once, none while the view is hidden, each failure
-// state drawn as a readable item with a retry action, and recovery by itself after a restart.
+// state drawn as a readable item with a retry action (a refused password: with its entry instead,
+// test/pools/password.test.ts), and recovery by itself after a restart.
 //
 //   node --import tsx --test test/pools/monitor.test.ts
 
@@ -143,7 +144,7 @@ describe('pool monitor', { skip }, () => {
     assert.equal(times.size, count, 'no refresh while hidden');
   });
 
-  test('each failure state is a readable item with a retry action', async () => {
+  test('each failure state is a readable item: a retry action, or the password entry when it was refused', async () => {
     const tlsBouncer = await stack.startPgBouncer({ requireTls: true });
     const monitor = monitorFor((instance) =>
       instance.name === 'wrong-password'
@@ -164,7 +165,7 @@ describe('pool monitor', { skip }, () => {
       items.set(state.instance.name, instanceItem(state, DEFAULT_THRESHOLDS, Date.now()));
     }
     const expectations: Record<string, [RegExp, RegExp, boolean]> = {
-      'wrong-password': [/^Wrong password$/, /refused the login of pgb_admin/, true],
+      'wrong-password': [/^Password needed$/, /refused the login of pgb_admin/, true],
       outsider: [
         /^User is neither admin nor stats user$/,
         /neither in admin_users nor in stats_users/,
@@ -180,14 +181,16 @@ describe('pool monitor', { skip }, () => {
       assert.equal(error.kind, 'error', name);
       assert.match(error.label, title, name);
       assert.match(error.tooltip!.replace(/\\(.)/g, '$1'), reason, name);
-      assert.match(error.tooltip!, /Click to retry now/);
+      assert.match(error.tooltip!, askPassword ? /Click to enter the password/ : /Click to retry now/);
+      assert.equal(error.click, askPassword ? 'enter-password' : 'retry', name);
+      assert.equal(/retrying/.test(error.description!), !askPassword, `${name}: ${error.description}`);
       const flags = error.contextValue.split(' ');
       assert.ok(flags.includes('retry'), `${name} offers retry`);
       assert.equal(flags.includes('password'), askPassword, `${name} offers to enter a password`);
     }
     const summary = statusSummary(monitor.states(), DEFAULT_THRESHOLDS);
     assert.equal(summary?.health, 'critical');
-    assert.match(summary!.text, /^\$\(error\) PgBouncer: wrong-password wrong password \(\+3\)$/);
+    assert.match(summary!.text, /^\$\(error\) PgBouncer: wrong-password password needed \(\+3\)$/);
     await tlsBouncer.stop();
   });
 
