@@ -15,7 +15,12 @@ import type { InstanceSettings } from '../../client/src/pools/instance';
 import { ACTION_COMMANDS, POOL_COMMANDS, SHOW_COMMAND } from '../../client/src/pools/ids';
 import { toSnapshot } from '../../client/src/pools/model/snapshot';
 import type { RawShows, Snapshot } from '../../client/src/pools/model/snapshot';
-import { DEFAULT_THRESHOLDS, poolStatus } from '../../client/src/pools/model/health';
+import {
+  DEFAULT_THRESHOLDS,
+  limitContext,
+  poolStatus,
+  poolStatuses,
+} from '../../client/src/pools/model/health';
 import { statsRates } from '../../client/src/pools/model/rates';
 import type { InstanceState } from '../../client/src/pools/model/instance-state';
 import { MAX_LISTED_CONNECTIONS, instanceItem } from '../../client/src/pools/model/tree-items';
@@ -151,6 +156,65 @@ describe('snapshots and health', () => {
     assert.equal(poolStatus(sixty, db, custom).health, 'warning');
     assert.equal(poolStatus(sixty, { ...db, poolSize: 0 }, custom).usePercent, null);
     assert.equal(poolStatus(sixty, undefined, custom).poolSize, null);
+  });
+
+  test('the real limit: reserve once reserve_pool_timeout is above 0, the caps, pool_size 0 unlimited from 1.24', () => {
+    const config = (rows: Record<string, string>) =>
+      Object.entries(rows).map(([key, value]) => ({ key, value, default: '', changeable: 'yes' }));
+    const use = (
+      version: string,
+      settings: Record<string, string>,
+      db: Record<string, unknown>,
+      active: number,
+    ) => {
+      const snapshot = toSnapshot(
+        raw({
+          version: [{ version }],
+          config: config(settings),
+          databases: [{ name: 'appdb', port: 5432, database: 'appdb', pool_size: 10, ...db }],
+          pools: [pool('appdb', 'app', { sv_active: active })],
+        }),
+        0,
+        'admin',
+      );
+      return poolStatuses(snapshot, DEFAULT_THRESHOLDS)[0];
+    };
+    const v118 = 'PgBouncer 1.18.0';
+    // reserve_pool_timeout 5 s: pool_size 10 + reserve 5
+    let status = use(v118, { reserve_pool_timeout: '5' }, { reserve_pool: 5 }, 12);
+    assert.equal(status.limit.value, 15);
+    assert.equal(status.limit.basis, 'pool_size 10 + reserve 5');
+    assert.equal(status.usePercent, 80);
+    assert.equal(status.health, 'warning');
+    // reserve_pool_timeout 0 (or under a microsecond): the reserve is never taken
+    for (const timeout of ['0', '0.0000001']) {
+      status = use(v118, { reserve_pool_timeout: timeout }, { reserve_pool: 5 }, 12);
+      assert.equal(status.limit.value, 10, timeout);
+      assert.equal(status.health, 'critical', timeout);
+    }
+    // max_db_connections (SHOW DATABASES max_connections) and max_user_connections cap it
+    status = use(v118, { reserve_pool_timeout: '5', max_user_connections: '0' }, { max_connections: 8 }, 4);
+    assert.equal(status.limit.value, 8);
+    assert.equal(status.usePercent, 50);
+    status = use(v118, { max_user_connections: '4' }, {}, 4);
+    assert.equal(status.limit.value, 4);
+    assert.equal(status.limit.basis, 'pool_size 10, max_user_connections 4');
+    assert.equal(status.health, 'critical');
+    // pool_size 0: unlimited from 1.24 (no ratio, unless a cap bounds it); before, no server connection at all
+    status = use('PgBouncer 1.24.1', {}, { pool_size: 0 }, 40);
+    assert.equal(status.limit.value, Infinity);
+    assert.equal(status.usePercent, null);
+    assert.equal(status.health, 'ok');
+    status = use('PgBouncer 1.24.1', {}, { pool_size: 0, max_connections: 50 }, 40);
+    assert.equal(status.usePercent, 80);
+    status = use(v118, {}, { pool_size: 0 }, 0);
+    assert.equal(status.limit.value, 0);
+    assert.equal(status.usePercent, null, 'never a ratio against 0');
+    assert.deepEqual(limitContext([], 'PgBouncer 2.0.0'), {
+      reserveEnabled: false,
+      maxUserConnections: 0,
+      zeroIsUnlimited: true,
+    });
   });
 
   test('rates per second from the deltas; none on the first refresh or after a restart', () => {
