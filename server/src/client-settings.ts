@@ -91,7 +91,7 @@ export const CLIENT_SETTINGS_SPEC: Record<string, SettingSpec> = {
     minimum: 0,
     maximum: 100,
     description:
-      'A pool whose active server connections reach this percentage of its pool_size is shown as a warning.',
+      'A pool whose active server connections reach this percentage of its limit is shown as a warning. The limit: pool_size, plus the reserve when reserve_pool_timeout is above 0, at most max_db_connections and max_user_connections where set; a pool without a limit is not judged by its use.',
     scope: 'window',
   },
   'pgbouncer.thresholds.useCritical': {
@@ -100,7 +100,7 @@ export const CLIENT_SETTINGS_SPEC: Record<string, SettingSpec> = {
     minimum: 0,
     maximum: 100,
     description:
-      'A pool whose active server connections reach this percentage of its pool_size is shown as critical.',
+      'A pool whose active server connections reach this percentage of its limit is shown as critical. The limit: pool_size, plus the reserve when reserve_pool_timeout is above 0, at most max_db_connections and max_user_connections where set; a pool without a limit is not judged by its use.',
     scope: 'window',
   },
   'pgbouncer.thresholds.maxWaitWarning': {
