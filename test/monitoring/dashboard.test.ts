@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { lintText } from '../../server/src/analysis/engine';
 import { dashboardJson, dashboardModel } from '../../server/src/monitoring/dashboard';
-import { DASHBOARD_CASES, lintCase, snapshotPath } from '../support/dashboard-cases';
+import { runCli } from '../support/cli-run';
+import { DASHBOARD_CASES, lintCase, ROOT, snapshotPath } from '../support/dashboard-cases';
 import { dashboardProblems, expressionsOf, promqlProblems } from '../support/grafana-dashboard';
 
 type Json = Record<string, unknown>;
@@ -326,4 +327,40 @@ test('a database per row, in the order of the file; the fallback * has none (its
     .map((p) => p.title);
   assert.deepEqual(rows, ['All databases', 'Database zeta', 'Database alpha']);
   assert.match(exprs(panel(model, 'alpha: waiting clients'))[0], /database="alpha"/);
+});
+
+test('pgbouncer-lint --dashboard FILE prints the dashboard; usage errors exit 2', () => {
+  const c = DASHBOARD_CASES[0];
+  const run = runCli(['--dashboard', c.ini], { cwd: ROOT });
+  assert.equal(run.stderr, '');
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout, fs.readFileSync(snapshotPath(c), 'utf8'));
+  for (const [args, message] of [
+    [['--dashboard', c.ini, c.ini], '--dashboard needs exactly one FILE'],
+    [['--dashboard', '--report', c.ini], '--dashboard cannot be combined with --report'],
+    [
+      ['--dashboard', 'test/fixtures/monitoring'],
+      "--dashboard needs a configuration FILE; 'test/fixtures/monitoring' is a directory",
+    ],
+  ] as const) {
+    const bad = runCli([...args], { cwd: ROOT });
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.ok(bad.stderr.includes(message), bad.stderr);
+    assert.equal(bad.stdout, '');
+  }
+  assert.match(runCli(['--help']).stdout, /--dashboard +print a Grafana dashboard/);
+});
+
+test('pgbouncer-lint --dashboard on a file with errors still prints it, says so and exits 1', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-cli-'));
+  try {
+    const ini = path.join(dir, 'pgbouncer.ini');
+    fs.writeFileSync(ini, '[databases]\napp = host=db\n[pgbouncer]\npool_mode = sometimes\n');
+    const run = runCli(['--dashboard', ini]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as Json).title, `PgBouncer: ${ini}`);
+    assert.match(run.stderr, /error\(s\) found: the dashboard shows what PgBouncer would read/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
