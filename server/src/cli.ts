@@ -29,6 +29,7 @@ import type { SarifToolNotification } from './cli/format-sarif';
 import { formatText, printable, printableLines, useColor } from './cli/format-text';
 import { fixSummary } from './cli/fix-summary';
 import { lintText, nodeFileSystem } from './analysis/engine';
+import { dashboardJson } from './monitoring/dashboard';
 import type { LintResult } from './analysis/engine';
 import { AtomicWriteError, writeFileAtomically } from './files/atomic-write';
 import { describeProblem, MAX_FILE_BYTES, readRegularFile } from './files/guarded-read';
@@ -133,6 +134,7 @@ function run(argv: readonly string[]): number {
 
   const linted: LintedFile[] = [];
   const reports: string[] = [];
+  const dashboards: string[] = [];
   const date = options.report ? reportDate(process.env) : undefined;
   const unreadable: SarifToolNotification[] = [];
   let stdin: { text: string } | { error: string } | undefined;
@@ -141,6 +143,10 @@ function run(argv: readonly string[]): number {
   for (const file of options.files) {
     const name = file === '-' ? STDIN_NAME : file;
     if (file !== '-' && nodeFileSystem.stat(path.resolve(cwd, file)) === 'directory') {
+      if (options.dashboard) {
+        complain(`--dashboard needs a configuration FILE; '${file}' is a directory`);
+        return EXIT_FAILURE;
+      }
       const audited = auditDirectory(file, options, cwd);
       directories++;
       linted.push(...audited.linted);
@@ -173,6 +179,7 @@ function run(argv: readonly string[]): number {
       result = fixed.result;
     }
     linted.push({ name, result });
+    if (options.dashboard) dashboards.push(dashboardJson(result));
     if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
     if (result.unread.length > 0) {
       const message = `'${name}': not every file it names was read (${describeUnread(result.unread)}); the findings are incomplete`;
@@ -184,6 +191,13 @@ function run(argv: readonly string[]): number {
   const all = [...collectDiagnostics(linted, cwd), ...deploymentDiagnostics].sort(compareDiagnostics);
   if (options.report) {
     if (reports.length > 0) process.stdout.write(printableLines(joinReports(reports)));
+  } else if (options.dashboard) {
+    process.stdout.write(dashboards.join(''));
+    const errors = all.filter((d) => d.severity === 'error').length;
+    if (errors > 0)
+      complain(
+        `${errors} error(s) found: the dashboard shows what PgBouncer would read; run without --dashboard to see them`,
+      );
   } else {
     const shown = options.quiet ? all.filter((d) => d.severity === 'error') : all;
     const output = render(shown, options, { cwd, fileCount: linted.length + directories, unreadable });

@@ -41,6 +41,8 @@ export interface CliOptions {
   fix: FixMode | null;
   /** Print the Markdown audit report of each file instead of the findings. */
   report: boolean;
+  /** --dashboard: print a Grafana dashboard (JSON model) for the FILE instead of the findings. */
+  dashboard: boolean;
   help: boolean;
   version: boolean;
   /** FILE arguments in the order given; '-' is standard input. */
@@ -183,6 +185,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'dashboard',
+    type: 'boolean',
+    description:
+      "print a Grafana dashboard (JSON) for pgbouncer_exporter's metrics of the FILE, thresholds from its settings",
+    apply(options) {
+      options.dashboard = true;
+    },
+  },
+  {
     name: 'quiet',
     type: 'boolean',
     description: 'report errors only, no warnings, information or hints',
@@ -216,6 +227,7 @@ export function defaultOptions(): CliOptions {
     quiet: false,
     fix: null,
     report: false,
+    dashboard: false,
     help: false,
     version: false,
     files: [],
@@ -291,7 +303,22 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
     throw new UsageError(`--report prints Markdown; it cannot be combined with --format ${options.format}`);
   if (options.report && options.quiet)
     throw new UsageError('--report shows every finding; it cannot be combined with --quiet');
+  if (options.dashboard) checkDashboard(options);
   return options;
+}
+
+/** --dashboard prints one JSON document: one FILE, nothing else printed instead. */
+function checkDashboard(options: CliOptions): void {
+  if (options.files.length !== 1 || options.files[0] === '-')
+    throw new UsageError('--dashboard needs exactly one FILE (not standard input)');
+  const other = options.report
+    ? '--report'
+    : options.fix
+      ? '--fix'
+      : options.format !== 'text'
+        ? '--format'
+        : null;
+  if (other) throw new UsageError(`--dashboard cannot be combined with ${other}`);
 }
 
 export function usageText(): string {
