@@ -13,6 +13,8 @@ import { lazyBundle } from './lazy';
 import { registerPools } from './pools';
 
 export const AUDIT_COMMAND = 'pgbouncer.auditConfiguration';
+export const GENERATE_ALERTS_COMMAND = 'pgbouncer.generateAlertRules';
+export const GENERATE_DASHBOARD_COMMAND = 'pgbouncer.generateDashboard';
 
 const languageClientBundle = lazyBundle<typeof LanguageClientBundle>('language-client.js');
 
@@ -35,6 +37,11 @@ function languageClient(): LanguageClient | undefined {
   return client;
 }
 
+async function generateMonitoring(kind: 'alerts' | 'dashboard'): Promise<void> {
+  const running = languageClient();
+  await languageClientBundle().generateMonitoring(running, kind);
+}
+
 async function auditConfiguration(): Promise<void> {
   const running = languageClient();
   await languageClientBundle().auditConfiguration(running);
@@ -42,7 +49,11 @@ async function auditConfiguration(): Promise<void> {
 
 export async function activate(context: ExtensionContext): Promise<void> {
   active = context;
-  context.subscriptions.push(vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration),
+    vscode.commands.registerCommand(GENERATE_ALERTS_COMMAND, () => generateMonitoring('alerts')),
+    vscode.commands.registerCommand(GENERATE_DASHBOARD_COMMAND, () => generateMonitoring('dashboard')),
+  );
   registerLanguageTools(context);
   const loadPools = registerPools(context);
   deploymentView = registerDeployment(context);

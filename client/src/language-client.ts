@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   AUDIT_REPORT_REQUEST,
+  GENERATE_MONITORING_REQUEST,
   DEPLOYMENT_CHANGED_NOTIFICATION,
   DEPLOYMENT_REQUEST,
   LANGUAGE_ID,
@@ -23,12 +24,15 @@ import {
   USERLIST_LANGUAGE_ID,
 } from '../../server/src/api';
 import type {
+  GenerateMonitoringParams,
+  GenerateMonitoringResult,
   AuditReportParams,
   AuditReportResult,
   DeploymentParams,
   DeploymentSummary,
 } from '../../server/src/api';
 import type { DeploymentSource } from './deployment/source';
+import { poolSettings } from './pools/settings';
 
 const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
 const deploymentRequest = new RequestType<DeploymentParams, DeploymentSummary[], void>(DEPLOYMENT_REQUEST);
@@ -142,4 +146,61 @@ export async function auditConfiguration(client: LanguageClient | undefined): Pr
   const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
   await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
+}
+
+const generateMonitoringRequest = new RequestType<GenerateMonitoringParams, GenerateMonitoringResult, void>(
+  GENERATE_MONITORING_REQUEST,
+);
+
+/**
+ * "PgBouncer: Generate Alert Rules" / "Generate Dashboard": asks the server for them, with the pool
+ * view's thresholds, writes them beside the active pgbouncer.ini (asking before replacing a file)
+ * and opens the file.
+ */
+export async function generateMonitoring(
+  client: LanguageClient | undefined,
+  kind: 'alerts' | 'dashboard',
+): Promise<void> {
+  // The pool view's thresholds: the sidebar and the pager agree.
+  const { useWarning, useCritical } = poolSettings((key) =>
+    vscode.workspace.getConfiguration('pgbouncer').get(key),
+  ).thresholds;
+  const thresholds = { warningPercent: useWarning, criticalPercent: useCritical };
+  const what = kind === 'alerts' ? 'alert rules' : 'a dashboard';
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+    void vscode.window.showErrorMessage(`PgBouncer: open a pgbouncer.ini to generate ${what} for it.`);
+    return;
+  }
+  if (client?.state === State.Starting) await client.start().catch(() => undefined);
+  if (!client || !client.isRunning()) {
+    void vscode.window.showErrorMessage(
+      'PgBouncer: the language server is not running. The output channel "PgBouncer Config" says why.',
+    );
+    return;
+  }
+  let generated: GenerateMonitoringResult;
+  try {
+    const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+    generated = await client.sendRequest(generateMonitoringRequest, { uri, kind, ...thresholds });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`PgBouncer: could not generate ${what}: ${reason}`);
+    return;
+  }
+  const target = vscode.Uri.joinPath(editor.document.uri, '..', generated.fileName);
+  const exists = await vscode.workspace.fs.stat(target).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    const replace = await vscode.window.showWarningMessage(
+      `${generated.fileName} exists beside the configuration. Replace it with what the configuration says now?`,
+      { modal: true },
+      'Replace',
+    );
+    if (replace !== 'Replace') return;
+  }
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(generated.text));
+  await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside, preview: false });
 }

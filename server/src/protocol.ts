@@ -77,3 +77,24 @@ export interface DeploymentSummary {
   poolers: DeploymentSummaryPooler[];
   clients: DeploymentSummaryClient[];
 }
+
+/**
+ * What watches an open pgbouncer.ini: Prometheus alerting rules or a Grafana dashboard for it,
+ * `new RequestType<GenerateMonitoringParams, GenerateMonitoringResult, void>(GENERATE_MONITORING_REQUEST)`.
+ */
+export const GENERATE_MONITORING_REQUEST = 'pgbouncer/generateMonitoring';
+
+export interface GenerateMonitoringParams {
+  /** URI of an open pgbouncer.ini. */
+  uri: string;
+  kind: 'alerts' | 'dashboard';
+  /** The pool view's thresholds (pgbouncer.thresholds.useWarning / useCritical), so both agree. */
+  warningPercent?: number;
+  criticalPercent?: number;
+}
+
+export interface GenerateMonitoringResult {
+  text: string;
+  /** The file name to write it to, beside the configuration (e.g. pgbouncer.alerts.yml). */
+  fileName: string;
+}

@@ -50,10 +50,19 @@ import {
   AUDIT_REPORT_REQUEST,
   DEPLOYMENT_CHANGED_NOTIFICATION,
   DEPLOYMENT_REQUEST,
+  GENERATE_MONITORING_REQUEST,
   LANGUAGE_ID,
   SETTINGS_SECTION,
 } from './protocol';
-import type { AuditReportParams, AuditReportResult, DeploymentParams, DeploymentSummary } from './protocol';
+import type {
+  AuditReportParams,
+  AuditReportResult,
+  DeploymentParams,
+  DeploymentSummary,
+  GenerateMonitoringParams,
+  GenerateMonitoringResult,
+} from './protocol';
+import { generateMonitoring } from './features/monitoring';
 import { DeploymentAudits } from './features/deployment-audits';
 import { deploymentCodeActions } from './features/deployment';
 import { deploymentKindOfPath } from './deployment/read/discover';
@@ -496,6 +505,19 @@ connection.onRequest(
   ready(async (): Promise<DeploymentSummary[]> => {
     await deploymentAudits.settled();
     return deploymentAudits.summaries();
+  }),
+);
+
+connection.onRequest(
+  new RequestType<GenerateMonitoringParams, GenerateMonitoringResult, void>(GENERATE_MONITORING_REQUEST),
+  ready(async (params): Promise<GenerateMonitoringResult> => {
+    const a = await analysed(params.uri);
+    if (!a) throw new ResponseError(ErrorCodes.InvalidParams, `${params.uri} is not an open pgbouncer.ini.`);
+    try {
+      return generateMonitoring(a.result, params);
+    } catch (error) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (error as Error).message);
+    }
   }),
 );
 
