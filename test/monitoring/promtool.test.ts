@@ -224,7 +224,12 @@ describe('promtool check rules', { skip }, () => {
       assert.match(checked.output, new RegExp(`SUCCESS: ${count} rules found`));
 
       const options: AlertOptions = { format: 'prometheus-rule', namespace: 'monitoring' };
-      const resource = parseYaml(alertRulesYaml(result, options)) as Record<string, any>;
+      const resource = parseYaml(alertRulesYaml(result, options)) as {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string; namespace: string; labels: Record<string, string> };
+        spec: unknown;
+      };
       assert.equal(resource.apiVersion, 'monitoring.coreos.com/v1');
       assert.equal(resource.kind, 'PrometheusRule');
       assert.equal(resource.metadata.name, `${fixture.replace(/\.ini$/, '')}-alerts`);
