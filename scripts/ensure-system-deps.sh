@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-system-deps.sh - make sure the real PgBouncer and PostgreSQL server binaries the tests run are here,
 # and Debian's docker-compose (1.29, `docker-compose config` is the oracle of the compose reader's tests),
-# and Debian's prometheus (promtool checks and unit-tests the generated alert rules; the server runs them end to end).
+# and Debian's prometheus (promtool checks and unit-tests the generated alert rules; the server runs them
+# end to end).
 #
 # Needs: /usr/sbin/pgbouncer, and postgres + initdb + pg_ctl in one /usr/lib/postgresql/<version>/bin
 # (Debian 12: PostgreSQL 15), plus the "postgres" system user that pgbouncer drops root privileges to.
@@ -9,8 +10,8 @@
 # When something is missing:
 #   - root on Debian (apt-get present): apt-get update, then
 #     DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql, then docker-compose and
-#     prometheus with --no-install-recommends, quietly, logged to a file whose tail is shown on failure. Services are kept from starting during the
-#     install (policy-rc.d), and any the install started anyway are stopped: tests start their own
+#     prometheus with --no-install-recommends, quietly, logged to a file whose tail is shown on failure.
+#     Services are kept from starting during the install (policy-rc.d), and any the install started anyway are stopped: tests start their own
 #     PgBouncer, PostgreSQL and Prometheus on random ports.
 #   - otherwise: prints the command to run and exits 1.
 # Afterwards everything is checked again; still missing -> exit 1. Takes a few milliseconds when all is present.
