@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # ensure-system-deps.sh - make sure the real PgBouncer and PostgreSQL server binaries the tests run are here,
-# and Debian's docker-compose (1.29, `docker-compose config` is the oracle of the compose reader's tests).
+# and Debian's docker-compose (1.29, `docker-compose config` is the oracle of the compose reader's tests),
+# and Debian's prometheus (promtool checks and unit-tests the generated alert rules; the server runs them
+# end to end).
 #
 # Needs: /usr/sbin/pgbouncer, and postgres + initdb + pg_ctl in one /usr/lib/postgresql/<version>/bin
 # (Debian 12: PostgreSQL 15), plus the "postgres" system user that pgbouncer drops root privileges to.
 #
 # When something is missing:
 #   - root on Debian (apt-get present): apt-get update, then
-#     DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql docker-compose
-#     quietly, logged to a file whose tail is shown on failure. Services are kept from starting during the
-#     install (policy-rc.d), and any the install started anyway are stopped: tests start their own
-#     PgBouncer and PostgreSQL on random ports.
+#     DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql, then docker-compose and
+#     prometheus with --no-install-recommends, quietly, logged to a file whose tail is shown on failure.
+#     Services are kept from starting during the install (policy-rc.d), and any the install started anyway are stopped: tests start their own
+#     PgBouncer, PostgreSQL and Prometheus on random ports.
 #   - otherwise: prints the command to run and exits 1.
 # Afterwards everything is checked again; still missing -> exit 1. Takes a few milliseconds when all is present.
 set -euo pipefail
 
-PACKAGES=(pgbouncer postgresql docker-compose)
+PACKAGES=(pgbouncer postgresql docker-compose prometheus)
 PGBOUNCER_BIN=/usr/sbin/pgbouncer
 MANUAL_COMMAND="sudo apt-get install -y ${PACKAGES[*]}"
 
@@ -36,12 +38,14 @@ missing() {
     pg_bindir >/dev/null || echo "PostgreSQL server (/usr/lib/postgresql/*/bin/{postgres,initdb,pg_ctl})"
     getent passwd postgres >/dev/null || echo "system user postgres"
     command -v docker-compose >/dev/null 2>&1 || echo "docker-compose (test/deployment/compose-oracle.test.ts)"
+    command -v promtool >/dev/null 2>&1 || echo "promtool (prometheus package; test/monitoring/promtool.test.ts)"
+    command -v prometheus >/dev/null 2>&1 || echo "prometheus (prometheus package; the monitoring end-to-end test)"
 }
 
 report_ok() {
     local bindir
     bindir=$(pg_bindir)
-    echo "system deps ok: $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1), PostgreSQL $(basename "$(dirname "$bindir")") ($bindir), $(command -v docker-compose)"
+    echo "system deps ok: $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1), PostgreSQL $(basename "$(dirname "$bindir")") ($bindir), $(command -v docker-compose), $(command -v promtool)"
 }
 
 todo=$(missing)
@@ -61,6 +65,7 @@ fi
 # What was already installed before we started: a service of a package we install is ours to stop.
 had_pgbouncer=0; [ -x "$PGBOUNCER_BIN" ] && had_pgbouncer=1
 had_postgres=0; pg_bindir >/dev/null && had_postgres=1
+had_prometheus=0; command -v prometheus >/dev/null 2>&1 && had_prometheus=1
 
 log=$(mktemp /tmp/ensure-system-deps.XXXXXX.log)
 # Debian's policy-rc.d hook: exit 101 = "do not start services". Only when none exists (never replace one).
@@ -78,11 +83,12 @@ fi
 
 echo "installing ${PACKAGES[*]} with apt-get (log: $log) ..."
 start=$(date +%s)
-# docker-compose without its recommends: `docker-compose config` needs neither docker.io nor a daemon.
+# docker-compose and prometheus without their recommends: `docker-compose config` needs neither docker.io nor a daemon.
 if ! {
     apt-get update &&
         DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer postgresql &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
 } >"$log" 2>&1; then
     echo "apt-get failed; last lines of $log:" >&2
     tail -n 40 "$log" >&2
@@ -93,9 +99,12 @@ cleanup
 own_policy=0
 
 # Belt and braces: stop system services the install may have started anyway (failures ignored).
-echo "making sure the install left no pgbouncer/postgresql system service running"
+echo "making sure the install left no pgbouncer/postgresql/prometheus system service running"
 if [ "$had_pgbouncer" = 0 ] && command -v service >/dev/null 2>&1; then
     service pgbouncer stop >>"$log" 2>&1 || true
+fi
+if [ "$had_prometheus" = 0 ] && command -v service >/dev/null 2>&1; then
+    service prometheus stop >>"$log" 2>&1 || true
 fi
 if [ "$had_postgres" = 0 ] && command -v pg_lsclusters >/dev/null 2>&1; then
     # pg_lsclusters -h: "version cluster port status owner datadir logfile"

@@ -39,6 +39,8 @@ import { decodeBytes } from './files/text-codec';
 import { fixBytes, fixesLeft } from './analysis/fix-all';
 import type { FixMode } from './analysis/fix-all';
 import { MAX_DOCUMENT_BYTES } from './protocol';
+import { alertDrift, alertRulesYaml, RulesFileError } from './monitoring/alerts';
+import type { AlertOptions } from './monitoring/alerts';
 
 const EXIT_OK = 0;
 const EXIT_ERRORS = 1;
@@ -132,6 +134,8 @@ function run(argv: readonly string[]): number {
     }
   }
 
+  if (options.alerts) return runAlerts(options, cwd);
+
   const linted: LintedFile[] = [];
   const reports: string[] = [];
   const dashboards: string[] = [];
@@ -179,7 +183,17 @@ function run(argv: readonly string[]): number {
       result = fixed.result;
     }
     linted.push({ name, result });
-    if (options.dashboard) dashboards.push(dashboardJson(result));
+    if (options.dashboard) {
+      // The same selector and thresholds as --alerts, so that the dashboard and the pager agree.
+      const { selector, warningPercent, criticalPercent } = alertOptionsOf(options);
+      dashboards.push(
+        dashboardJson(result, {
+          ...(selector !== undefined && { selector }),
+          ...(warningPercent !== undefined && { warningPercent }),
+          ...(criticalPercent !== undefined && { criticalPercent }),
+        }),
+      );
+    }
     if (options.report) reports.push(formatReport({ name, result, lint }, { cwd, date }));
     if (result.unread.length > 0) {
       const message = `'${name}': not every file it names was read (${describeUnread(result.unread)}); the findings are incomplete`;
@@ -206,6 +220,77 @@ function run(argv: readonly string[]): number {
 
   if (unreadable.length > 0) return EXIT_FAILURE;
   return all.some((d) => d.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+}
+
+function alertOptionsOf(options: CliOptions): AlertOptions {
+  return {
+    selector: options.alertsSelector,
+    warningPercent: options.warningPercent,
+    criticalPercent: options.criticalPercent,
+    format: options.alertsFormat,
+  };
+}
+
+/**
+ * --alerts: the rules of each FILE on stdout (several FILEs: YAML documents separated by ---), or with
+ * --check whether RULES.yml still matches the one FILE.
+ */
+function runAlerts(options: CliOptions, cwd: string): number {
+  const outputs: string[] = [];
+  let failed = false;
+  for (const file of options.files) {
+    const name = file === '-' ? STDIN_NAME : file;
+    if (file !== '-' && nodeFileSystem.stat(path.resolve(cwd, file)) === 'directory') {
+      complain(`--alerts takes pgbouncer.ini files: '${name}' is a directory`);
+      failed = true;
+      continue;
+    }
+    const read = file === '-' ? readStdin() : readFileArgument(file);
+    if ('error' in read) {
+      complain(`cannot read '${name}': ${read.error}`);
+      failed = true;
+      continue;
+    }
+    const result = lintText(read.text, optionSources(name, options, cwd));
+    if (
+      result.findings.some(
+        (finding) => finding.severity === 'error' && finding.file === result.model.root.path,
+      )
+    )
+      complain(
+        `'${name}' has errors PgBouncer would refuse or misread; the rules follow what it would run with`,
+      );
+    if (options.check !== undefined) return checkDrift(options.check, name, result, alertOptionsOf(options));
+    outputs.push(alertRulesYaml(result, alertOptionsOf(options)));
+  }
+  if (outputs.length > 0) process.stdout.write(outputs.join('---\n'));
+  return failed ? EXIT_FAILURE : EXIT_OK;
+}
+
+function checkDrift(rulesFile: string, name: string, result: LintResult, alertOptions: AlertOptions): number {
+  const read = readRegularFile(rulesFile, MAX_DOCUMENT_BYTES);
+  if ('problem' in read) {
+    complain(`cannot read '${rulesFile}': ${describeProblem(read.problem)}`);
+    return EXIT_FAILURE;
+  }
+  let drift: { alert: string; message: string }[];
+  try {
+    drift = alertDrift(result, alertOptions, read.text);
+  } catch (error) {
+    if (!(error instanceof RulesFileError)) throw error;
+    complain(`cannot read '${rulesFile}' as alerting rules: ${error.message}`);
+    return EXIT_FAILURE;
+  }
+  if (drift.length === 0) {
+    process.stdout.write(printableLines(`${rulesFile}: in sync with ${name}\n`));
+    return EXIT_OK;
+  }
+  const lines = drift.map((entry) => `${rulesFile}: ${entry.alert}: ${entry.message}`);
+  lines.push(
+    `${drift.length} rule(s) drifted; generate the file again: ${PROGRAM} --alerts ${name} > ${rulesFile}`,
+  );
+  process.stdout.write(printableLines(`${lines.join('\n')}\n`));
+  return EXIT_ERRORS;
 }
 
 /**

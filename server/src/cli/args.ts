@@ -14,11 +14,13 @@ import { FIX_MODES } from '../analysis/fix-all';
 import type { OptionSources } from '../analysis/options';
 import type { FixMode } from '../analysis/fix-all';
 import { PROFILES } from '../rules/rule';
+import { percentProblem, selectorProblem } from '../monitoring/alerts';
 import type { Profile, RuleSeverity } from '../rules/rule';
 
 export const PROGRAM = 'pgbouncer-lint';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const ALERT_FORMATS = ['rules', 'prometheus-rule'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 export interface CliOptions {
@@ -43,6 +45,17 @@ export interface CliOptions {
   report: boolean;
   /** --dashboard: print a Grafana dashboard (JSON model) for the FILE instead of the findings. */
   dashboard: boolean;
+  /** --alerts: print Prometheus alerting rules for each FILE instead of the findings. */
+  alerts: boolean;
+  /** --alerts-format; absent: rules. */
+  alertsFormat?: (typeof ALERT_FORMATS)[number];
+  /** --alerts-selector: PromQL label matchers of the exporter's series. */
+  alertsSelector?: string;
+  /** --warning-percent, --critical-percent. */
+  warningPercent?: number;
+  criticalPercent?: number;
+  /** --check RULES.yml (with --alerts): say whether that file still matches the configuration. */
+  check?: string;
   help: boolean;
   version: boolean;
   /** FILE arguments in the order given; '-' is standard input. */
@@ -71,6 +84,13 @@ interface OptionSpec {
 function oneOf<T extends string>(option: string, allowed: readonly T[], value: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid ${option} '${value}': use ${listOf(allowed)}`);
+}
+
+function percentOf(option: string, value: string): number {
+  const number = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(number > 0 && number <= 100))
+    throw new UsageError(`invalid ${option} '${value}': write a number above 0 and at most 100`);
+  return number;
 }
 
 function listOf(words: readonly string[]): string {
@@ -194,6 +214,64 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'alerts',
+    type: 'boolean',
+    description:
+      "print Prometheus alerting rules for pgbouncer_exporter's metrics, derived from each FILE, instead of the findings",
+    apply(options) {
+      options.alerts = true;
+    },
+  },
+  {
+    name: 'alerts-format',
+    type: 'string',
+    valueName: 'FORMAT',
+    description: `with --alerts: ${listOf(ALERT_FORMATS)} (a Kubernetes PrometheusRule; default rules)`,
+    apply(options, value) {
+      options.alertsFormat = oneOf('--alerts-format', ALERT_FORMATS, String(value));
+    },
+  },
+  {
+    name: 'alerts-selector',
+    type: 'string',
+    valueName: 'MATCHERS',
+    description: 'PromQL label matchers of the exporter\'s series (default job="pgbouncer")',
+    apply(options, value) {
+      const problem = selectorProblem(String(value));
+      if (problem) throw new UsageError(`invalid --alerts-selector '${String(value)}': ${problem}`);
+      options.alertsSelector = String(value);
+    },
+  },
+  {
+    name: 'warning-percent',
+    type: 'string',
+    valueName: 'N',
+    description: 'use of a limit that makes a warning (default 80)',
+    apply(options, value) {
+      options.warningPercent = percentOf('--warning-percent', String(value));
+    },
+  },
+  {
+    name: 'critical-percent',
+    type: 'string',
+    valueName: 'N',
+    description: 'use of a limit that makes it critical (default 95)',
+    apply(options, value) {
+      options.criticalPercent = percentOf('--critical-percent', String(value));
+    },
+  },
+  {
+    name: 'check',
+    type: 'string',
+    valueName: 'RULES.yml',
+    description:
+      'with --alerts: compare RULES.yml with the rules FILE gives now; exit 1 and say what drifted, 0 when in sync',
+    apply(options, value) {
+      if (value === '') throw new UsageError('invalid --check: the file name is empty');
+      options.check = String(value);
+    },
+  },
+  {
     name: 'quiet',
     type: 'boolean',
     description: 'report errors only, no warnings, information or hints',
@@ -228,6 +306,7 @@ export function defaultOptions(): CliOptions {
     fix: null,
     report: false,
     dashboard: false,
+    alerts: false,
     help: false,
     version: false,
     files: [],
@@ -304,6 +383,7 @@ function parseOrThrow(argv: readonly string[]): CliOptions {
   if (options.report && options.quiet)
     throw new UsageError('--report shows every finding; it cannot be combined with --quiet');
   if (options.dashboard) checkDashboard(options);
+  checkAlertOptions(options);
   return options;
 }
 
@@ -319,6 +399,26 @@ function checkDashboard(options: CliOptions): void {
         ? '--format'
         : null;
   if (other) throw new UsageError(`--dashboard cannot be combined with ${other}`);
+}
+
+function checkAlertOptions(options: CliOptions): void {
+  if (!options.alerts) {
+    if (options.alertsFormat !== undefined) throw new UsageError('--alerts-format needs --alerts');
+    if (options.check !== undefined) throw new UsageError('--check needs --alerts');
+    return;
+  }
+  for (const [flag, on] of [
+    ['--report', options.report],
+    ['--fix', options.fix !== null],
+    ['--quiet', options.quiet],
+    [`--format ${options.format}`, options.format !== 'text'],
+  ] as const) {
+    if (on) throw new UsageError(`--alerts prints rules; it cannot be combined with ${flag}`);
+  }
+  const problem = percentProblem(options.warningPercent ?? 80, options.criticalPercent ?? 95);
+  if (problem) throw new UsageError(`invalid --warning-percent/--critical-percent: ${problem}`);
+  if (options.check !== undefined && options.files.length > 1)
+    throw new UsageError('--check compares one rule file with one FILE; give one FILE');
 }
 
 export function usageText(): string {
@@ -345,6 +445,7 @@ export function usageText(): string {
     '',
     'Exit status: 0 no error found (warnings may have been reported), 1 an error found,',
     '2 a usage error, a file that cannot be read (or, with --fix, written) or an internal error.',
+    'With --alerts --check: 0 the rules match the configuration, 1 they have drifted, 2 a file cannot be read.',
   );
   return lines.join('\n') + '\n';
 }

@@ -19,25 +19,42 @@ import {
   usableReserve,
 } from '../model/pools';
 import type { Pool, PoolModel } from '../model/pools';
+import {
+  CONFIG_MAX_CLIENT_CONNECTIONS,
+  DATABASES_POOL_SIZE,
+  POOLS_CLIENT_MAXWAIT,
+  POOLS_CLIENT_WAITING,
+  POOLS_SERVER_ACTIVE,
+  POOLS_SERVER_IDLE,
+  POOLS_SERVER_LOGIN,
+  POOLS_SERVER_TESTING,
+  POOLS_SERVER_USED,
+  STATS_TOTALS_CLIENT_WAIT,
+  STATS_TOTALS_QUERIES_DURATION,
+  STATS_TOTALS_QUERIES_POOLED,
+  STATS_TOTALS_SERVER_ASSIGNMENTS,
+  STATS_TOTALS_TRANSACTIONS_POOLED,
+  USED_CLIENTS,
+} from './exporter-metrics';
 
-/** pgbouncer_exporter's metric names (collector.go, v0.11+): same names as exporter-metrics.ts. */
+/** pgbouncer_exporter's metric names, from the one table of them (exporter-metrics.ts). */
 const METRIC = {
-  usedClients: 'pgbouncer_used_clients', // SHOW LISTS used_clients
-  maxClientConnections: 'pgbouncer_config_max_client_connections', // SHOW CONFIG max_client_conn
-  databasePoolSize: 'pgbouncer_databases_pool_size', // SHOW DATABASES pool_size; label name = the database
-  clientWaiting: 'pgbouncer_pools_client_waiting_connections', // SHOW POOLS cl_waiting
-  clientMaxwait: 'pgbouncer_pools_client_maxwait_seconds', // SHOW POOLS maxwait
-  serverActive: 'pgbouncer_pools_server_active_connections',
-  serverIdle: 'pgbouncer_pools_server_idle_connections',
-  serverUsed: 'pgbouncer_pools_server_used_connections',
-  serverTesting: 'pgbouncer_pools_server_testing_connections',
-  serverLogin: 'pgbouncer_pools_server_login_connections',
+  usedClients: USED_CLIENTS.name, // SHOW LISTS used_clients
+  maxClientConnections: CONFIG_MAX_CLIENT_CONNECTIONS.name, // SHOW CONFIG max_client_conn
+  databasePoolSize: DATABASES_POOL_SIZE.name, // SHOW DATABASES pool_size; label name = the database
+  clientWaiting: POOLS_CLIENT_WAITING.name, // SHOW POOLS cl_waiting
+  clientMaxwait: POOLS_CLIENT_MAXWAIT.name, // SHOW POOLS maxwait
+  serverActive: POOLS_SERVER_ACTIVE.name,
+  serverIdle: POOLS_SERVER_IDLE.name,
+  serverUsed: POOLS_SERVER_USED.name,
+  serverTesting: POOLS_SERVER_TESTING.name,
+  serverLogin: POOLS_SERVER_LOGIN.name,
   // SHOW STATS_TOTALS; before exporter v0.11 these were pgbouncer_stats_* from SHOW STATS.
-  transactions: 'pgbouncer_stats_totals_sql_transactions_pooled_total',
-  queries: 'pgbouncer_stats_totals_queries_pooled_total',
-  queryDuration: 'pgbouncer_stats_totals_queries_duration_seconds_total',
-  clientWait: 'pgbouncer_stats_totals_client_wait_seconds_total',
-  serverAssignments: 'pgbouncer_stats_totals_server_assignments_total', // PgBouncer 1.23+
+  transactions: STATS_TOTALS_TRANSACTIONS_POOLED.name,
+  queries: STATS_TOTALS_QUERIES_POOLED.name,
+  queryDuration: STATS_TOTALS_QUERIES_DURATION.name,
+  clientWait: STATS_TOTALS_CLIENT_WAIT.name,
+  serverAssignments: STATS_TOTALS_SERVER_ASSIGNMENTS.name, // PgBouncer 1.23+
 } as const;
 
 /** Server connection states SHOW POOLS counts against a pool's size. */
