@@ -33,7 +33,7 @@ step 'layers: npm run depcheck (dependency-cruiser, .dependency-cruiser.cjs)'
 npm run --silent depcheck
 
 shopt -s nullglob
-files=(test/unit/*.test.ts test/deployment/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts test/package/*.test.ts test/e2e/*.test.ts test/neovim/*.test.ts)
+files=(test/unit/*.test.ts test/deployment/*.test.ts test/monitoring/*.test.ts test/cli/*.test.ts test/lsp/*.test.ts test/oracle/*.test.ts test/pools/*.test.ts test/robustness/*.test.ts test/package/*.test.ts test/e2e/*.test.ts test/neovim/*.test.ts)
 shopt -u nullglob
 if [ "${#files[@]}" -eq 0 ]; then
     echo 'no test files found under test/{unit,cli,lsp,oracle}/*.test.ts' >&2
