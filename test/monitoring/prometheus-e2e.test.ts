@@ -55,6 +55,31 @@ const POOL_ALERT = 'PgBouncerPoolNearLimit';
 const WAITING_ALERT = 'PgBouncerClientsWaiting';
 const DOWN_ALERT = 'PgBouncerDown';
 
+/** Polls Prometheus's alerts until `done` holds; a timeout names what was active last. */
+async function untilAlerts(
+  prometheus: PrometheusServer,
+  what: string,
+  done: (alerts: ActiveAlert[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ActiveAlert[]> {
+  let last: ActiveAlert[] = [];
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        last = await prometheus.alerts();
+        return done(last) ? last : undefined;
+      },
+      timeoutMs,
+      250,
+    );
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message.split(';')[0]}; active alerts: ${describeAlerts(last) || 'none'}`,
+    );
+  }
+}
+
 function describeAlerts(alerts: ActiveAlert[]): string {
   return alerts
     .map((alert) => `${alert.labels.alertname}{database=${alert.labels.database}} ${alert.state}`)
@@ -71,11 +96,6 @@ describe(
     const clients: Client[] = [];
     let loading = false;
     let load: Promise<void>[] = [];
-
-    const alertsFor = async (database?: string): Promise<ActiveAlert[]> =>
-      (await prometheus.alerts()).filter(
-        (alert) => database === undefined || alert.labels.database === database,
-      );
 
     before(async () => {
       stack = await startStack({
@@ -133,22 +153,21 @@ describe(
       load = clients.map(async (client) => {
         while (loading) await client.query('SELECT pg_sleep(1)');
       });
-      const firing = await waitFor(
+      const firingFor = (alerts: ActiveAlert[], name: string): ActiveAlert | undefined =>
+        alerts.find(
+          (alert) =>
+            alert.labels.alertname === name && alert.labels.database === DATABASE && alert.state === 'firing',
+        );
+      const firing = await untilAlerts(
+        prometheus,
         `${POOL_ALERT} and ${WAITING_ALERT} firing for ${DATABASE}`,
-        async () => {
-          const alerts = await alertsFor(DATABASE);
-          const names = new Set(
-            alerts.filter((alert) => alert.state === 'firing').map((a) => a.labels.alertname),
-          );
-          return names.has(POOL_ALERT) && names.has(WAITING_ALERT) ? alerts : undefined;
-        },
-        30_000,
-        250,
+        (alerts) =>
+          firingFor(alerts, POOL_ALERT) !== undefined && firingFor(alerts, WAITING_ALERT) !== undefined,
       );
-      const pool = firing.find((alert) => alert.labels.alertname === POOL_ALERT)!;
+      const pool = firingFor(firing, POOL_ALERT)!;
       assert.equal(pool.labels.user, 'app');
       assert.equal(Number(pool.value), 100, 'two server connections of two');
-      const waiting = firing.find((alert) => alert.labels.alertname === WAITING_ALERT)!;
+      const waiting = firingFor(firing, WAITING_ALERT)!;
       assert.ok(Number(waiting.value) >= 1, `clients waiting: ${waiting.value}`);
       // the other databases stay quiet: appdb's pool (default_pool_size 5) is unused
       assert.deepEqual(
@@ -161,11 +180,8 @@ describe(
       loading = false;
       await Promise.all(load);
       load = [];
-      await waitFor(
-        `no alert for ${DATABASE}`,
-        async () => (await alertsFor(DATABASE)).length === 0,
-        30_000,
-        250,
+      await untilAlerts(prometheus, `no alert for ${DATABASE}`, (alerts) =>
+        alerts.every((alert) => alert.labels.database !== DATABASE),
       );
       const states = Object.fromEntries((await prometheus.rules()).map((rule) => [rule.name, rule.state]));
       assert.equal(states[POOL_ALERT], 'inactive');
@@ -175,12 +191,13 @@ describe(
     test('PgBouncer stopped: pgbouncer_up 0 and the PgBouncer-down alert goes pending', async () => {
       await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
       await stack.pgbouncer.stop();
-      const down = await waitFor(
+      const active = await untilAlerts(
+        prometheus,
         `${DOWN_ALERT} pending or firing`,
-        async () => (await prometheus.alerts()).find((alert) => alert.labels.alertname === DOWN_ALERT),
+        (alerts) => alerts.some((alert) => alert.labels.alertname === DOWN_ALERT),
         15_000,
-        250,
       );
+      const down = active.find((alert) => alert.labels.alertname === DOWN_ALERT)!;
       assert.ok(['pending', 'firing'].includes(down.state), down.state);
       assert.match(target.lastText(), /^pgbouncer_up 0$/m);
     });
