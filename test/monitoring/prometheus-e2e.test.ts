@@ -1,16 +1,17 @@
 // The alert rules end to end: the real Prometheus server evaluates them against a scrape target that
 // serves pgbouncer_exporter's metrics read from a real PgBouncer (test/support/exporter-scrape.ts). A
-// quiet pool fires nothing; six clients on a database whose own pool_size is 2 make that pool full and
-// clients wait, and the pool and waiting alerts for that database go pending/firing; when the load stops
-// they resolve; when PgBouncer stops, the PgBouncer-down alert goes pending.
+// quiet pool makes nothing active; six clients on a database whose own pool_size is 2 fill that pool
+// and make clients wait, and the pool and waiting alerts of that database go pending (their `for:` is
+// minutes, longer than the test); when the load stops they go back to inactive; when PgBouncer stops,
+// PgBouncerUnreachable goes pending while PgBouncerExporterDown stays quiet (the exporter still answers).
 //
 //   node --import tsx --test test/monitoring/prometheus-e2e.test.ts
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'pg';
-import { startExporterScrape } from '../support/exporter-scrape';
-import type { ExporterScrape } from '../support/exporter-scrape';
+import { readAdminSnapshot, startExporterScrape } from '../support/exporter-scrape';
+import type { AdminTarget, ExporterScrape } from '../support/exporter-scrape';
 import { prometheusUnavailable, startPrometheus } from '../support/prometheus';
 import type { ActiveAlert, PrometheusServer } from '../support/prometheus';
 import { stackUnavailable, startStack, waitFor } from '../support/stack';
@@ -23,37 +24,67 @@ const skip = stackUnavailable() ?? prometheusUnavailable();
 const DATABASE = 'small';
 const CLIENTS = 6;
 
-// TODO(#15): replace with the generated rules (alertRulesYaml(lintText(ini, ...))) once
-// server/src/monitoring/alerts.ts is on main. These stand in with the same metrics and joins.
-const RULES = `groups:
-  - name: pgbouncer
-    rules:
-      - alert: PgBouncerDown
-        expr: pgbouncer_up{job="pgbouncer"} == 0
-        for: 1m
-      - alert: PgBouncerClientsWaiting
-        expr: sum by (job, instance, database) (pgbouncer_pools_client_waiting_connections{job="pgbouncer"}) > 0
-        for: 2s
-      - alert: PgBouncerPoolNearLimit
-        expr: >-
-          sum by (job, instance, database, user) (
-            pgbouncer_pools_server_active_connections{job="pgbouncer"}
-            + pgbouncer_pools_server_idle_connections{job="pgbouncer"}
-            + pgbouncer_pools_server_used_connections{job="pgbouncer"}
-            + pgbouncer_pools_server_testing_connections{job="pgbouncer"}
-            + pgbouncer_pools_server_login_connections{job="pgbouncer"}
-          )
-          / on (job, instance, database) group_left
-          max by (job, instance, database) (
-            label_replace(pgbouncer_databases_pool_size{job="pgbouncer"} > 0, "database", "$1", "name", "(.*)")
-          )
-          * 100 >= 95
-        for: 2s
-`;
-
 const POOL_ALERT = 'PgBouncerPoolNearLimit';
 const WAITING_ALERT = 'PgBouncerClientsWaiting';
-const DOWN_ALERT = 'PgBouncerDown';
+const UNREACHABLE_ALERT = 'PgBouncerUnreachable';
+const EXPORTER_DOWN_ALERT = 'PgBouncerExporterDown';
+
+/**
+ * The rule file Prometheus runs, for the configuration PgBouncer runs (`ini`) and its release.
+ *
+ * TODO(#15): server/src/monitoring/alerts.ts is not on main yet. When it is, this becomes
+ *   alertRulesYaml(lintText(ini, { filePath: configPath, targetVersion: release }))
+ * and the stand-in below goes. The stand-in has the generated rules' names, expressions and `for:`
+ * (the alerts helper's draft), so the assertions do not change with the switch.
+ */
+function alertRules(ini: string, configPath: string, release: string): string {
+  void ini;
+  void configPath;
+  void release;
+  const selector = 'job="pgbouncer"';
+  const servers = ['active', 'idle', 'used', 'testing', 'login']
+    .map((state) => `pgbouncer_pools_server_${state}_connections{${selector}}`)
+    .join(' + ');
+  const poolNearLimit = (severity: string, ratio: number, duration: string): string => `
+      - alert: ${POOL_ALERT}
+        expr: >-
+          (${servers})
+          / on (job, instance, database) group_left ()
+          label_replace((pgbouncer_databases_pool_size{${selector}} > 0)
+            + pgbouncer_databases_reserve_pool{${selector}}, "database", "$1", "name", "(.*)")
+          >= ${ratio}
+        for: ${duration}
+        labels: { severity: ${severity} }`;
+  return `groups:
+  - name: pgbouncer-availability
+    rules:
+      - alert: ${EXPORTER_DOWN_ALERT}
+        expr: up{${selector}} == 0
+        for: 2m
+        labels: { severity: critical }
+      - alert: ${UNREACHABLE_ALERT}
+        expr: pgbouncer_up{${selector}} == 0
+        for: 2m
+        labels: { severity: critical }
+  - name: pgbouncer-clients
+    rules:
+      - alert: ${WAITING_ALERT}
+        expr: pgbouncer_pools_client_waiting_connections{${selector}} > 0
+        for: 5m
+        labels: { severity: warning }
+  - name: pgbouncer-pools
+    rules:${poolNearLimit('warning', 0.8, '5m')}${poolNearLimit('critical', 0.95, '2m')}
+`;
+}
+
+function describeAlerts(alerts: ActiveAlert[]): string {
+  return alerts
+    .map(
+      (alert) =>
+        `${alert.labels.alertname}{database=${alert.labels.database ?? ''},severity=${alert.labels.severity ?? ''}} ${alert.state} ${alert.value}`,
+    )
+    .join('; ');
+}
 
 /** Polls Prometheus's alerts until `done` holds; a timeout names what was active last. */
 async function untilAlerts(
@@ -80,11 +111,7 @@ async function untilAlerts(
   }
 }
 
-function describeAlerts(alerts: ActiveAlert[]): string {
-  return alerts
-    .map((alert) => `${alert.labels.alertname}{database=${alert.labels.database}} ${alert.state}`)
-    .join('; ');
-}
+const isActive = (alert: ActiveAlert): boolean => alert.state === 'pending' || alert.state === 'firing';
 
 describe(
   'generated alert rules in a real Prometheus against a real PgBouncer',
@@ -107,18 +134,26 @@ describe(
         },
         databases: { [DATABASE]: `{pg} dbname=appdb pool_size=2` },
       });
-      target = await startExporterScrape({
+      const admin: AdminTarget = {
         host: stack.pgbouncer.host,
         port: stack.pgbouncer.port,
         user: stack.users.stats.user,
         password: stack.users.stats.password,
+      };
+      // the rules are generated for the release that runs ("PgBouncer 1.18.0" -> 1.18)
+      const version = (await readAdminSnapshot({ ...admin, timeoutMs: 5_000 }))?.version ?? '';
+      const release = /(\d+\.\d+)/.exec(version)?.[1];
+      assert.ok(release, `SHOW VERSION: ${version}`);
+      target = await startExporterScrape(admin);
+      prometheus = await startPrometheus({
+        targets: [target.address],
+        rules: alertRules(stack.pgbouncer.baseConfig, stack.pgbouncer.configPath, release),
       });
-      prometheus = await startPrometheus({ targets: [target.address], rules: RULES });
     });
 
     after(async () => {
       loading = false;
-      await Promise.all(load);
+      await Promise.allSettled(load);
       await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
       await prometheus?.stop();
       await target?.stop();
@@ -127,8 +162,10 @@ describe(
 
     test('Prometheus loads the rules and scrapes the exporter metrics of the running PgBouncer', async () => {
       const rules = await prometheus.rules();
-      assert.deepEqual(rules.map((rule) => rule.name).sort(), [DOWN_ALERT, WAITING_ALERT, POOL_ALERT].sort());
-      for (const rule of rules) assert.equal(rule.health !== 'err', true, `${rule.name}: ${rule.lastError}`);
+      const names = new Set(rules.map((rule) => rule.name));
+      for (const name of [POOL_ALERT, WAITING_ALERT, UNREACHABLE_ALERT, EXPORTER_DOWN_ALERT]) {
+        assert.ok(names.has(name), `${name} among the rules: ${[...names].join(', ')}`);
+      }
       await waitFor(
         'pgbouncer_up 1 in Prometheus',
         async () => (await prometheus.query('pgbouncer_up{job="pgbouncer"}'))[0]?.value[1] === '1',
@@ -137,69 +174,85 @@ describe(
       );
       const poolSize = await prometheus.query(`pgbouncer_databases_pool_size{name="${DATABASE}"}`);
       assert.equal(poolSize[0]?.value[1], '2', 'the exporter gauge carries the database’s own pool_size');
+      // every rule has been evaluated against these series without an error
+      await waitFor(
+        'every rule evaluated',
+        async () => (await prometheus.rules()).every((rule) => rule.health === 'ok'),
+        10_000,
+        250,
+      ).catch(async (error: Error) => {
+        const bad = (await prometheus.rules()).filter((rule) => rule.health !== 'ok');
+        throw new Error(
+          `${error.message}: ${bad.map((rule) => `${rule.name}: ${rule.health} ${rule.lastError ?? ''}`).join('; ')}`,
+        );
+      });
     });
 
-    test('a quiet PgBouncer fires nothing', async () => {
-      // the rules have run on several scrapes of the quiet pool (for: 2s would have passed)
+    test('a quiet PgBouncer makes no alert pending or firing', async () => {
+      // the rules have run on several scrapes of the quiet pool
       const first = target.scrapes();
       await waitFor('four more scrapes', () => target.scrapes() >= first + 4, 15_000, 100);
-      assert.deepEqual(describeAlerts(await prometheus.alerts()), '');
+      assert.equal(describeAlerts(await prometheus.alerts()), '');
     });
 
-    test(`${CLIENTS} clients on a pool of 2: the pool and waiting alerts of ${DATABASE} fire`, async () => {
+    test(`${CLIENTS} clients on a pool of 2: the pool and waiting alerts of ${DATABASE} go pending`, async () => {
       for (let i = 0; i < CLIENTS; i++) clients.push(await stack.connectApp(DATABASE));
       loading = true;
       // one-second queries back to back: the pool stays full and four clients are always waiting
       load = clients.map(async (client) => {
         while (loading) await client.query('SELECT pg_sleep(1)');
       });
-      const firingFor = (alerts: ActiveAlert[], name: string): ActiveAlert | undefined =>
-        alerts.find(
-          (alert) =>
-            alert.labels.alertname === name && alert.labels.database === DATABASE && alert.state === 'firing',
+      const activeFor = (alerts: ActiveAlert[], name: string): ActiveAlert[] =>
+        alerts.filter(
+          (alert) => alert.labels.alertname === name && alert.labels.database === DATABASE && isActive(alert),
         );
-      const firing = await untilAlerts(
+      const active = await untilAlerts(
         prometheus,
-        `${POOL_ALERT} and ${WAITING_ALERT} firing for ${DATABASE}`,
-        (alerts) =>
-          firingFor(alerts, POOL_ALERT) !== undefined && firingFor(alerts, WAITING_ALERT) !== undefined,
+        `${POOL_ALERT} (warning and critical) and ${WAITING_ALERT} active for ${DATABASE}`,
+        (alerts) => activeFor(alerts, POOL_ALERT).length === 2 && activeFor(alerts, WAITING_ALERT).length > 0,
       );
-      const pool = firingFor(firing, POOL_ALERT)!;
-      assert.equal(pool.labels.user, 'app');
-      assert.equal(Number(pool.value), 100, 'two server connections of two');
-      const waiting = firingFor(firing, WAITING_ALERT)!;
+      for (const pool of activeFor(active, POOL_ALERT)) {
+        assert.equal(pool.labels.user, 'app');
+        assert.equal(Number(pool.value), 1, `${pool.labels.severity}: two server connections of two`);
+      }
+      const waiting = activeFor(active, WAITING_ALERT)[0];
+      assert.equal(waiting.labels.user, 'app');
       assert.ok(Number(waiting.value) >= 1, `clients waiting: ${waiting.value}`);
-      // the other databases stay quiet: appdb's pool (default_pool_size 5) is unused
-      assert.deepEqual(
-        describeAlerts((await prometheus.alerts()).filter((a) => a.labels.database !== DATABASE)),
-        '',
-      );
+      // nothing else: appdb's pool (default_pool_size 5) is unused, and 6 clients are far from max_client_conn
+      assert.equal(describeAlerts(active.filter((alert) => alert.labels.database !== DATABASE)), '');
     });
 
-    test('when the load stops, the alerts resolve', async () => {
+    test('when the load stops, the alerts go back to inactive', async () => {
       loading = false;
       await Promise.all(load);
       load = [];
       await untilAlerts(prometheus, `no alert for ${DATABASE}`, (alerts) =>
         alerts.every((alert) => alert.labels.database !== DATABASE),
       );
-      const states = Object.fromEntries((await prometheus.rules()).map((rule) => [rule.name, rule.state]));
-      assert.equal(states[POOL_ALERT], 'inactive');
-      assert.equal(states[WAITING_ALERT], 'inactive');
+      const states = (await prometheus.rules())
+        .filter((rule) => rule.name === POOL_ALERT || rule.name === WAITING_ALERT)
+        .map((rule) => `${rule.name} ${rule.state}`);
+      assert.deepEqual(
+        states.filter((state) => !state.endsWith(' inactive')),
+        [],
+      );
     });
 
-    test('PgBouncer stopped: pgbouncer_up 0 and the PgBouncer-down alert goes pending', async () => {
+    test(`PgBouncer stopped: ${UNREACHABLE_ALERT} goes pending, ${EXPORTER_DOWN_ALERT} stays quiet`, async () => {
       await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
       await stack.pgbouncer.stop();
       const active = await untilAlerts(
         prometheus,
-        `${DOWN_ALERT} pending or firing`,
-        (alerts) => alerts.some((alert) => alert.labels.alertname === DOWN_ALERT),
+        `${UNREACHABLE_ALERT} pending or firing`,
+        (alerts) => alerts.some((alert) => alert.labels.alertname === UNREACHABLE_ALERT && isActive(alert)),
         15_000,
       );
-      const down = active.find((alert) => alert.labels.alertname === DOWN_ALERT)!;
-      assert.ok(['pending', 'firing'].includes(down.state), down.state);
       assert.match(target.lastText(), /^pgbouncer_up 0$/m);
+      assert.deepEqual(
+        active.filter((alert) => alert.labels.alertname === EXPORTER_DOWN_ALERT),
+        [],
+        'the exporter itself is still scraped',
+      );
     });
   },
 );
