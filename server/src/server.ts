@@ -62,7 +62,9 @@ import type {
   GenerateMonitoringParams,
   GenerateMonitoringResult,
 } from './protocol';
-import { generateMonitoring } from './features/monitoring';
+import { alertDriftDiagnostics, alertsFileName, generateMonitoring } from './features/monitoring';
+import * as path from 'node:path';
+import { readRegularFile } from './files/guarded-read';
 import { DeploymentAudits } from './features/deployment-audits';
 import { deploymentCodeActions } from './features/deployment';
 import { deploymentKindOfPath } from './deployment/read/discover';
@@ -211,6 +213,12 @@ const deploymentAudits = new DeploymentAudits({
   log: (message) => connection.console.error(message),
 });
 
+/** A file beside a configuration (the generated alert rules), read whole when it is small and regular. */
+function readSmallFile(filePath: string): string | undefined {
+  const read = readRegularFile(filePath, 1024 * 1024);
+  return 'text' in read ? read.text : undefined;
+}
+
 /** A compose file, manifest, .env or application config open in the editor: the deployment audit's. */
 function isDeploymentDocument(document: TextDocument): boolean {
   if (document.languageId === LANGUAGE_ID || document.languageId === USERLIST_LANGUAGE_ID) return false;
@@ -353,6 +361,7 @@ async function validateDocument(document: TextDocument): Promise<void> {
   if (!analysis) return;
   const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
   diagnostics.push(...deploymentAudits.diagnosticsOf(documentPath(document.uri)));
+  if (analysis.result) diagnostics.push(...alertDriftDiagnostics(analysis.result, readSmallFile));
   // An edit of a pgbouncer.ini changes what its deployment's clients can do.
   deploymentAudits.changed(documentPath(document.uri));
   void connection.sendDiagnostics({
@@ -522,7 +531,21 @@ connection.onRequest(
 );
 
 connection.onDidChangeWatchedFiles((change) => {
-  for (const event of change.changes) deploymentAudits.changed(documentPath(event.uri));
+  for (const event of change.changes) {
+    const filePath = documentPath(event.uri);
+    deploymentAudits.changed(filePath);
+    // Generated alert rules beside an open configuration: its drift warning may change.
+    if (filePath.endsWith('.alerts.yml')) {
+      for (const document of documents.all()) {
+        const configPath = documentPath(document.uri);
+        if (
+          path.dirname(configPath) === path.dirname(filePath) &&
+          alertsFileName(configPath) === path.basename(filePath)
+        )
+          void validateDocument(document);
+      }
+    }
+  }
 });
 
 connection.onDidChangeConfiguration((change) => {
