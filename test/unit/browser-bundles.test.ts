@@ -15,12 +15,17 @@ const SERVER_BUNDLE = path.join(ROOT, 'dist', 'browser', 'server.js');
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
-/** Every module a bundle asks for at run time: require('…'), import('…'), import … from '…'. */
+/** Every module a bundle asks for at run time: require('…'), import('…'), import … from '…'. Run on the
+ * development build (`npm test`) and on the minified one (`npm run package`); a specifier is a
+ * module name (no `,` `=` `$` or spaces: minified code holds strings such as "import",n.$export=). */
 function requested(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(/\b(?:require|import)\s*\(\s*(['"`])([^'"`\n]+)\1\s*\)/g))
+  for (const match of text.matchAll(/\b(?:require|import)\s*\(\s*(['"`])([\w@./:+-]+)\1\s*\)/g))
     found.push(match[2]);
-  for (const match of text.matchAll(/\bfrom\s*(['"])([^'"\n]+)\1/g)) found.push(match[2]);
+  // import 'x', import a from 'x', import { a } from 'x' (not `from` alone: minified code has Array.from(",")).
+  for (const match of text.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*\bfrom\s*)?(['"])([\w@./:+-]+)\1/g)) {
+    found.push(match[2]);
+  }
   return found;
 }
 
