@@ -6,6 +6,12 @@
 /** From the bottom up; a file belongs to the first layer whose path matches (rules/support before rules). */
 const LAYERS = [
   {
+    name: 'browser',
+    holds:
+      'stand-ins for the Node built-ins the engine imports, put in their place by esbuild in the web-worker build: they import nothing',
+    path: '^server/src/browser/',
+  },
+  {
     name: 'incremental',
     holds:
       "the DocumentCache that layers keep their parts of a document's analyses in, and the interning table: mechanism only",
@@ -100,8 +106,8 @@ const LAYERS = [
   },
   {
     name: 'server.ts',
-    holds: 'the LSP wiring',
-    path: '^server/src/server\\.ts$',
+    holds: 'the LSP wiring (language-server.ts) and the Node and web-worker servers around it',
+    path: '^server/src/(server|language-server|browser-server)\\.ts$',
   },
   {
     name: 'api.ts',
@@ -176,7 +182,8 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
-      conditionNames: ['import', 'require', 'node', 'default'],
+      // browser: the web extension's client and server import the packages' browser entries.
+      conditionNames: ['import', 'require', 'node', 'browser', 'default'],
     },
   },
 };

@@ -5,6 +5,7 @@
 //
 // Every bundle: platform node, target node20, CommonJS, JSON imports inlined (the settings schema).
 // dist/server.js and dist/cli.js are `bin` entries: they get a `#!/usr/bin/env node` line and mode 755.
+// The web extension's two bundles (dist/browser/) are for the browser: see webBundles below.
 import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,74 @@ function replaceHashbang(entryPath) {
   };
 }
 
+const BROWSER_SHIMS = path.join(root, 'server', 'src', 'browser');
+
+/**
+ * The web extension: its client (`browser` in package.json) and the language server in a web worker.
+ * Platform browser, no polyfills: the Node built-ins the engine imports are small modules of our own
+ * (server/src/browser/: POSIX paths, file: URLs for the workspace's file system, IP address checks,
+ * fs/crypto that say they are not there, and yaml's parser, only used by a desktop-only check), Buffer and process are injected, and OpenSSL is
+ * replaced by its "not available" side (catalog/openssl-unavailable.ts), which the checks already
+ * fall back from. test/unit/browser-bundles.test.ts checks that no Node built-in is left.
+ */
+const webBundles = [
+  {
+    entry: 'client/src/browser.ts',
+    outfile: 'dist/browser/extension.js',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  { entry: 'server/src/browser-server.ts', outfile: 'dist/browser/server.js', format: 'iife' },
+];
+
+/** @returns {esbuild.Plugin} */
+function browserShims() {
+  const shims = {
+    path: 'path.ts',
+    url: 'url.ts',
+    net: 'net.ts',
+    fs: 'fs.ts',
+    crypto: 'crypto.ts',
+    tls: 'crypto.ts',
+  };
+  return {
+    name: 'browser-shims',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?(path|url|net|fs|crypto|tls)$/ }, (args) => ({
+        path: path.join(BROWSER_SHIMS, shims[args.path.replace(/^node:/, '')]),
+      }));
+      build.onResolve({ filter: /^yaml$/ }, () => ({ path: path.join(BROWSER_SHIMS, 'yaml.ts') }));
+      const openssl = path.join(root, 'server', 'src', 'catalog', 'openssl');
+      build.onResolve({ filter: /\/openssl$/ }, (args) =>
+        path.join(args.resolveDir, args.path) === openssl ? { path: `${openssl}-unavailable.ts` } : undefined,
+      );
+    },
+  };
+}
+
+/** @param {(typeof webBundles)[number]} bundle */
+async function buildWeb(bundle) {
+  const outfile = path.join(root, bundle.outfile);
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [path.join(root, bundle.entry)],
+    outfile,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: bundle.format,
+    mainFields: ['browser', 'module', 'main'],
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    external: bundle.external ?? [],
+    loader: { '.json': 'json' },
+    inject: [path.join(BROWSER_SHIMS, 'process.ts'), path.join(BROWSER_SHIMS, 'buffer.ts')],
+    plugins: [browserShims(), serverModulesWithoutSideEffects()],
+    logLevel: 'warning',
+  });
+  return { name: bundle.outfile, bytes: (await stat(outfile)).size };
+}
+
 /** @param {(typeof bundles)[number]} bundle */
 async function buildOne(bundle) {
   const entryPath = path.join(root, bundle.entry);
@@ -115,8 +184,9 @@ function kib(bytes) {
 }
 
 const started = Date.now();
-const settled = await Promise.allSettled(bundles.map(buildOne));
-const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [[bundles[i].entry, r.reason]] : []));
+const all = [...bundles, ...webBundles];
+const settled = await Promise.allSettled([...bundles.map(buildOne), ...webBundles.map(buildWeb)]);
+const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [[all[i].entry, r.reason]] : []));
 if (failed.length > 0) {
   // esbuild has already printed its own diagnostics (logLevel 'warning'); name what failed.
   for (const [entry, reason] of failed) {

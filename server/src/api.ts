@@ -6,7 +6,13 @@
 // The protocol between the language client and the server.
 export { AUDIT_REPORT_REQUEST, LANGUAGE_ID, SETTINGS_SECTION, USERLIST_LANGUAGE_ID } from './protocol';
 export type { AuditReportParams, AuditReportResult } from './protocol';
-export { DEPLOYMENT_CHANGED_NOTIFICATION, DEPLOYMENT_REQUEST, GENERATE_MONITORING_REQUEST } from './protocol';
+export {
+  DEPLOYMENT_CHANGED_NOTIFICATION,
+  DEPLOYMENT_REQUEST,
+  GENERATE_MONITORING_REQUEST,
+  READ_FILE_REQUEST,
+} from './protocol';
+export type { ReadFileParams, ReadFileResult } from './protocol';
 export type { GenerateMonitoringParams, GenerateMonitoringResult } from './protocol';
 export type {
   DeploymentLocation,

@@ -98,3 +98,31 @@ export interface GenerateMonitoringResult {
   /** The file name to write it to, beside the configuration (e.g. pgbouncer.alerts.yml). */
   fileName: string;
 }
+
+/**
+ * The web-worker server's files (browser-server.ts): it has no file system of its own, so it asks
+ * the client, which reads with vscode.workspace.fs (any file system VS Code offers),
+ * `new RequestType<ReadFileParams, ReadFileResult, void>(READ_FILE_REQUEST)`.
+ */
+export const READ_FILE_REQUEST = 'pgbouncer/readFile';
+
+export interface ReadFileParams {
+  /** The file's URI, in the file system of the workspace it was named from. */
+  uri: string;
+  /** Read the contents when it is a file of at most this many bytes; 0 looks at the file only. */
+  maxBytes: number;
+}
+
+export type ReadFileResult =
+  /** Nothing there. */
+  | { kind: 'missing' }
+  /** The file system refused (no permission, not reachable from here: the editor's error code). */
+  | { kind: 'error'; code: string }
+  | {
+      kind: 'file' | 'directory' | 'other';
+      size: number;
+      mtime: number;
+      ctime: number;
+      /** The contents, base64, when asked for and within maxBytes. */
+      base64?: string;
+    };

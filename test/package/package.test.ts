@@ -16,6 +16,9 @@ const MAX_VSIX_BYTES = 1024 * 1024;
  * heavy parts are bundles of their own it requires afterwards (client/src/lazy.ts).
  */
 const MAX_ACTIVATION_BUNDLE_BYTES = 16 * 1024;
+/** The web extension's client and its web-worker server together (package.json "browser"). */
+const MAX_WEB_BUNDLES_BYTES = 1024 * 1024;
+const WEB_BUNDLES = ['extension/dist/browser/extension.js', 'extension/dist/browser/server.js'];
 const LAZY_BUNDLES = ['language-client', 'pools', 'detect'];
 /** Every bundle in the .vsix: the extension's, and the server the language client starts. */
 const BUNDLES = ['extension', ...LAZY_BUNDLES, 'server'].map((name) => `extension/dist/${name}.js`);
@@ -31,6 +34,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/changelog\.md$/,
   /^extension\/LICENSE\.txt$/,
   /^extension\/dist\/(extension|language-client|pools|detect|server)\.js$/,
+  /^extension\/dist\/browser\/(extension|server)\.js$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
   /^extension\/schemas\/[^/]+\.schema\.json$/,
   /^extension\/images\/icon\.png$/,
@@ -239,4 +243,16 @@ test('the extension activates on its languages, views and commands', () => {
   ];
   const missing = expected.filter((event) => !events.has(event));
   assert.deepEqual(missing, [], `activationEvents lacks ${missing.join(', ')}`);
+});
+
+test('the web extension ships in the same .vsix: its browser entry and worker server, within 1 MB together', () => {
+  assert.equal(manifest.browser, './dist/browser/extension.js');
+  const web = WEB_BUNDLES.map((name) => entries.find((e) => e.name === name));
+  assert.ok(
+    web.every((e) => e !== undefined),
+    `${WEB_BUNDLES.join(', ')} are in the .vsix`,
+  );
+  const size = web.reduce((sum, e) => sum + (e?.size ?? 0), 0);
+  assert.ok(size <= MAX_WEB_BUNDLES_BYTES, `the web bundles are ${size} bytes`);
+  console.log(`web bundles ${(size / 1024).toFixed(1)} KiB`);
 });

@@ -296,7 +296,10 @@ test('editor: the report of a deployment pgbouncer.ini is followed by the deploy
   assert.doesNotMatch(alone, /PgBouncer deployment audit/);
   assert.match(alone, /\*\*Not checked\.\*\*/);
 
-  const { markdown } = auditReport(uri, pooler.lint, { ...context, deployment: audit });
+  const { markdown } = auditReport(uri, pooler.lint, {
+    ...context,
+    deployment: { audit, report: buildDeploymentReport },
+  });
   assert.match(markdown, /^# PgBouncer configuration audit: pgbouncer\/pgbouncer\.ini\n/);
   assert.match(markdown, /\n---\n\n# PgBouncer deployment audit: report-ini\n/);
   const compose = pathToFileURL(path.join(INI, 'docker-compose.yml')).toString();

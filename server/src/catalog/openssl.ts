@@ -16,13 +16,7 @@
 import * as crypto from 'node:crypto';
 import * as tls from 'node:tls';
 
-/**
- * The security level PgBouncer's OpenSSL applies when the cipher string does not set one: 2 in
- * Debian, Ubuntu and RHEL's system policy and in upstream OpenSSL from 3.2 (3.0's own default is 1).
- * Measured: a 1024-bit RSA certificate makes Debian's PgBouncer 1.18 refuse to start ("ee key too
- * small") unless the cipher string lowers the level.
- */
-export const ASSUMED_SECURITY_LEVEL = 2;
+export { ASSUMED_SECURITY_LEVEL } from './security-level';
 
 /** Why OpenSSL refused, as Node reports it (the OpenSSL reason code), or null when it accepted. */
 type Refusal = { code: string; message: string } | null;

@@ -10,7 +10,7 @@ import type { FolderAudit } from '../deployment/run';
 import { LANGUAGE_ID } from '../protocol';
 import type { AuditReportResult } from '../protocol';
 import { buildAuditReport } from '../report/audit-report';
-import { buildDeploymentReport } from '../report/deployment-report';
+import type { buildDeploymentReport } from '../report/deployment-report';
 import { documentPath, lintDocument } from './diagnostics';
 import type { AnalysisContext } from './diagnostics';
 
@@ -28,15 +28,20 @@ export function workspaceLabel(filePath: string, workspaceFolders: readonly stri
 /**
  * The report of a document from its (cached) lint result. `context` must be the settings the result
  * was made with: the recommended changes lint the fixed text again with them. `deployment`: the audit
- * of the workspace folder whose deployment runs this file, if there is one.
+ * of the workspace folder whose deployment runs this file, if there is one, with the renderer of its
+ * sections (handed in: the web-worker server has no deployment audit and leaves the renderer out).
  */
 export function auditReport(
   uri: string,
   result: LintResult,
-  context: AnalysisContext & { date?: string; deployment?: FolderAudit },
+  context: AnalysisContext & {
+    date?: string;
+    deployment?: { audit: FolderAudit; report: typeof buildDeploymentReport };
+  },
 ): AuditReportResult {
   const folders = context.workspaceFolders ?? [];
-  const isFile = uri.startsWith('file:');
+  // A file of any file system (file:, and vscode-vfs: or vscode-remote: on the web), not untitled:.
+  const isFile = /^[a-z][\w+.-]*:\/\//i.test(uri);
   const lint = (text: string) => lintDocument(TextDocument.create(uri, LANGUAGE_ID, 0, text), context);
   const deployment = isFile ? context.deployment : undefined;
   const fileReport = buildAuditReport(result, {
@@ -53,8 +58,8 @@ export function auditReport(
   });
   if (!deployment) return { markdown: fileReport };
   const self = documentPath(uri);
-  const root = deployment.deployment.root;
-  const deploymentReport = buildDeploymentReport(deployment, {
+  const root = deployment.audit.deployment.root;
+  const deploymentReport = deployment.report(deployment.audit, {
     folderLabel: path.basename(root) || root,
     fileLink: (filePath, line) => `${pathToFileURL(filePath).href}#L${line}`,
     ...(context.date !== undefined && { date: context.date }),

@@ -18,9 +18,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** File system path for a document URI; untitled documents get a path in the working directory. */
+/**
+ * File system path for a document URI; untitled documents get a path in the working directory. Node
+ * takes file: URIs only; the web-worker build's node:url (server/src/browser/url.ts) takes the URI
+ * of any file system (vscode-vfs:, vscode-remote:) and maps the path back to it.
+ */
 export function documentPath(uri: string): string {
-  if (uri.startsWith('file:')) {
+  if (uri.startsWith('file:') || /^[a-z][\w+.-]*:\/\//i.test(uri)) {
     try {
       return fileURLToPath(uri);
     } catch {

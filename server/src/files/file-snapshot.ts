@@ -11,7 +11,8 @@ import type { FileSystem } from './file-system';
 import type { FileKind, FileProblem } from './guarded-read';
 import { kindOfStats, MAX_FILE_BYTES, readRegularFileAsync } from './guarded-read';
 
-interface Stamp {
+/** What a file looked like when last looked at: any change means it is read again. */
+export interface Stamp {
   kind: FileKind;
   dev: number;
   ino: number;
@@ -36,7 +37,23 @@ export interface SnapshotOptions {
   freshMs?: number;
   /** Called with the paths whose reads finished after the analysis that wanted them stopped waiting. */
   onLateRead?: (paths: readonly string[]) => void;
+  /** Where the files come from: this machine's file system unless told (the browser server's is the editor's). */
+  source?: SnapshotSource;
 }
+
+/** How the snapshot looks at and reads a path, off the event loop. */
+export interface SnapshotSource {
+  /** What is at the path, or null when nothing is (or it cannot be looked at). */
+  stamp(filePath: string): Promise<Stamp | null>;
+  /** A regular file's text, at most maxBytes of it (files/guarded-read.ts's rules). */
+  read(filePath: string, maxBytes: number): Promise<{ text: string } | { problem: FileProblem }>;
+}
+
+/** The machine's file system: stat, and the guarded read. */
+export const NODE_SNAPSHOT_SOURCE: SnapshotSource = {
+  stamp: (filePath) => stampOf(filePath),
+  read: (filePath, maxBytes) => readRegularFileAsync(filePath, maxBytes),
+};
 
 /** What one analysis asked of the snapshot. */
 export class SnapshotView implements FileSystem {
@@ -94,10 +111,12 @@ export class FileSnapshot {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly waitMs: number;
   private readonly freshMs: number;
+  private readonly source: SnapshotSource;
 
   constructor(private readonly options: SnapshotOptions = {}) {
     this.waitMs = options.waitMs ?? 2000;
     this.freshMs = options.freshMs ?? 1000;
+    this.source = options.source ?? NODE_SNAPSHOT_SOURCE;
   }
 
   entry(filePath: string): Entry | undefined {
@@ -169,7 +188,7 @@ export class FileSnapshot {
       const entry = this.entries.get(filePath);
       if (!entry || now - entry.checkedAt < this.freshMs || this.inFlight.has(filePath)) continue;
       checks.push(
-        stampOf(filePath).then((stamp) => {
+        this.source.stamp(filePath).then((stamp) => {
           const current = this.entries.get(filePath);
           if (current !== entry) return;
           if (sameStamp(stamp, entry.stamp)) entry.checkedAt = Date.now();
@@ -184,10 +203,10 @@ export class FileSnapshot {
     const running = this.inFlight.get(filePath);
     if (running) return running;
     const loading = (async () => {
-      const stamp = await stampOf(filePath);
+      const stamp = await this.source.stamp(filePath);
       const entry: Entry = { stamp, checkedAt: Date.now() };
       if (stamp?.kind === 'file' && maxBytes > 0) {
-        const read = await readRegularFileAsync(filePath, maxBytes);
+        const read = await this.source.read(filePath, maxBytes);
         entry.read = 'problem' in read ? { problem: read.problem, maxBytes } : { text: read.text, maxBytes };
       }
       this.entries.set(filePath, entry);
