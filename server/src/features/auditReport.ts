@@ -25,6 +25,16 @@ export function workspaceLabel(filePath: string, workspaceFolders: readonly stri
   return filePath;
 }
 
+/** The workspace folder holding a file (the innermost when folders nest), if any. */
+export function folderHolding(filePath: string, workspaceFolders: readonly string[]): string | undefined {
+  return workspaceFolders
+    .filter((folder) => {
+      const relative = path.relative(folder, filePath);
+      return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+    })
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 /**
  * The report of a document from its (cached) lint result. `context` must be the settings the result
  * was made with: the recommended changes lint the fixed text again with them. `deployment`: the audit
@@ -33,10 +43,19 @@ export function workspaceLabel(filePath: string, workspaceFolders: readonly stri
 export function auditReport(
   uri: string,
   result: LintResult,
-  context: AnalysisContext & { date?: string; deployment?: FolderAudit },
+  context: AnalysisContext & {
+    date?: string;
+    deployment?: FolderAudit;
+    /** The editor's names of the workspace folders, by path; a multi-root report names the file's one. */
+    folderNames?: ReadonlyMap<string, string>;
+  },
 ): AuditReportResult {
   const folders = context.workspaceFolders ?? [];
   const isFile = uri.startsWith('file:');
+  const folderName = (folder: string) =>
+    context.folderNames?.get(folder) ?? (path.basename(folder) || folder);
+  // With several folders the same relative path can be in each: the report says whose file it is.
+  const holding = isFile && folders.length > 1 ? folderHolding(documentPath(uri), folders) : undefined;
   const lint = (text: string) => lintDocument(TextDocument.create(uri, LANGUAGE_ID, 0, text), context);
   const deployment = isFile ? context.deployment : undefined;
   const fileReport = buildAuditReport(result, {
@@ -48,6 +67,7 @@ export function auditReport(
       return { label: workspaceLabel(filePath, folders), link: (line) => `${link}#L${line}` };
     },
     date: context.date,
+    ...(holding !== undefined && { workspaceFolder: folderName(holding) }),
     lint,
     embedded: deployment !== undefined,
   });
@@ -55,7 +75,7 @@ export function auditReport(
   const self = documentPath(uri);
   const root = deployment.deployment.root;
   const deploymentReport = buildDeploymentReport(deployment, {
-    folderLabel: path.basename(root) || root,
+    folderLabel: folderName(root),
     fileLink: (filePath, line) => `${pathToFileURL(filePath).href}#L${line}`,
     ...(context.date !== undefined && { date: context.date }),
     fileNote: (pooler) =>
