@@ -81,13 +81,14 @@ test('the same setting: an error in the folder targeting 1.20, none in the one t
   const newer = old.diagnostics.find((d) => d.code === 'newer-than-target');
   assert.ok(newer, `no newer-than-target in ${codes(old).join(', ')}`);
   assert.equal(newer.severity, 1);
-  assert.match(newer.message, /max_prepared_statements.*1\.21.*1\.20/);
+  assert.match(String(newer.message), /max_prepared_statements.*1\.21.*1\.20/);
   assert.ok(!codes(now).includes('newer-than-target'), codes(now).join(', '));
 });
 
 test("each folder's project file and run directory apply to its own file only", async () => {
-  const old = client.published.findLast((p) => p.uri === uriOf(path.join(legacy, 'pgbouncer.ini')));
-  const now = client.published.findLast((p) => p.uri === uriOf(path.join(current, 'pgbouncer.ini')));
+  const last = (file: string) => client.published.filter((p) => p.uri === uriOf(file)).at(-1);
+  const old = last(path.join(legacy, 'pgbouncer.ini'));
+  const now = last(path.join(current, 'pgbouncer.ini'));
   assert.ok(old && now);
   // legacy/.pgbouncerlintrc.json turns the warning off there only
   assert.ok(!codes(old).includes('auth-type-insecure'), codes(old).join(', '));
@@ -96,7 +97,8 @@ test("each folder's project file and run directory apply to its own file only", 
   assert.ok(!codes(old).includes('file-not-found'), codes(old).join(', '));
   const missing = now.diagnostics.find((d) => d.code === 'file-not-found');
   assert.ok(missing, codes(now).join(', '));
-  assert.ok(missing.message.includes(path.join(current, 'userlist.txt')), missing.message);
+  const message = String(missing.message);
+  assert.ok(message.includes(path.join(current, 'userlist.txt')), message);
 });
 
 test('the audit report names the workspace folder and the target of that folder', async () => {
