@@ -87,6 +87,8 @@ export interface SessionOptions {
   /** environment of code-server (and so of the extension host) on top of process.env */
   env?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** A .code-workspace among `files` to open (a multi-root workspace) instead of the folder. */
+  workspaceFile?: string;
 }
 
 export class VsCodeSession {
@@ -250,7 +252,10 @@ export class VsCodeSession {
     });
     this.page = this.browser.pages()[0] ?? (await this.browser.newPage());
     this.page.on('pageerror', (e) => this.pageErrors.push(e.message));
-    await this.page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`);
+    const open = this.options.workspaceFile
+      ? `workspace=${encodeURIComponent(path.join(this.workspace, this.options.workspaceFile))}`
+      : `folder=${encodeURIComponent(this.workspace)}`;
+    await this.page.goto(`http://127.0.0.1:${this.port}/?${open}`);
     await this.page.waitForSelector('.monaco-workbench', { timeout: UI_TIMEOUT });
     this.mark('workbench visible');
   }
