@@ -87,6 +87,8 @@ export interface SessionOptions {
   /** environment of code-server (and so of the extension host) on top of process.env */
   env?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** User keybindings (keybindings.json), e.g. to run a command with arguments the palette cannot pass. */
+  keybindings?: { key: string; command: string; args?: unknown }[];
   /** A .code-workspace among `files` to open (a multi-root workspace) instead of the folder. */
   workspaceFile?: string;
 }
@@ -161,6 +163,12 @@ export class VsCodeSession {
       path.join(this.userData, 'User', 'settings.json'),
       JSON.stringify({ ...BASE_SETTINGS, ...this.options.settings }, null, 2),
     );
+    if (this.options.keybindings) {
+      fs.writeFileSync(
+        path.join(this.userData, 'User', 'keybindings.json'),
+        JSON.stringify(this.options.keybindings, null, 2),
+      );
+    }
     fs.writeFileSync(this.configFile, 'auth: none\ncert: false\n');
     for (const dir of ['xdg-config', 'xdg-data', 'xdg-cache']) fs.mkdirSync(path.join(this.state, dir));
 
