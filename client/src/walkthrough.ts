@@ -19,9 +19,10 @@ export function registerWalkthrough(
   context: ExtensionContext,
   commands: { audit: string; generateAlertRules: string },
 ): void {
-  let last: TextEditor | undefined = [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors].find(
-    (editor) => editor?.document.languageId === LANGUAGE,
-  );
+  let last: TextEditor | undefined = [
+    vscode.window.activeTextEditor,
+    ...vscode.window.visibleTextEditors,
+  ].find((editor) => editor?.document.languageId === LANGUAGE);
   const remember = (editor: TextEditor | undefined) => {
     if (editor?.document.languageId === LANGUAGE) last = editor;
   };
@@ -104,7 +105,8 @@ export function registerWalkthrough(
 async function freeFileIn(folder: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   if (!folder || folder.scheme !== 'file') return undefined;
   for (let n = 1; n < 100; n++) {
-    const name = n === 1 ? 'pgbouncer.ini' : n === 2 ? 'pgbouncer-example.ini' : `pgbouncer-example-${n - 1}.ini`;
+    const name =
+      n === 1 ? 'pgbouncer.ini' : n === 2 ? 'pgbouncer-example.ini' : `pgbouncer-example-${n - 1}.ini`;
     const candidate = vscode.Uri.joinPath(folder, name);
     const taken = await vscode.workspace.fs.stat(candidate).then(
       () => true,
