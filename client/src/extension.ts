@@ -11,6 +11,7 @@ import type { DeploymentView } from './deployment/view';
 import { registerLanguageTools } from './language';
 import { lazyBundle } from './lazy';
 import { registerPools } from './pools';
+import { registerWalkthrough } from './walkthrough';
 
 export const AUDIT_COMMAND = 'pgbouncer.auditConfiguration';
 export const GENERATE_ALERTS_COMMAND = 'pgbouncer.generateAlertRules';
@@ -55,6 +56,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     vscode.commands.registerCommand(GENERATE_DASHBOARD_COMMAND, () => generateMonitoring('dashboard')),
   );
   registerLanguageTools(context);
+  registerWalkthrough(context, { audit: AUDIT_COMMAND, generateAlertRules: GENERATE_ALERTS_COMMAND });
   const loadPools = registerPools(context);
   deploymentView = registerDeployment(context);
   // Activation returns at once: VS Code counts loading this bundle and running activate() as the

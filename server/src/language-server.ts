@@ -114,6 +114,8 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
   let canPullConfiguration = false;
   let globalSettings: Settings = DEFAULT_SETTINGS;
   let workspaceFolders: string[] = [];
+  /** The name the editor gives each workspace folder (a .code-workspace may rename one), by path. */
+  const folderNames = new Map<string, string>();
   const reportedProblems = new Set<string>();
 
   let initializeReceived = false;
@@ -146,6 +148,8 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
     initializeReceived = true;
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     workspaceFolders = (params.workspaceFolders ?? []).map((folder) => documentPath(folder.uri));
+    for (const folder of params.workspaceFolders ?? [])
+      folderNames.set(documentPath(folder.uri), folder.name);
     supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
     const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
     if (initial !== undefined) globalSettings = normalizeSettings(initial);
@@ -223,6 +227,12 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
           ...workspaceFolders.filter((folder) => !removed.has(folder)),
           ...event.added.map((folder) => documentPath(folder.uri)),
         ];
+        for (const folder of removed) folderNames.delete(folder);
+        for (const folder of event.added) folderNames.set(documentPath(folder.uri), folder.name);
+        // An open file may now belong to another folder (its settings, a relative runDirectory).
+        settingsCache.clear();
+        analyses.clear();
+        for (const document of documents.all()) void validateDocument(document);
         deploymentAudits.setFolders(workspaceFolders);
       });
     }
@@ -542,6 +552,7 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
           return auditReport(document.uri, analysis.result, {
             settings,
             workspaceFolders,
+            folderNames,
             ...(deployment &&
               host.deployment && { deployment: { audit: deployment, report: host.deployment.report } }),
           });

@@ -87,6 +87,10 @@ export interface SessionOptions {
   /** environment of code-server (and so of the extension host) on top of process.env */
   env?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** User keybindings (keybindings.json), e.g. to run a command with arguments the palette cannot pass. */
+  keybindings?: { key: string; command: string; args?: unknown }[];
+  /** A .code-workspace among `files` to open (a multi-root workspace) instead of the folder. */
+  workspaceFile?: string;
 }
 
 export class VsCodeSession {
@@ -159,6 +163,12 @@ export class VsCodeSession {
       path.join(this.userData, 'User', 'settings.json'),
       JSON.stringify({ ...BASE_SETTINGS, ...this.options.settings }, null, 2),
     );
+    if (this.options.keybindings) {
+      fs.writeFileSync(
+        path.join(this.userData, 'User', 'keybindings.json'),
+        JSON.stringify(this.options.keybindings, null, 2),
+      );
+    }
     fs.writeFileSync(this.configFile, 'auth: none\ncert: false\n');
     for (const dir of ['xdg-config', 'xdg-data', 'xdg-cache']) fs.mkdirSync(path.join(this.state, dir));
 
@@ -250,7 +260,10 @@ export class VsCodeSession {
     });
     this.page = this.browser.pages()[0] ?? (await this.browser.newPage());
     this.page.on('pageerror', (e) => this.pageErrors.push(e.message));
-    await this.page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`);
+    const open = this.options.workspaceFile
+      ? `workspace=${encodeURIComponent(path.join(this.workspace, this.options.workspaceFile))}`
+      : `folder=${encodeURIComponent(this.workspace)}`;
+    await this.page.goto(`http://127.0.0.1:${this.port}/?${open}`);
     await this.page.waitForSelector('.monaco-workbench', { timeout: UI_TIMEOUT });
     this.mark('workbench visible');
   }

@@ -39,6 +39,9 @@ const ALLOWED: RegExp[] = [
   /^extension\/schemas\/[^/]+\.schema\.json$/,
   /^extension\/images\/icon\.png$/,
   /^extension\/images\/[^/]+\.svg$/,
+  // the walkthrough's media and the example its first step opens
+  /^extension\/media\/walkthrough\/[^/]+\.(md|svg)$/,
+  /^extension\/examples\/pgbouncer\.ini$/,
 ];
 
 let vsix: PackagedVsix;
@@ -110,10 +113,10 @@ test('every file the manifest points to is in the .vsix', () => {
       for (const [k, v] of Object.entries(value)) visit(v, k);
     } else if (
       typeof value === 'string' &&
-      ['path', 'configuration', 'url', 'icon', 'light', 'dark'].includes(key) &&
+      ['path', 'configuration', 'url', 'icon', 'light', 'dark', 'image', 'svg', 'markdown'].includes(key) &&
       !value.startsWith('$(') &&
       !/^[a-z]+:/i.test(value) &&
-      /\.(json|png|svg)$/.test(value)
+      /\.(json|png|svg|md)$/.test(value)
     ) {
       referenced.add(value);
     }

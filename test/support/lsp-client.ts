@@ -56,6 +56,8 @@ export class LspClient {
       initializationOptions?: unknown;
       /** Paths of the workspace folders the editor has open; none by default. */
       workspaceFolders?: readonly string[];
+      /** Say the client sends workspace/didChangeWorkspaceFolders, as VS Code does. */
+      folderChanges?: boolean;
     } = {},
   ): Promise<LspClient> {
     if (!fs.existsSync(SERVER_BUNDLE))
@@ -100,6 +102,7 @@ export class LspClient {
         workspace: {
           configuration: options.pullConfiguration ?? true,
           didChangeConfiguration: { dynamicRegistration: true },
+          ...(options.folderChanges && { workspaceFolders: true }),
         },
         textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } },
       },

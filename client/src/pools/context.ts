@@ -11,7 +11,7 @@ import { ADD_INSTANCE_COMMAND, POOL_COMMANDS } from './ids';
 import type { PoolCommand } from './ids';
 import type { ViewItem } from './model/tree-items';
 import { PoolMonitor } from './monitor';
-import { instancesFromSettings, poolSettings, savePassword, storedPassword } from './settings';
+import { instancesOfFolders, poolSettings, savePassword, storedPassword } from './settings';
 import type { PoolSettings } from './settings';
 import { PoolStatusBar } from './status-bar';
 import { PoolTreeProvider } from './tree';
@@ -82,7 +82,16 @@ export class PoolsContext implements vscode.Disposable {
   /** Instances from the settings; in an untrusted workspace only the user's own. */
   loadInstances(): void {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const result = instancesFromSettings(config.inspect('instances'), vscode.workspace.isTrusted);
+    // One folder: its settings are the workspace's. Several: each folder may add instances of its own.
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const ofFolders =
+      folders.length > 1
+        ? folders.map((folder) => ({
+            name: folder.name,
+            inspected: vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect('instances'),
+          }))
+        : [];
+    const result = instancesOfFolders(config.inspect('instances'), ofFolders, vscode.workspace.isTrusted);
     this.notes = [...result.problems];
     if (result.ignoredUntrusted > 0) {
       this.notes.unshift(
@@ -127,7 +136,7 @@ export class PoolsContext implements vscode.Disposable {
     const picked = await vscode.window.showQuickPick(
       instances.map((instance) => ({
         label: instance.name,
-        description: `${instance.host}:${instance.port} as ${instance.user}`,
+        description: `${instance.folder ? `${instance.folder} · ` : ''}${instance.host}:${instance.port} as ${instance.user}`,
         instance,
       })),
       { placeHolder },

@@ -62,6 +62,8 @@ export function startPools(context: ExtensionContext, view: vscode.TreeView<View
     view.onDidChangeVisibility((event) => ctx.monitor.setActive(event.visible)),
     vscode.workspace.onDidChangeConfiguration((event) => ctx.configurationChanged(event)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.loadInstances()),
+    // A folder added or removed brings or takes its own instances.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.loadInstances()),
     vscode.languages.registerHoverProvider({ language: LANGUAGE_ID }, databaseHoverProvider(ctx)),
   );
   ctx.loadInstances();

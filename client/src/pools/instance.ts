@@ -16,4 +16,6 @@ export interface InstanceSettings {
   sslmode: SslMode;
   /** Absolute path of the CA certificates (PEM) to trust instead of Node's list; settings.ts resolves it. */
   sslrootcert?: string;
+  /** The workspace folder whose settings define it, in a multi-root workspace (its name). */
+  folder?: string;
 }

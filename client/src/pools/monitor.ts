@@ -32,7 +32,8 @@ function sameInstance(a: InstanceSettings, b: InstanceSettings): boolean {
     a.user === b.user &&
     a.database === b.database &&
     a.sslmode === b.sslmode &&
-    a.sslrootcert === b.sslrootcert
+    a.sslrootcert === b.sslrootcert &&
+    a.folder === b.folder
   );
 }
 

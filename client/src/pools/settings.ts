@@ -117,6 +117,45 @@ export function instancesFromSettings(
   return { instances, problems, ignoredUntrusted };
 }
 
+/** A workspace folder of a multi-root workspace and pgbouncer.instances as inspected in its scope. */
+export interface FolderInstances {
+  name: string;
+  inspected: InspectedSetting | undefined;
+}
+
+/**
+ * The instances of a multi-root workspace: those of the user and workspace settings
+ * (instancesFromSettings), then each folder's own (its workspaceFolderValue), marked with the folder's
+ * name; a name already taken gets the folder's name added. A folder's instances are workspace
+ * settings too: ignored and counted when the workspace is not trusted.
+ */
+export function instancesOfFolders(
+  inspected: InspectedSetting | undefined,
+  folders: readonly FolderInstances[],
+  trusted: boolean,
+): InstancesResult {
+  const result = instancesFromSettings(inspected, trusted);
+  const names = new Set(result.instances.map((instance) => instance.name));
+  for (const folder of folders) {
+    const value = folder.inspected?.workspaceFolderValue;
+    if (value === undefined) continue;
+    if (!trusted) {
+      if (Array.isArray(value)) result.ignoredUntrusted += value.length;
+      continue;
+    }
+    const own = normalizeInstances(value);
+    result.problems.push(...own.problems.map((problem) => `${folder.name}: ${problem}`));
+    for (const instance of own.instances) {
+      let name = instance.name;
+      if (names.has(name)) name = `${instance.name} (${folder.name})`;
+      for (let n = 2; names.has(name); n++) name = `${instance.name} (${folder.name} ${n})`;
+      names.add(name);
+      result.instances.push({ ...instance, name, folder: folder.name });
+    }
+  }
+  return result;
+}
+
 export interface PoolSettings {
   refreshIntervalMs: number;
   timeoutMs: number;

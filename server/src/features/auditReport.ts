@@ -25,6 +25,16 @@ export function workspaceLabel(filePath: string, workspaceFolders: readonly stri
   return filePath;
 }
 
+/** The workspace folder holding a file (the innermost when folders nest), if any. */
+export function folderHolding(filePath: string, workspaceFolders: readonly string[]): string | undefined {
+  return workspaceFolders
+    .filter((folder) => {
+      const relative = path.relative(folder, filePath);
+      return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+    })
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 /**
  * The report of a document from its (cached) lint result. `context` must be the settings the result
  * was made with: the recommended changes lint the fixed text again with them. `deployment`: the audit
@@ -37,11 +47,17 @@ export function auditReport(
   context: AnalysisContext & {
     date?: string;
     deployment?: { audit: FolderAudit; report: typeof buildDeploymentReport };
+    /** The editor's names of the workspace folders, by path; a multi-root report names the file's one. */
+    folderNames?: ReadonlyMap<string, string>;
   },
 ): AuditReportResult {
   const folders = context.workspaceFolders ?? [];
   // A file of any file system (file:, and vscode-vfs: or vscode-remote: on the web), not untitled:.
   const isFile = /^[a-z][\w+.-]*:\/\//i.test(uri);
+  const folderName = (folder: string) =>
+    context.folderNames?.get(folder) ?? (path.basename(folder) || folder);
+  // With several folders the same relative path can be in each: the report says whose file it is.
+  const holding = isFile && folders.length > 1 ? folderHolding(documentPath(uri), folders) : undefined;
   const lint = (text: string) => lintDocument(TextDocument.create(uri, LANGUAGE_ID, 0, text), context);
   const deployment = isFile ? context.deployment : undefined;
   const fileReport = buildAuditReport(result, {
@@ -53,6 +69,7 @@ export function auditReport(
       return { label: workspaceLabel(filePath, folders), link: (line) => `${link}#L${line}` };
     },
     date: context.date,
+    ...(holding !== undefined && { workspaceFolder: folderName(holding) }),
     lint,
     embedded: deployment !== undefined,
   });
@@ -60,7 +77,7 @@ export function auditReport(
   const self = documentPath(uri);
   const root = deployment.audit.deployment.root;
   const deploymentReport = deployment.report(deployment.audit, {
-    folderLabel: path.basename(root) || root,
+    folderLabel: folderName(root),
     fileLink: (filePath, line) => `${pathToFileURL(filePath).href}#L${line}`,
     ...(context.date !== undefined && { date: context.date }),
     fileNote: (pooler) =>

@@ -37,6 +37,8 @@ export interface AuditReportOptions {
   includedFile?: (filePath: string) => { label: string; link: (line: number) => string };
   /** YYYY-MM-DD; default today (local time). */
   date?: string;
+  /** The workspace folder the file belongs to, named when the editor has several open. */
+  workspaceFolder?: string;
   /** Lints a text the way `result` was linted, for applying fixes round after round; without it the
    * changes shown are one round of fixes. */
   lint?: (text: string) => LintResult;
@@ -425,6 +427,8 @@ export function buildAuditReport(result: LintResult, options: AuditReportOptions
   // Title and facts
   out.push(`# PgBouncer configuration audit: ${escapeMarkdown(options.fileLabel)}`, '');
   out.push(`- **File:** ${escapeMarkdown(options.fileLabel)}`);
+  if (options.workspaceFolder !== undefined)
+    out.push(`- **Workspace folder:** ${escapeMarkdown(options.workspaceFolder)}`);
   out.push(`- **Target PgBouncer version:** ${escapeMarkdown(targetLabel(result))}`);
   out.push(`- **Profile:** ${escapeMarkdown(result.config.profile)}`);
   const overrides = Object.keys(result.config.rules).sort(compareText);

@@ -53,7 +53,8 @@ function context(kind: ItemKind, flags: Record<string, boolean>): string {
 export function instanceItem(state: InstanceState, thresholds: Thresholds, now: number): ViewItem {
   const { instance } = state;
   const id = `instance:${instance.name}`;
-  const where = `${instance.host}:${instance.port}`;
+  // In a multi-root workspace an instance from a folder's settings says which folder.
+  const where = `${instance.folder ? `${instance.folder} · ` : ''}${instance.host}:${instance.port}`;
   if (state.error || !state.snapshot) {
     const error = state.error;
     const retryIn =
@@ -144,7 +145,7 @@ export function instanceItem(state: InstanceState, thresholds: Thresholds, now: 
     kind: 'instance',
     instance: instance.name,
     label: instance.name,
-    description: [version, transport?.short, admin ? 'admin' : 'stats only', summary]
+    description: [instance.folder, version, transport?.short, admin ? 'admin' : 'stats only', summary]
       .filter(Boolean)
       .join(' · '),
     tooltip: [
