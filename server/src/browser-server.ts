@@ -68,6 +68,7 @@ const editorFiles: SnapshotSource = {
 };
 
 startLanguageServer(connection, {
+  partialFileSystem: true,
   snapshotSource: editorFiles,
   // The drift warning of generated alert rules needs a synchronous read: desktop only.
   readSmallFile: () => undefined,

@@ -43,6 +43,7 @@ import {
   isTooLarge,
   lintDocument,
   tooLargeDiagnostics,
+  unreadFilesSaidOnce,
 } from './features/diagnostics';
 import { DocumentCache } from './analysis/engine';
 import { FileSnapshot } from './files/file-snapshot';
@@ -89,6 +90,8 @@ export interface ServerHost {
   deployment?: DeploymentSupport;
   /** A small regular file beside a configuration (its generated alert rules), or undefined. */
   readSmallFile(filePath: string): string | undefined;
+  /** The file system cannot reach every path (the browser): unread files are said once per document. */
+  partialFileSystem?: boolean;
 }
 
 type Audits = Pick<
@@ -410,7 +413,8 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
     }
     const analysis = await analysisFor(document);
     if (!analysis) return;
-    const diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
+    let diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
+    if (host.partialFileSystem) diagnostics = unreadFilesSaidOnce(diagnostics, document.uri);
     diagnostics.push(...deploymentAudits.diagnosticsOf(documentPath(document.uri)));
     if (analysis.result) diagnostics.push(...alertDriftDiagnostics(analysis.result, readSmallFile));
     // An edit of a pgbouncer.ini changes what its deployment's clients can do.

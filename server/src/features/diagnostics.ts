@@ -188,3 +188,38 @@ export function boundedDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   });
   return kept;
 }
+
+/** What says that a file a configuration names was not there to read. */
+const UNREAD_FILE_CODES = new Set(['file-not-found', 'include-not-found', 'file-not-read']);
+
+/**
+ * On a file system that cannot reach every path (vscode.dev, github.dev: nothing outside the opened
+ * folder or repository), the files a configuration names are said once, not as one warning each:
+ * the first keeps its place and says how many, the others are its related information. Errors are
+ * kept as they are (an `%include` PgBouncer refuses to start without stays an error).
+ */
+export function unreadFilesSaidOnce(diagnostics: Diagnostic[], documentUri: string): Diagnostic[] {
+  const unread = diagnostics.filter(
+    (diagnostic) =>
+      UNREAD_FILE_CODES.has(String(diagnostic.code)) && diagnostic.severity !== DiagnosticSeverity.Error,
+  );
+  if (unread.length < 2) return diagnostics;
+  const [first] = unread;
+  if (!first) return diagnostics;
+  const summary: Diagnostic = {
+    range: first.range,
+    severity: DiagnosticSeverity.Information,
+    code: 'files-not-reachable',
+    source: DIAGNOSTIC_SOURCE,
+    message:
+      `${unread.length} files this configuration names could not be read through this editor's file system ` +
+      `(in the browser, only the opened folder or repository can be read), so what they hold is not checked. ` +
+      `Desktop VS Code or pgbouncer-lint on the machine checks them.`,
+    relatedInformation: unread.map((diagnostic) => ({
+      location: { uri: documentUri, range: diagnostic.range },
+      message: typeof diagnostic.message === 'string' ? diagnostic.message : String(diagnostic.message),
+    })),
+  };
+  const dropped = new Set(unread);
+  return [summary, ...diagnostics.filter((diagnostic) => !dropped.has(diagnostic))];
+}
