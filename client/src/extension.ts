@@ -50,6 +50,9 @@ async function auditConfiguration(): Promise<void> {
 
 export async function activate(context: ExtensionContext): Promise<void> {
   active = context;
+  // This is the Node extension host (desktop, or a remote such as code-server's, where the workbench
+  // itself runs in a browser and isWeb is true): the Node-only views and commands are available.
+  void vscode.commands.executeCommand('setContext', 'pgbouncer.nodeHost', true);
   context.subscriptions.push(
     vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration),
     vscode.commands.registerCommand(GENERATE_ALERTS_COMMAND, () => generateMonitoring('alerts')),

@@ -66,8 +66,8 @@ export const CLIENT_SETTINGS_SPEC: Record<string, SettingSpec> = {
       additionalProperties: false,
     },
     description:
-      'PgBouncer instances shown in the Pool Status view: {name, host, port, user, database, sslmode, sslrootcert}. Passwords are never stored in settings: the extension asks once and keeps them in VS Code’s secret storage, bound to user, host, port, sslmode and sslrootcert. In an untrusted workspace only instances from user settings are used.',
-    scope: 'window',
+      'PgBouncer instances shown in the Pool Status view: {name, host, port, user, database, sslmode, sslrootcert}. Passwords are never stored in settings: the extension asks once and keeps them in VS Code’s secret storage, bound to user, host, port, sslmode and sslrootcert. In an untrusted workspace only instances from user settings are used. In a multi-root workspace each folder may list its own; the view names the folder.',
+    scope: 'resource',
   },
   'pgbouncer.refreshInterval': {
     type: 'number',

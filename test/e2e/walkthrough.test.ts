@@ -149,7 +149,11 @@ test('each step is done by its command', opts, () =>
       .waitFor({ timeout: UI_TIMEOUT });
     // 4. Add Instance (its first question is enough: the step is about starting it)
     await s.runCommand('PgBouncer: Add Instance');
-    await s.page.locator('.quick-input-widget input').waitFor({ timeout: UI_TIMEOUT });
+    // The quick input has two inputs (the palette's, hidden, and the question's): wait for the question.
+    await s.page
+      .locator('.quick-input-widget input[aria-label^="Add PgBouncer Instance"]')
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     await s.page.keyboard.press('Escape');
     // 5. alert rules beside the configuration, from the walkthrough's button
     await openWalkthrough(s);

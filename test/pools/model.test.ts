@@ -684,10 +684,14 @@ describe('manifest', () => {
     );
     assert.ok(fs.existsSync(path.join(ROOT, container.icon)), container.icon);
     assert.equal(manifest.contributes.views.pgbouncer[0].id, 'pgbouncer.pools');
-    const welcome = manifest.contributes.viewsWelcome.find(
+    const welcomes = manifest.contributes.viewsWelcome.filter(
       (w: { view: string }) => w.view === 'pgbouncer.pools',
-    );
-    assert.match(welcome.contents, /\[Add Instance\]\(command:pgbouncer\.pools\.addInstance\)/);
+    ) as { contents: string; when?: string }[];
+    // On the desktop: how to add an instance; in the browser: that the view needs desktop VS Code.
+    const desktop = welcomes.find((w) => w.when?.includes('!isWeb'));
+    const web = welcomes.find((w) => w.when !== undefined && /(^|[^!])isWeb/.test(w.when));
+    assert.match(desktop?.contents ?? '', /\[Add Instance\]\(command:pgbouncer\.pools\.addInstance\)/);
+    assert.match(web?.contents ?? '', /desktop VS Code/);
     assert.ok(
       manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('pgbouncer.instances'),
     );
