@@ -65,7 +65,7 @@ import type {
   GenerateMonitoringParams,
   GenerateMonitoringResult,
 } from './protocol';
-import { alertDriftDiagnostics, alertsFileName, generateMonitoring } from './features/monitoring';
+import type { alertDriftDiagnostics, generateMonitoring } from './features/monitoring';
 import * as path from 'node:path';
 import type { DeploymentAudits, DeploymentAuditHost } from './features/deployment-audits';
 import type { deploymentCodeActions } from './features/deployment';
@@ -90,6 +90,13 @@ export interface ServerHost {
   deployment?: DeploymentSupport;
   /** A small regular file beside a configuration (its generated alert rules), or undefined. */
   readSmallFile(filePath: string): string | undefined;
+  /** Left out: no generated alert rules or dashboard, no drift warning (desktop only). */
+  monitoring?: {
+    generate: typeof generateMonitoring;
+    drift: typeof alertDriftDiagnostics;
+    /** The file the generated rules of a configuration are written to. */
+    rulesFileName(configPath: string): string;
+  };
   /** The file system cannot reach every path (the browser): unread files are said once per document. */
   partialFileSystem?: boolean;
 }
@@ -416,7 +423,8 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
     let diagnostics = analysis.result ? diagnosticsOf(analysis.result) : tooLargeDiagnostics();
     if (host.partialFileSystem) diagnostics = unreadFilesSaidOnce(diagnostics, document.uri);
     diagnostics.push(...deploymentAudits.diagnosticsOf(documentPath(document.uri)));
-    if (analysis.result) diagnostics.push(...alertDriftDiagnostics(analysis.result, readSmallFile));
+    if (analysis.result && host.monitoring)
+      diagnostics.push(...host.monitoring.drift(analysis.result, readSmallFile));
     // An edit of a pgbouncer.ini changes what its deployment's clients can do.
     deploymentAudits.changed(documentPath(document.uri));
     void connection.sendDiagnostics({
@@ -585,7 +593,12 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
       if (!a)
         throw new ResponseError(ErrorCodes.InvalidParams, `${params.uri} is not an open pgbouncer.ini.`);
       try {
-        return generateMonitoring(a.result, params);
+        if (!host.monitoring)
+          throw new ResponseError(
+            LSPErrorCodes.RequestFailed,
+            'Alert rules and dashboards are generated in desktop VS Code.',
+          );
+        return host.monitoring.generate(a.result, params);
       } catch (error) {
         throw new ResponseError(LSPErrorCodes.RequestFailed, (error as Error).message);
       }
@@ -597,12 +610,13 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
       const filePath = documentPath(event.uri);
       deploymentAudits.changed(filePath);
       // Generated alert rules beside an open configuration: its drift warning may change.
-      if (filePath.endsWith('.alerts.yml')) {
+      const monitoring = host.monitoring;
+      if (monitoring && filePath.endsWith('.alerts.yml')) {
         for (const document of documents.all()) {
           const configPath = documentPath(document.uri);
           if (
             path.dirname(configPath) === path.dirname(filePath) &&
-            alertsFileName(configPath) === path.basename(filePath)
+            monitoring.rulesFileName(configPath) === path.basename(filePath)
           )
             void validateDocument(document);
         }

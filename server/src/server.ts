@@ -6,6 +6,7 @@ import { deploymentKindOfPath } from './deployment/read/discover';
 import { deploymentCodeActions } from './features/deployment';
 import { DeploymentAudits } from './features/deployment-audits';
 import { readRegularFile } from './files/guarded-read';
+import { alertDriftDiagnostics, alertsFileName, generateMonitoring } from './features/monitoring';
 import { startLanguageServer } from './language-server';
 import { buildDeploymentReport } from './report/deployment-report';
 
@@ -16,6 +17,7 @@ startLanguageServer(createConnection(ProposedFeatures.all), {
     codeActions: deploymentCodeActions,
     report: buildDeploymentReport,
   },
+  monitoring: { generate: generateMonitoring, drift: alertDriftDiagnostics, rulesFileName: alertsFileName },
   readSmallFile: (filePath) => {
     const read = readRegularFile(filePath, 1024 * 1024);
     return 'text' in read ? read.text : undefined;
