@@ -147,13 +147,22 @@ test('each step is done by its command', opts, () =>
       .locator('.monaco-editor .view-line', { hasText: 'PgBouncer configuration audit' })
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
-    // 4. Add Instance (its first question is enough: the step is about starting it)
-    await s.runCommand('PgBouncer: Add Instance');
-    // The quick input has two inputs (the palette's, hidden, and the question's): wait for the question.
-    await s.page
+    // 4. Add Instance (its first question is enough: the step is about starting it). The audit's
+    // Markdown preview may still be opening and take the focus, which closes a quick input: ask again
+    // until the question stays.
+    const question = s.page
       .locator('.quick-input-widget input[aria-label^="Add PgBouncer Instance"]')
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
+      .first();
+    for (let attempt = 1; ; attempt++) {
+      await s.runCommand('PgBouncer: Add Instance');
+      const shown = await question.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      assert.ok(attempt < 4, 'the Add Instance question stays open');
+      await s.page.keyboard.press('Escape');
+    }
     await s.page.keyboard.press('Escape');
     // 5. alert rules beside the configuration, from the walkthrough's button
     await openWalkthrough(s);
