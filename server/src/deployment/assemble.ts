@@ -50,19 +50,6 @@ function overrideOf(base: string): string {
   return base.replace(/\.(ya?ml)$/, '.override.$1');
 }
 
-/** The line index of a text, made once per file. */
-export class Texts {
-  private readonly indexes = new Map<string, LineIndex>();
-  constructor(readonly byPath: Map<string, string>) {}
-  lineIndex(file: string): LineIndex | undefined {
-    const text = this.byPath.get(file);
-    if (text === undefined) return undefined;
-    let index = this.indexes.get(file);
-    if (!index) this.indexes.set(file, (index = new LineIndex(text)));
-    return index;
-  }
-}
-
 export function assembleDeployment(input: AssembleInput): Deployment {
   const texts = new Map<string, string>();
   const problems: ReadProblem[] = [];

@@ -6,7 +6,7 @@
 import type { LintResult } from '../analysis/engine';
 import type { ConnectionEntry } from '../model/effective';
 import type { Span } from '../syntax/syntax';
-import type { ClientConnection, PublishedPort, ReadProblem, SourceValue, Workload } from './read/types';
+import type { ClientConnection, PublishedPort, ReadProblem, Workload } from './read/types';
 
 export type PoolerKind = 'ini' | 'edoburu' | 'bitnami' | 'cloudnative-pg' | 'zalando';
 
@@ -81,9 +81,4 @@ export interface Deployment {
   problems: ReadProblem[];
   /** Files found and what they were taken for, relative to root (the audit report lists them). */
   files: { path: string; kind: string }[];
-}
-
-/** The place a SourceValue is written. */
-export function placeOf(value: SourceValue): { file: string; span: Span } {
-  return { file: value.file, span: value.span };
 }

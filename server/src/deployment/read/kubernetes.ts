@@ -289,6 +289,22 @@ function readEnv(
 ): EnvVar[] {
   const env: EnvVar[] = [];
   const values = new Map<string, string>();
+  // A variable read from a ConfigMap or Secret: its value and name are where that object writes them.
+  const fromConfig = (
+    name: string,
+    entry: KubeConfigEntry,
+    kind: 'ConfigMap' | 'Secret',
+    via: SourceValue,
+  ) => {
+    env.push({
+      name,
+      value: entry.value,
+      nameSpan: entry.keySpan,
+      origin: kind === 'Secret' ? 'secret' : 'configmap',
+      via,
+    });
+    values.set(name, entry.value.text);
+  };
   // envFrom first, in order (a later source wins), then env (kubelet makeEnvironmentVariables).
   for (const source of itemsOf(document, getEntry(document, container, 'envFrom')?.value)) {
     const prefix = textOf(document, source, 'prefix') ?? '';
@@ -310,14 +326,7 @@ function readEnv(
         const name = prefix + entry.key;
         // The kubelet skips keys that cannot be variable names.
         if (name === '' || name.includes('=')) continue;
-        env.push({
-          name,
-          value: entry.value,
-          nameSpan: entry.keySpan,
-          origin: kind === 'Secret' ? 'secret' : 'configmap',
-          via: nameAt,
-        });
-        values.set(name, entry.value.text);
+        fromConfig(name, entry, kind, nameAt);
       }
     }
   }
@@ -358,14 +367,7 @@ function readEnv(
           );
         continue;
       }
-      env.push({
-        name,
-        value: entry.value,
-        nameSpan: entry.keySpan,
-        origin: kind === 'Secret' ? 'secret' : 'configmap',
-        via: nameAt,
-      });
-      values.set(name, entry.value.text);
+      fromConfig(name, entry, kind, nameAt);
     }
     // fieldRef / resourceFieldRef give no variable here: known only at run time, `$(NAME)` stays as written.
   }

@@ -27,5 +27,3 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   portExposedWithoutTls,
   healthcheckBlind,
 ];
-
-export const DEPLOYMENT_RULE_IDS: ReadonlySet<string> = new Set(DEPLOYMENT_RULES.map((rule) => rule.id));
