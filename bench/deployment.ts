@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { makeDeploymentRepo } from './deployment-repo';
+import { bundleForBench, median, percentile } from './shared';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -48,32 +48,15 @@ interface DeploymentModule {
 }
 
 function spread(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median, p95: s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] };
+  return { median: median(values), p95: percentile(values, 95) };
 }
 
 async function bundleDeployment(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'deployment-engine.js');
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    stdin: {
-      contents:
-        "export { auditFolder } from './server/src/deployment/run';\n" +
-        "export { discoverDeploymentFiles } from './server/src/deployment/read/discover';\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    loader: { '.json': 'json' },
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForBench(
+    "export { auditFolder } from './server/src/deployment/run';\n" +
+      "export { discoverDeploymentFiles } from './server/src/deployment/read/discover';\n",
+    path.join(dir, 'deployment-engine.js'),
+  );
 }
 
 export async function runDeploymentBench(

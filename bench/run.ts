@@ -15,10 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import * as ini from 'ini';
 import { LspClient } from '../test/support/lsp-client';
 import { databasesConfig } from './workload';
+import { bundleForBench, median, percentile } from './shared';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -44,20 +44,6 @@ function report(name: string, value: string, target: string, met: boolean | null
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
-
-function sorted(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
-function median(values: number[]): number {
-  const s = sorted(values);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = sorted(values);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -96,25 +82,10 @@ function machine(): string {
 // The engine as it ships
 
 async function bundleEngine(): Promise<string> {
-  const outfile = path.join(TMP, 'engine.js');
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    stdin: {
-      contents:
-        "export { lintText } from './server/src/analysis/engine';\nexport { databasesConfig } from './bench/workload';\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    loader: { '.json': 'json' },
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForBench(
+    "export { lintText } from './server/src/analysis/engine';\nexport { databasesConfig } from './bench/workload';\n",
+    path.join(TMP, 'engine.js'),
+  );
 }
 
 function lintOptions(): { filePath: string } {
