@@ -89,7 +89,8 @@ const BROWSER_SHIMS = path.join(root, 'server', 'src', 'browser');
  * The web extension: its client (`browser` in package.json) and the language server in a web worker.
  * Platform browser, no polyfills: the Node built-ins the engine imports are small modules of our own
  * (server/src/browser/: POSIX paths, file: URLs for the workspace's file system, IP address checks,
- * fs/crypto that say they are not there, and yaml's parser, only used by a desktop-only check), Buffer and process are injected, and OpenSSL is
+ * fs/crypto that say they are not there, and yaml's parser, only used by a desktop-only check), the
+ * client's `minimatch` is client/src/browser/minimatch.ts, Buffer and process are injected, and OpenSSL is
  * replaced by its "not available" side (catalog/openssl-unavailable.ts), which the checks already
  * fall back from. test/unit/browser-bundles.test.ts checks that no Node built-in is left.
  */
@@ -120,6 +121,10 @@ function browserShims() {
         path: path.join(BROWSER_SHIMS, shims[args.path.replace(/^node:/, '')]),
       }));
       build.onResolve({ filter: /^yaml$/ }, () => ({ path: path.join(BROWSER_SHIMS, 'yaml.ts') }));
+      // vscode-languageclient's glob matching, for patterns this extension never registers (the file says why)
+      build.onResolve({ filter: /^minimatch$/ }, () => ({
+        path: path.join(root, 'client', 'src', 'browser', 'minimatch.ts'),
+      }));
       const openssl = path.join(root, 'server', 'src', 'catalog', 'openssl');
       build.onResolve({ filter: /\/openssl$/ }, (args) =>
         path.join(args.resolveDir, args.path) === openssl ? { path: `${openssl}-unavailable.ts` } : undefined,

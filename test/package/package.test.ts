@@ -10,14 +10,15 @@ import { before, test } from 'node:test';
 import { packagedVsix, ROOT, zipEntries } from '../support/vsix';
 import type { PackagedVsix } from '../support/vsix';
 
-const MAX_VSIX_BYTES = 1024 * 1024;
+/** The issues' budgets say "1 MB": read as 10^6 bytes, the stricter of the two readings. */
+const MAX_VSIX_BYTES = 1_000_000;
 /**
  * dist/extension.js is all that activation loads (VS Code counts its loading as activation time); the
  * heavy parts are bundles of their own it requires afterwards (client/src/lazy.ts).
  */
 const MAX_ACTIVATION_BUNDLE_BYTES = 16 * 1024;
 /** The web extension's client and its web-worker server together (package.json "browser"). */
-const MAX_WEB_BUNDLES_BYTES = 1024 * 1024;
+const MAX_WEB_BUNDLES_BYTES = 1_000_000;
 const WEB_BUNDLES = ['extension/dist/browser/extension.js', 'extension/dist/browser/server.js'];
 const LAZY_BUNDLES = ['language-client', 'pools', 'detect'];
 /** Every bundle in the .vsix: the extension's, and the server the language client starts. */
