@@ -110,7 +110,7 @@ async function startClient(context: ExtensionContext): Promise<LanguageClient> {
   return started;
 }
 
-/** Asks the server for the report of the active pgbouncer.ini and shows it beside it. */
+/** Asks the server for the report of the active pgbouncer.ini and shows it beside it, with its preview. */
 async function auditConfiguration(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== LANGUAGE_ID) {
@@ -130,9 +130,22 @@ async function auditConfiguration(): Promise<void> {
     const { markdown } = await client.sendRequest(auditReportRequest, { uri });
     const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await showPreview(report.uri);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(`PgBouncer: the audit report failed: ${reason}`);
+  }
+}
+
+/**
+ * The report's Markdown preview beside it, as on the desktop. The built-in Markdown extension runs on
+ * the web too, but a workbench may leave it out or disable it: then the Markdown document stays alone.
+ */
+async function showPreview(uri: vscode.Uri): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+  } catch {
+    // no preview command here: the document, already shown, is the report
   }
 }
 

@@ -32,6 +32,7 @@ import type {
   DeploymentSummary,
 } from '../../server/src/api';
 import type { DeploymentSource } from './deployment/source';
+import { withFixAllApplied } from './fix-all-applied';
 import { poolSettings } from './pools/settings';
 
 const auditReportRequest = new RequestType<AuditReportParams, AuditReportResult, void>(AUDIT_REPORT_REQUEST);
@@ -88,6 +89,9 @@ export function startLanguageClient(context: ExtensionContext): LanguageClient {
       // replaces VS Code's folding by indentation: no answer at all keeps it.
       provideFoldingRanges: (document, context, token, next) =>
         isPgBouncerLanguage(document.languageId) ? next(document, context, token) : undefined,
+      // the walkthrough's Fix All step completes however Fix All is applied (fix-all-applied.ts)
+      provideCodeActions: async (document, range, context, token, next) =>
+        withFixAllApplied(await next(document, range, context, token)),
     },
     outputChannelName: 'PgBouncer Config',
   };

@@ -2,9 +2,11 @@
 // Its buttons are clicked on the walkthrough page, where no text editor is active, while the commands
 // they stand for (audit, Fix All, alert rules) work on the active pgbouncer.ini: each button's command
 // brings the last pgbouncer.ini editor back first, then runs the real one. The walkthrough's steps
-// complete on these commands and on the real ones (run from the palette or the editor's title bar).
+// complete on these commands and on the real ones (run from the palette or the editor's title bar);
+// Fix All also on the command its code action runs after its edit (fix-all-applied.ts).
 import * as vscode from 'vscode';
 import type { ExtensionContext, TextEditor } from 'vscode';
+import { FIX_ALL_APPLIED_COMMAND, FIX_ALL_KIND } from './fix-all-applied';
 
 export const OPEN_EXAMPLE_COMMAND = 'pgbouncer.openExample';
 export const WALKTHROUGH_AUDIT_COMMAND = 'pgbouncer.walkthrough.audit';
@@ -12,8 +14,6 @@ export const WALKTHROUGH_FIX_ALL_COMMAND = 'pgbouncer.walkthrough.fixAll';
 export const WALKTHROUGH_ALERTS_COMMAND = 'pgbouncer.walkthrough.generateAlertRules';
 
 const LANGUAGE = 'pgbouncer-ini';
-/** The server's Fix All code action kind (FIX_ALL_KIND in server/src/features/codeActions.ts). */
-const FIX_ALL_KIND = 'source.fixAll.pgbouncer';
 
 export function registerWalkthrough(
   context: ExtensionContext,
@@ -82,6 +82,8 @@ export function registerWalkthrough(
         vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_KIND, apply: 'first' }),
       ),
     ),
+    // The server's Fix All was applied, from wherever: the step completes on this command's run.
+    vscode.commands.registerCommand(FIX_ALL_APPLIED_COMMAND, () => undefined),
     vscode.commands.registerCommand(WALKTHROUGH_ALERTS_COMMAND, async () => {
       const editor = await configurationEditor();
       if (!editor) return;

@@ -473,7 +473,9 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
   connection.onDocumentLinks(
     ready(async (params) => {
       const a = await analysed(params.textDocument.uri);
-      return a ? documentLinks(a.result) : [];
+      // Where the machine's disk is not the editor's (the web), whether a linked file exists is what
+      // the analysis read of it through the editor's file system.
+      return a ? documentLinks(a.result, host.partialFileSystem ? files.view() : undefined) : [];
     }),
   );
   connection.onDefinition(

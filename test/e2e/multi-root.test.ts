@@ -2,6 +2,7 @@
 // folders with the same pgbouncer.ini. The workspace targets PgBouncer 1.22; the folder "legacy"
 // overrides that with 1.20 in its own .vscode/settings.json. max_prepared_statements came with 1.21:
 // an error in legacy's file, none in current's. The audit report of legacy's file names its folder.
+// The .code-workspace names the folder "current" otherwise: the Deployment view's row says that name.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -26,9 +27,14 @@ syslog = 1
 max_prepared_statements = 100
 `;
 
+const CURRENT_NAME = 'Current (1.22)';
+
 const FILES: Record<string, string> = {
   'pgbouncer.code-workspace': JSON.stringify(
-    { folders: [{ path: 'legacy' }, { path: 'current' }], settings: { 'pgbouncer.targetVersion': '1.22' } },
+    {
+      folders: [{ path: 'legacy' }, { path: 'current', name: CURRENT_NAME }],
+      settings: { 'pgbouncer.targetVersion': '1.22' },
+    },
     null,
     2,
   ),
@@ -117,5 +123,30 @@ test("the audit report names the file's workspace folder and its target", opts, 
       .locator('.monaco-editor .view-line', { hasText: 'Target PgBouncer version' })
       .first();
     assert.match((await target.innerText()).replace(/\u00a0/g, ' '), /1\.20/);
+  }),
+);
+
+test("the Deployment view labels each folder with the workspace's name for it", opts, () =>
+  guarded('deployment', async (s) => {
+    const pane = s.page.locator('.pane:has(.pane-header:has-text("Deployment"))').first();
+    // The previous scenario's audit preview may still be opening and take the focus, which closes
+    // the palette before its command runs: ask again until the view shows.
+    for (let attempt = 1; ; attempt++) {
+      await s.runCommand('Focus on Deployment View');
+      const shown = await pane.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      assert.ok(attempt < 4, 'the Deployment view shows');
+      await s.page.keyboard.press('Escape');
+    }
+    const rows = pane.locator('.monaco-list-row');
+    // each folder's pgbouncer.ini, mounted by nobody, is a PgBouncer of its own: one row per folder
+    const current = rows.filter({ hasText: CURRENT_NAME }).first();
+    await current.waitFor({ timeout: UI_TIMEOUT });
+    await rows.filter({ hasText: 'legacy' }).first().waitFor({ timeout: UI_TIMEOUT });
+    // the folder's path stays in the row's description
+    assert.match(await current.innerText(), /[\\/]ws[\\/]current\b/);
   }),
 );

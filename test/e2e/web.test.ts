@@ -3,21 +3,47 @@
 // "remote.extensionKind": { "pgbouncer-config.pgbouncer-config": ["web"] } (../shared/e2e/README.md,
 // "Web extensions"). The language server then runs in a Worker (dist/browser/server.js) and reads
 // files through vscode.workspace.fs. Checked: the host is the web worker, a squiggle and its Problems
-// row, an error in an %include read through the editor's file system, a quick fix, hover, and the
-// Pool Status view's desktop-only text.
+// row, an error in an %include read through the editor's file system, a quick fix, hover, the Pool
+// Status view's desktop-only text, completion, Fix All, the outline, folding, a document link,
+// formatting and the audit report with its Markdown preview. Scenarios that edit a file have a file
+// of their own, so that their order does not matter to the others.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { needsVsCode, UI_TIMEOUT, VsCodeSession } from './harness';
-import { DUPLICATE_LINE, QUICK_FIX_TITLE, WORKSPACE } from './workspace';
+import {
+  DUPLICATE,
+  DUPLICATE_LINE,
+  EDIT,
+  EMPTY_LINE,
+  QUICK_FIX_TITLE,
+  USERLIST,
+  WORKSPACE,
+} from './workspace';
 
 const EXTENSION_ID = 'pgbouncer-config.pgbouncer-config';
 const LIGHT_BULB =
   '.lightBulbWidget[class*="codicon-"]:visible, [class*="codicon-light-bulb"]:visible, [class*="codicon-lightbulb"]:visible';
 
+/** Rendered text of the first view line of the active editor that contains `text`. */
+async function lineWith(s: VsCodeSession, text: string): Promise<string> {
+  const line = s.editor().locator('.view-line', { hasText: text }).first();
+  await line.waitFor({ timeout: UI_TIMEOUT });
+  return (await line.innerText()).replace(/\u00a0/g, ' ');
+}
+
 interface TestContext {
   diagnostic(message: string): void;
 }
+
+/** What the server's formatter changes: blanks around '=', runs of spaces between parameters. */
+const FORMAT = `[databases]
+appdb = host=127.0.0.1    port=5432 dbname=app
+
+[pgbouncer]
+listen_port=6432
+auth_file = userlist.txt
+`;
 
 let session: VsCodeSession | undefined;
 let failures = 0;
@@ -57,8 +83,20 @@ before(async () => {
       'include/pgbouncer.ini':
         '[databases]\napp = host=127.0.0.1 dbname=app\n\n[pgbouncer]\n%include common.ini\n',
       'include/common.ini': 'listen_port = 6432\npool_mode = sometimes\n',
+      'complete/pgbouncer.ini': EDIT,
+      'complete/userlist.txt': USERLIST,
+      'fixall/pgbouncer.ini': DUPLICATE,
+      'fixall/userlist.txt': USERLIST,
+      'format/pgbouncer.ini': FORMAT,
+      'format/userlist.txt': USERLIST,
     },
-    settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] }, 'editor.wordBasedSuggestions': 'off' },
+    settings: {
+      'remote.extensionKind': { [EXTENSION_ID]: ['web'] },
+      'editor.wordBasedSuggestions': 'off',
+      'outline.collapseItems': 'alwaysExpand',
+      // the folding control of a line shows without hovering the gutter first
+      'editor.showFoldingControls': 'always',
+    },
   });
   session.page.on('console', (message) => consoleLines.push(message.text()));
 });
@@ -175,6 +213,144 @@ test('the Pool Status view says it needs desktop VS Code', opts, (t) =>
     await s.page
       .locator('.welcome-view-content', { hasText: 'Open this workspace in desktop VS Code' })
       .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+  }),
+);
+
+test('completion lists a setting while its name is typed', opts, (t) =>
+  scenario(t, 'completion', async (s) => {
+    const { page } = s;
+    await s.openFile('complete/pgbouncer.ini');
+    await s.goTo(EMPTY_LINE, 1);
+    await page.keyboard.type('ignore_st');
+    const item = page
+      .locator('.suggest-widget.visible .monaco-list-row', { hasText: 'ignore_startup_parameters' })
+      .first();
+    // typing opens the list; Ctrl+Space asks again when the first answer came before the server's
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+Space');
+      try {
+        await item.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.keyboard.press('Enter');
+    assert.match(await lineWith(s, 'ignore_startup_parameters'), /^ignore_startup_parameters\s*=/);
+  }),
+);
+
+test('Fix All removes the fixable findings of the file', opts, (t) =>
+  scenario(t, 'fix-all', async (s) => {
+    await s.openFile('fixall/pgbouncer.ini');
+    const editor = s.editor();
+    await editor.locator('.squiggly-warning').first().waitFor({ timeout: UI_TIMEOUT });
+    await s.runCommand('Fix All');
+    // the earlier of the two max_client_conn lines goes, and with it the warning
+    await editor
+      .locator('.view-line', { hasText: 'max_client_conn = 200' })
+      .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    assert.match(await lineWith(s, 'max_client_conn'), /^max_client_conn = 300/);
+    await editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  }),
+);
+
+test('the outline lists the sections and their entries', opts, (t) =>
+  scenario(t, 'outline', async (s) => {
+    await s.openFile('edit/pgbouncer.ini');
+    // (the Pool Status scenario left the PgBouncer side bar in front)
+    await s.runCommand('View: Show Explorer');
+    const pane = await s.expandPane('Outline');
+    const rows = pane.locator('.monaco-list-row');
+    await rows.filter({ hasText: 'reports' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await rows.filter({ hasText: 'listen_port' }).first().waitFor({ timeout: UI_TIMEOUT });
+    const labels = (await rows.allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
+    const at = (re: RegExp) => labels.findIndex((l) => re.test(l));
+    assert.ok(at(/^\[databases\]/) >= 0 && at(/^\[pgbouncer\]/) >= 0, `sections: ${labels.join(' | ')}`);
+    assert.ok(at(/databases/) < at(/appdb/) && at(/appdb/) < at(/reports/), labels.join(' | '));
+    assert.ok(at(/^\[pgbouncer\]/) < at(/listen_port/), labels.join(' | '));
+    // fold the pane again: it takes the room of the file tree the next scenarios' Quick Open uses
+    await s.page.locator('.pane-header', { hasText: 'Outline' }).first().click();
+  }),
+);
+
+test('a section folds from its folding control', opts, (t) =>
+  scenario(t, 'folding', async (s) => {
+    await s.openFile('edit/pgbouncer.ini');
+    const editor = s.editor();
+    const entry = editor.locator('.view-line', { hasText: 'reports = host' });
+    await entry.waitFor({ timeout: UI_TIMEOUT });
+    // the controls are in line order: the first is [databases]'s (the file has no indentation, so
+    // VS Code's own folding by indentation would offer none)
+    const control = editor.locator('.margin-view-overlays .codicon-folding-expanded').first();
+    await control.waitFor({ timeout: UI_TIMEOUT });
+    await control.click();
+    await entry.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    assert.equal(await editor.locator('.view-line', { hasText: 'appdb = host' }).count(), 0);
+    await editor.locator('.view-line', { hasText: 'listen_port' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await editor.locator('.margin-view-overlays .codicon-folding-collapsed').first().click();
+    await entry.waitFor({ timeout: UI_TIMEOUT });
+  }),
+);
+
+test('auth_file is a link: Ctrl+click opens the userlist', opts, (t) =>
+  scenario(t, 'link', async (s) => {
+    const { page } = s;
+    await s.openFile('edit/pgbouncer.ini');
+    const link = s
+      .editor()
+      .locator('.view-line', { hasText: 'auth_file' })
+      .locator('.detected-link', { hasText: 'userlist.txt' })
+      .first();
+    await link.waitFor({ timeout: UI_TIMEOUT });
+    await link.click({ modifiers: ['Control'] });
+    await page
+      .locator('.tabs-container .tab.active', { hasText: 'userlist.txt' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await s
+      .editor()
+      .locator('.view-line', { hasText: 'pgbouncer_admin' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+  }),
+);
+
+test('Format Document changes the text as the formatter does', opts, (t) =>
+  scenario(t, 'format', async (s) => {
+    await s.openFile('format/pgbouncer.ini');
+    await lineWith(s, 'listen_port=6432');
+    await s.runCommand('Format Document');
+    await s
+      .editor()
+      .locator('.view-line', { hasText: 'listen_port = 6432' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    // (an inlay hint of the pool size may follow the text)
+    assert.match(await lineWith(s, 'appdb'), /^appdb = host=127\.0\.0\.1 port=5432 dbname=app\b/);
+  }),
+);
+
+test('"PgBouncer: Audit Configuration" opens the report and its preview', opts, (t) =>
+  scenario(t, 'audit', async (s) => {
+    const { page } = s;
+    await s.openFile('broken/pgbouncer.ini');
+    await s.runCommand('PgBouncer: Audit Configuration');
+    await page
+      .locator('.tabs-container .tab', { hasText: 'PgBouncer configuration audit' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Preview' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await preview
+      .locator('h1', { hasText: 'PgBouncer configuration audit' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await preview
+      .locator('blockquote', { hasText: 'would refuse to start' })
       .waitFor({ timeout: UI_TIMEOUT });
   }),
 );

@@ -175,4 +175,16 @@ test('the web-worker server lints an open document and reads its %include throug
   });
   const hover = await worker.next((m) => m.id === 'hover');
   assert.match(JSON.stringify(hover.result), /auth_type/);
+  // The %include is a link to the file it read, by its URI on the same file system (the machine's disk,
+  // which the worker cannot see, has no say in it).
+  worker.send({ id: 'links', method: 'textDocument/documentLink', params: { textDocument: { uri } } });
+  const links = (await worker.next((m) => m.id === 'links')).result as {
+    target: string;
+    range: { start: { line: number } };
+  }[];
+  // (the answer's arrays are the worker context's own: compared by value, as JSON)
+  assert.equal(
+    JSON.stringify(links.map((link) => [link.range.start.line, link.target])),
+    JSON.stringify([[4, `${folder}/common.ini`]]),
+  );
 });

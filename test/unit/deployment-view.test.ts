@@ -87,6 +87,23 @@ test('several workspace folders: one row per folder that has a PgBouncer', () =>
   assert.equal(new Set(allIds(items)).size, allIds(items).length, 'the same service in two folders: two ids');
 });
 
+test("a folder row is labelled with the workspace folder's name, which a .code-workspace may set", () => {
+  const summary = summaryOf(FIXTURE);
+  const other = { ...summary, folder: '/srv/other-shop' };
+  const names = new Map([[other.folder, 'Other shop (staging)']]);
+  const items = deploymentItems(
+    { kind: 'ready', summaries: [summary, other] },
+    { folderCount: 2, folderName: (folder) => names.get(folder) },
+  );
+  assert.deepEqual(
+    items.map((item) => [item.label, item.description]),
+    [
+      ['compose-edoburu', summary.folder],
+      ['Other shop (staging)', '/srv/other-shop'],
+    ],
+  );
+});
+
 test('no PgBouncer in the workspace: no rows, so that the welcome text shows', () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'deployment-view-'));
   try {

@@ -49,6 +49,11 @@ const PURPOSE_ICONS: Record<DeploymentSummaryClient['purpose'], string> = {
 export interface ItemOptions {
   /** Workspace folders open: each folder is a row of its own only when there are several. */
   folderCount: number;
+  /**
+   * The editor's name of the workspace folder at this path: a .code-workspace may name a folder
+   * otherwise than its path ends. Without one, the path's last part.
+   */
+  folderName?: (folder: string) => string | undefined;
 }
 
 /** The rows of the view's root; an empty list lets the view's welcome text show (no PgBouncer found). */
@@ -89,7 +94,7 @@ export function deploymentItems(state: DeploymentViewState, options: ItemOptions
   if (options.folderCount > 1) {
     return state.summaries.map((summary) => ({
       id: unique(`folder:${summary.folder}`),
-      label: baseName(summary.folder),
+      label: options.folderName?.(summary.folder) || baseName(summary.folder),
       description: summary.folder,
       icon: 'root-folder',
       contextValue: 'pgbouncer.deployment.folder',

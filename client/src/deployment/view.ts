@@ -86,7 +86,10 @@ class DeploymentTree implements vscode.TreeDataProvider<DeploymentItem>, vscode.
 
   getChildren(element?: DeploymentItem): DeploymentItem[] {
     if (element) return element.children ?? [];
-    return deploymentItems(this.state(), { folderCount: vscode.workspace.workspaceFolders?.length ?? 0 });
+    return deploymentItems(this.state(), {
+      folderCount: vscode.workspace.workspaceFolders?.length ?? 0,
+      folderName: (folder) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder))?.name,
+    });
   }
 
   getTreeItem(item: DeploymentItem): vscode.TreeItem {
