@@ -15,6 +15,8 @@ import {
   SETTINGS_SECTION,
   USERLIST_LANGUAGE_ID,
 } from '../../server/src/api';
+import { withFixAllApplied } from './fix-all-applied';
+import { registerWalkthrough } from './walkthrough';
 import type {
   AuditReportParams,
   AuditReportResult,
@@ -97,6 +99,11 @@ async function startClient(context: ExtensionContext): Promise<LanguageClient> {
     // Every scheme: vscode-vfs (github.dev), vscode-remote, file, untitled ...
     documentSelector: [{ language: LANGUAGE_ID }, { language: USERLIST_LANGUAGE_ID }],
     synchronize: { configurationSection: SETTINGS_SECTION },
+    middleware: {
+      // the walkthrough's Fix All step completes however Fix All is applied (fix-all-applied.ts)
+      provideCodeActions: async (document, range, context, token, next) =>
+        withFixAllApplied(await next(document, range, context, token)),
+    },
     outputChannelName: 'PgBouncer Config',
   };
   const started = new LanguageClient(
@@ -151,6 +158,9 @@ async function showPreview(uri: vscode.Uri): Promise<void> {
 
 export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(vscode.commands.registerCommand(AUDIT_COMMAND, auditConfiguration));
+  // The walkthrough's steps that need Node (an instance, alert rules written to disk) are hidden on
+  // the web by their `when`; the others work here as on the desktop.
+  registerWalkthrough(context, { audit: AUDIT_COMMAND, generateAlertRules: 'pgbouncer.generateAlertRules' });
   try {
     client = await startClient(context);
   } catch (error) {

@@ -5,12 +5,14 @@
 // files through vscode.workspace.fs. Checked: the host is the web worker, a squiggle and its Problems
 // row, an error in an %include read through the editor's file system, a quick fix, hover, the Pool
 // Status view's desktop-only text, completion, Fix All, the outline, folding, a document link,
-// formatting and the audit report with its Markdown preview. Scenarios that edit a file have a file
+// formatting, the audit report with its Markdown preview, and the walkthrough (desktop-only steps
+// hidden, the example opened from its button). Scenarios that edit a file have a file
 // of their own, so that their order does not matter to the others.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { needsVsCode, UI_TIMEOUT, VsCodeSession } from './harness';
+import { needsVsCode, ROOT, UI_TIMEOUT, VsCodeSession } from './harness';
 import {
   DUPLICATE,
   DUPLICATE_LINE,
@@ -22,6 +24,13 @@ import {
 } from './workspace';
 
 const EXTENSION_ID = 'pgbouncer-config.pgbouncer-config';
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  publisher: string;
+  name: string;
+  contributes: { walkthroughs: { id: string; steps: { id: string }[] }[] };
+};
+const WALKTHROUGH = manifest.contributes.walkthroughs[0];
+const WALKTHROUGH_ID = `${manifest.publisher}.${manifest.name}#${WALKTHROUGH.id}`;
 const LIGHT_BULB =
   '.lightBulbWidget[class*="codicon-"]:visible, [class*="codicon-light-bulb"]:visible, [class*="codicon-lightbulb"]:visible';
 
@@ -97,6 +106,14 @@ before(async () => {
       // the folding control of a line shows without hovering the gutter first
       'editor.showFoldingControls': 'always',
     },
+    // (the palette passes no arguments: the walkthrough is opened by a key bound with its id)
+    keybindings: [
+      {
+        key: 'ctrl+alt+y',
+        command: 'workbench.action.openWalkthrough',
+        args: { category: WALKTHROUGH_ID, step: WALKTHROUGH.steps[0].id },
+      },
+    ],
   });
   session.page.on('console', (message) => consoleLines.push(message.text()));
 });
@@ -351,6 +368,52 @@ test('"PgBouncer: Audit Configuration" opens the report and its preview', opts, 
       .waitFor({ timeout: UI_TIMEOUT });
     await preview
       .locator('blockquote', { hasText: 'would refuse to start' })
+      .waitFor({ timeout: UI_TIMEOUT });
+  }),
+);
+
+test('the walkthrough: its desktop-only steps hidden, the example opened from its button', opts, (t) =>
+  scenario(t, 'walkthrough', async (s) => {
+    const { page } = s;
+    const step = (id: string) =>
+      page.locator(`.gettingStartedContainer button.getting-started-step[data-step-id$="#${id}"]`);
+    const title = page
+      .locator('.gettingStartedContainer .getting-started-category h2', {
+        hasText: 'Get Started with PgBouncer',
+      })
+      .first();
+    // Right after start-up VS Code may show its own walkthrough until the extension's is registered.
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (;;) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Alt+Y');
+      try {
+        await title.waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
+    await step('runAudit').waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await step('fixAll').count(), 1, 'the Fix All step is shown');
+    // an instance (TCP to the admin console) and alert rules written to disk need desktop VS Code
+    assert.equal(await step('addInstance').count(), 0, 'no Add Instance step on the web');
+    assert.equal(await step('generateAlertRules').count(), 0, 'no alert rules step on the web');
+    await step('openConfiguration').click();
+    await page
+      .locator('.gettingStartedContainer button.getting-started-step.expanded a', {
+        hasText: 'Open the Example',
+      })
+      .first()
+      .click({ timeout: UI_TIMEOUT });
+    // the example, untitled, in the editor (its first line) and judged as a pgbouncer.ini
+    await page
+      .locator('.monaco-editor .view-line', { hasText: 'PgBouncer configuration of the SAHOOL platform' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    await page
+      .locator('.statusbar-item', { hasText: 'PgBouncer config' })
+      .first()
       .waitFor({ timeout: UI_TIMEOUT });
   }),
 );
