@@ -16,7 +16,7 @@ export const settingNameAsEntry: Rule = {
   check(context) {
     const found: RuleFinding[] = [];
     const check = (entry: ConnectionEntry, section: 'databases' | 'users'): void => {
-      const name = entry.at.entry.key.text;
+      const { name } = entry;
       if (name === '*' || !setting('pgbouncer', name)) return;
       const { connString } = entry;
       // Not a connection string, or a parameter [databases] does not have: PgBouncer refuses the

@@ -68,10 +68,11 @@ export function intParam(
   entry: ConnectionEntry,
   name: string,
 ): { param: ConnParam; value: number } | null {
-  const known = setting(section, name);
-  if (!known || !availableIn(known.addedIn, context.target)) return null;
+  // the entry's own parameter first: rules ask this of every database, and few set it
   const param = entry.params.get(name);
   if (!param) return null;
+  const known = setting(section, name);
+  if (!known || !availableIn(known.addedIn, context.target)) return null;
   const reading = readAtoi(param.value);
   return { param, value: reading.value };
 }
