@@ -5,9 +5,9 @@
 // files through vscode.workspace.fs. Checked: the host is the web worker, a squiggle and its Problems
 // row, an error in an %include read through the editor's file system, a quick fix, hover, the Pool
 // Status view's desktop-only text, completion, Fix All, the outline, folding, a document link,
-// formatting, the audit report with its Markdown preview, and the walkthrough (desktop-only steps
-// hidden, the example opened from its button). Scenarios that edit a file have a file
-// of their own, so that their order does not matter to the others.
+// formatting, the audit report with its Markdown preview, the walkthrough (desktop-only steps hidden,
+// the example opened from its button), and files out of reach said once. Scenarios that edit a file
+// have a file of their own, so that their order does not matter to the others.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -97,6 +97,11 @@ before(async () => {
       'fixall/pgbouncer.ini': DUPLICATE,
       'fixall/userlist.txt': USERLIST,
       'format/pgbouncer.ini': FORMAT,
+      // files outside the opened folder, which the workspace's file system does not have
+      'unreachable/pgbouncer.ini':
+        '[databases]\nappdb = host=127.0.0.1 port=5432 dbname=app\n\n[pgbouncer]\nlisten_port = 6432\n' +
+        'auth_type = hba\nauth_file = /nonexistent/pgbouncer/userlist.txt\n' +
+        'auth_hba_file = /nonexistent/pgbouncer/hba.conf\nclient_tls_ca_file = /nonexistent/ssl/ca.pem\n',
       'format/userlist.txt': USERLIST,
     },
     settings: {
@@ -415,5 +420,26 @@ test('the walkthrough: its desktop-only steps hidden, the example opened from it
       .locator('.statusbar-item', { hasText: 'PgBouncer config' })
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
+  }),
+);
+
+test('files the config names that cannot be read are said once, not one warning each', opts, (t) =>
+  scenario(t, 'unreachable', async (s) => {
+    await s.openFile('unreachable/pgbouncer.ini');
+    const problems = await s.showProblems();
+    // only this file's rows: the panel lists every file's, and renders the rows in view only
+    const filter = s.page.locator('.viewpane-filter input').first();
+    await filter.fill('unreachable');
+    const summary = problems
+      .locator('.monaco-list-row', { hasText: "could not be read through this editor's file system" })
+      .first();
+    await summary.waitFor({ timeout: UI_TIMEOUT });
+    assert.match((await summary.getAttribute('aria-label')) ?? '', /^Info: 3 files this configuration names/);
+    // the three are its related information, not warnings of their own
+    const warnings = problems.locator('.monaco-list-row[aria-label^="Warning: "]', {
+      hasText: '/nonexistent/',
+    });
+    assert.equal(await warnings.count(), 0, 'no warning per unreadable file');
+    await filter.fill('');
   }),
 );
