@@ -3,6 +3,7 @@
 // overrides that with 1.20 in its own .vscode/settings.json. max_prepared_statements came with 1.21:
 // an error in legacy's file, none in current's. The audit report of legacy's file names its folder.
 // The .code-workspace names the folder "current" otherwise: the Deployment view's row says that name.
+// Each folder's own pgbouncer.instances show in Pool Status marked with the folder they come from.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -38,7 +39,15 @@ const FILES: Record<string, string> = {
     null,
     2,
   ),
-  'legacy/.vscode/settings.json': JSON.stringify({ 'pgbouncer.targetVersion': '1.20' }),
+  // each folder watches a PgBouncer of its own, both named "pooler" (nothing listens on these ports:
+  // the rows show all the same)
+  'legacy/.vscode/settings.json': JSON.stringify({
+    'pgbouncer.targetVersion': '1.20',
+    'pgbouncer.instances': [{ name: 'pooler', host: '127.0.0.1', port: 9, user: 'pgbouncer_admin' }],
+  }),
+  'current/.vscode/settings.json': JSON.stringify({
+    'pgbouncer.instances': [{ name: 'pooler', host: '127.0.0.1', port: 10, user: 'pgbouncer_admin' }],
+  }),
   'legacy/pgbouncer.ini': INI,
   'legacy/userlist.txt': USERLIST,
   'current/pgbouncer.ini': INI,
@@ -148,5 +157,33 @@ test("the Deployment view labels each folder with the workspace's name for it", 
     await rows.filter({ hasText: 'legacy' }).first().waitFor({ timeout: UI_TIMEOUT });
     // the folder's path stays in the row's description
     assert.match(await current.innerText(), /[\\/]ws[\\/]current\b/);
+  }),
+);
+
+test('Pool Status marks each instance with the folder whose settings name it', opts, () =>
+  guarded('pools', async (s) => {
+    const pane = s.page.locator('.pane:has(.pane-header:has-text("Pool Status"))').first();
+    for (let attempt = 1; ; attempt++) {
+      await s.runCommand('Focus on Pool Status View');
+      const shown = await pane.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      assert.ok(attempt < 4, 'the Pool Status view shows');
+      await s.page.keyboard.press('Escape');
+    }
+    const rows = pane.locator('.monaco-list-row');
+    const legacy = rows.filter({ hasText: 'legacy · 127.0.0.1:9' }).first();
+    await legacy.waitFor({ timeout: UI_TIMEOUT });
+    // the second "pooler" gets its folder's name, as the workspace names the folder
+    const current = rows.filter({ hasText: `${CURRENT_NAME} · 127.0.0.1:10` }).first();
+    await current.waitFor({ timeout: UI_TIMEOUT });
+    assert.match(
+      await current.innerText(),
+      new RegExp(`pooler \\(${CURRENT_NAME.replace(/[()]/g, '\\$&')}\\)`),
+    );
+    // the first keeps its name (the row's text is its label, then its description)
+    assert.match(await legacy.innerText(), /^\s*pooler\s*legacy ·/);
   }),
 );
