@@ -350,13 +350,14 @@ export class VsCodeSession {
     const input = page.locator('.quick-input-widget input');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     // The palette lists what is enabled when it opens: a command whose `when` clause the extension
-    // makes true while it activates may be missing at first. Reopen it until the command is there.
+    // makes true while it activates may be missing at first. And an editor or preview still opening
+    // may take the focus, which closes the palette under the typing. Reopen it until the command is there.
     const deadline = Date.now() + UI_TIMEOUT;
     for (;;) {
-      await page.keyboard.press('F1');
-      await input.waitFor({ timeout: UI_TIMEOUT });
-      await input.fill(`>${title}`);
       try {
+        await page.keyboard.press('F1');
+        await input.waitFor({ timeout: 5000 });
+        await input.fill(`>${title}`, { timeout: 5000 });
         await row.waitFor({ timeout: 5000 });
         break;
       } catch (error) {
