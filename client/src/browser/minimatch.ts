@@ -10,6 +10,7 @@
 export interface MinimatchOptions {
   dot?: boolean;
   nocase?: boolean;
+  /** Accepted as the package takes it; extglobs are not read either way. */
   noext?: boolean;
 }
 
@@ -89,7 +90,7 @@ export class Minimatch {
 }
 
 /** Brace alternatives expanded, as minimatch does before matching: `a{b,c}d` is `abd` and `acd`. */
-export function expandBraces(pattern: string): string[] {
+function expandBraces(pattern: string): string[] {
   let depth = 0;
   let open = -1;
   const commas: number[] = [];
