@@ -6,11 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { needsVsCode, ROOT, UI_TIMEOUT, VsCodeSession } from './harness';
+import { auditReportShown, LIGHT_BULB } from './checks';
 import { DUPLICATE_LINE, EMPTY_LINE, QUICK_FIX_TITLE, WORKSPACE } from './workspace';
-
-/** The light bulb beside the line, or in the gutter (the codicon class sits on the widget itself). */
-const LIGHT_BULB =
-  '.lightBulbWidget[class*="codicon-"]:visible, [class*="codicon-light-bulb"]:visible, [class*="codicon-lightbulb"]:visible';
 
 /** What the scenarios use of node:test's TestContext (its type is not exported by @types/node 20.9). */
 interface TestContext {
@@ -46,13 +43,6 @@ async function scenario(
     t.diagnostic(s.extensionLogs().slice(-3000));
     throw error;
   }
-}
-
-/** Rendered text of the first view line of the active editor that contains `text`. */
-async function lineWith(s: VsCodeSession, text: string): Promise<string> {
-  const line = s.editor().locator('.view-line', { hasText: text }).first();
-  await line.waitFor({ timeout: UI_TIMEOUT });
-  return (await line.innerText()).replace(/\u00a0/g, ' ');
 }
 
 const opts = { ...needsVsCode(), timeout: 180_000 };
@@ -131,7 +121,7 @@ test('a warning whose quick fix, from the light bulb, makes it go away', opts, (
       .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await problems.first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-    assert.match(await lineWith(s, 'max_client_conn'), /^max_client_conn = 300/);
+    assert.match(await s.lineWith('max_client_conn'), /^max_client_conn = 300/);
   }),
 );
 
@@ -148,7 +138,7 @@ test('completion of a key in [pgbouncer]', opts, (t) =>
     await item.waitFor({ timeout: UI_TIMEOUT });
     await s.screenshot('completion');
     await page.keyboard.press('Enter');
-    assert.match(await lineWith(s, 'ignore_startup_parameters'), /^ignore_startup_parameters\s*=/);
+    assert.match(await s.lineWith('ignore_startup_parameters'), /^ignore_startup_parameters\s*=/);
     // leave the file as it was for the next scenarios
     await page.keyboard.press('Escape');
     await s.runCommand('File: Revert File');
@@ -257,21 +247,7 @@ test('"PgBouncer: Audit Configuration" opens the Markdown report', opts, (t) =>
     await s.openFile('broken/pgbouncer.ini');
     await s.runCommand('PgBouncer: Audit Configuration');
     // the report, as an untitled Markdown document titled by its first line, and its preview beside it
-    await page
-      .locator('.tabs-container .tab', { hasText: 'PgBouncer configuration audit' })
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
-    await page
-      .locator('.tabs-container .tab', { hasText: 'Preview' })
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
-    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await preview
-      .locator('h1', { hasText: 'PgBouncer configuration audit' })
-      .waitFor({ timeout: UI_TIMEOUT });
-    await preview
-      .locator('blockquote', { hasText: 'would refuse to start' })
-      .waitFor({ timeout: UI_TIMEOUT });
+    const preview = await auditReportShown(s);
     await preview.locator('h2', { hasText: 'Scores' }).waitFor({ timeout: UI_TIMEOUT });
     await page.mouse.move(700, 800); // off the title bar, whose tooltip would cover the tabs
     await s.screenshot('audit-report');

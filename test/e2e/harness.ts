@@ -320,6 +320,30 @@ export class VsCodeSession {
     return this.page.locator('.editor-group-container.active .monaco-editor').first();
   }
 
+  /** Rendered text of the first view line of the active editor that contains `text`. */
+  async lineWith(text: string): Promise<string> {
+    const line = this.editor().locator('.view-line', { hasText: text }).first();
+    await line.waitFor({ timeout: UI_TIMEOUT });
+    return (await line.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * Runs a command until what it shows (`shown`) stays: an editor or preview still opening may take
+   * the focus and close a view's or question's focus right after the command ran.
+   */
+  async runCommandUntil(title: string, shown: Locator, what: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(title);
+      const stays = await shown.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (stays) return;
+      if (attempt >= 4) throw new Error(`${what}: not shown after ${attempt} runs of "${title}"`);
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
   /** Puts the cursor at (line, column), both 1-based, with Go to Line (Ctrl+G). */
   async goTo(line: number, column = 1): Promise<void> {
     const { page } = this;

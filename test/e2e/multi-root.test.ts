@@ -138,18 +138,8 @@ test("the audit report names the file's workspace folder and its target", opts, 
 test("the Deployment view labels each folder with the workspace's name for it", opts, () =>
   guarded('deployment', async (s) => {
     const pane = s.page.locator('.pane:has(.pane-header:has-text("Deployment"))').first();
-    // The previous scenario's audit preview may still be opening and take the focus, which closes
-    // the palette before its command runs: ask again until the view shows.
-    for (let attempt = 1; ; attempt++) {
-      await s.runCommand('Focus on Deployment View');
-      const shown = await pane.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
-      assert.ok(attempt < 4, 'the Deployment view shows');
-      await s.page.keyboard.press('Escape');
-    }
+    // (the previous scenario's audit preview may still be opening and take the focus)
+    await s.runCommandUntil('Focus on Deployment View', pane, 'the Deployment view');
     const rows = pane.locator('.monaco-list-row');
     // each folder's pgbouncer.ini, mounted by nobody, is a PgBouncer of its own: one row per folder
     const current = rows.filter({ hasText: CURRENT_NAME }).first();
@@ -163,16 +153,7 @@ test("the Deployment view labels each folder with the workspace's name for it", 
 test('Pool Status marks each instance with the folder whose settings name it', opts, () =>
   guarded('pools', async (s) => {
     const pane = s.page.locator('.pane:has(.pane-header:has-text("Pool Status"))').first();
-    for (let attempt = 1; ; attempt++) {
-      await s.runCommand('Focus on Pool Status View');
-      const shown = await pane.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
-      assert.ok(attempt < 4, 'the Pool Status view shows');
-      await s.page.keyboard.press('Escape');
-    }
+    await s.runCommandUntil('Focus on Pool Status View', pane, 'the Pool Status view');
     const rows = pane.locator('.monaco-list-row');
     const legacy = rows.filter({ hasText: 'legacy · 127.0.0.1:9' }).first();
     await legacy.waitFor({ timeout: UI_TIMEOUT });

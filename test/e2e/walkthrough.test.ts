@@ -7,17 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { needsVsCode, ROOT, UI_TIMEOUT, VsCodeSession } from './harness';
+import { needsVsCode, UI_TIMEOUT, VsCodeSession } from './harness';
+import { openWalkthrough, WALKTHROUGH, WALKTHROUGH_KEYBINDING, walkthroughStep } from './checks';
 import { DUPLICATE, USERLIST } from './workspace';
-
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-  publisher: string;
-  name: string;
-  contributes: { walkthroughs: { id: string; steps: { id: string }[] }[] };
-};
-const WALKTHROUGH = manifest.contributes.walkthroughs[0];
-const WALKTHROUGH_ID = `${manifest.publisher}.${manifest.name}#${WALKTHROUGH.id}`;
-const OPEN_KEY = 'ctrl+alt+y';
 
 let session: VsCodeSession | undefined;
 let failed = false;
@@ -33,14 +25,7 @@ before(async () => {
       'source/pgbouncer.ini': DUPLICATE,
       'source/userlist.txt': USERLIST,
     },
-    // (code-server 4.100.3 opened VS Code's own walkthrough for the id alone, as a string)
-    keybindings: [
-      {
-        key: OPEN_KEY,
-        command: 'workbench.action.openWalkthrough',
-        args: { category: WALKTHROUGH_ID, step: WALKTHROUGH.steps[0].id },
-      },
-    ],
+    keybindings: [WALKTHROUGH_KEYBINDING],
   });
 });
 
@@ -64,35 +49,9 @@ async function guarded(name: string, body: (s: VsCodeSession) => Promise<void>):
   }
 }
 
-/** The walkthrough page's button of a step (its data-step-id ends in #<step id>). */
-function step(s: VsCodeSession, id: string) {
-  return s.page.locator(`.gettingStartedContainer button.getting-started-step[data-step-id$="#${id}"]`);
-}
-
-async function openWalkthrough(s: VsCodeSession): Promise<void> {
-  const title = s.page
-    .locator('.gettingStartedContainer .getting-started-category h2', {
-      hasText: 'Get Started with PgBouncer',
-    })
-    .first();
-  // Right after start-up the extensions' walkthroughs may not be registered yet: VS Code then shows
-  // its own. Pressed again, the key opens ours once it is there.
-  const deadline = Date.now() + UI_TIMEOUT;
-  for (;;) {
-    await s.page.keyboard.press('Escape');
-    await s.page.keyboard.press('Control+Alt+Y');
-    try {
-      await title.waitFor({ timeout: 5000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
-
 /** Clicks a step of the open walkthrough, then the button (a command link) in its description. */
 async function clickStepButton(s: VsCodeSession, id: string, button: string): Promise<void> {
-  await step(s, id).click();
+  await walkthroughStep(s, id).click();
   await s.page
     .locator(`.gettingStartedContainer button.getting-started-step.expanded[data-step-id$="#${id}"] a`, {
       hasText: button,
@@ -104,14 +63,14 @@ async function clickStepButton(s: VsCodeSession, id: string, button: string): Pr
 async function done(s: VsCodeSession): Promise<Record<string, boolean>> {
   const states: Record<string, boolean> = {};
   for (const { id } of WALKTHROUGH.steps)
-    states[id] = (await step(s, id).getAttribute('aria-checked')) === 'true';
+    states[id] = (await walkthroughStep(s, id).getAttribute('aria-checked')) === 'true';
   return states;
 }
 
 test('the walkthrough opens with its steps undone', opts, () =>
   guarded('open', async (s) => {
     await openWalkthrough(s);
-    await step(s, WALKTHROUGH.steps[0].id).waitFor({ timeout: UI_TIMEOUT });
+    await walkthroughStep(s, WALKTHROUGH.steps[0].id).waitFor({ timeout: UI_TIMEOUT });
     assert.deepEqual(
       Object.values(await done(s)),
       WALKTHROUGH.steps.map(() => false),
@@ -147,7 +106,9 @@ test('Fix All from the Source Action menu completes the Fix All step', opts, () 
       .locator('.view-line', { hasText: 'max_client_conn = 200' })
       .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await openWalkthrough(s);
-    await step(s, 'fixAll').and(page.locator('[aria-checked="true"]')).waitFor({ timeout: UI_TIMEOUT });
+    await walkthroughStep(s, 'fixAll')
+      .and(page.locator('[aria-checked="true"]'))
+      .waitFor({ timeout: UI_TIMEOUT });
     const states = await done(s);
     assert.equal(states.runAudit, false, 'the audit step is not done by Fix All');
   }),
@@ -192,16 +153,7 @@ test('each step is done by its command', opts, () =>
     const question = s.page
       .locator('.quick-input-widget input[aria-label^="Add PgBouncer Instance"]')
       .first();
-    for (let attempt = 1; ; attempt++) {
-      await s.runCommand('PgBouncer: Add Instance');
-      const shown = await question.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
-      assert.ok(attempt < 4, 'the Add Instance question stays open');
-      await s.page.keyboard.press('Escape');
-    }
+    await s.runCommandUntil('PgBouncer: Add Instance', question, 'the Add Instance question');
     await s.page.keyboard.press('Escape');
     // 5. alert rules beside the configuration, from the walkthrough's button
     await openWalkthrough(s);
@@ -212,12 +164,12 @@ test('each step is done by its command', opts, () =>
     assert.ok(fs.existsSync(rules), `${rules} was written`);
 
     await openWalkthrough(s);
-    await step(s, WALKTHROUGH.steps.at(-1)!.id).waitFor({ timeout: UI_TIMEOUT });
+    await walkthroughStep(s, WALKTHROUGH.steps.at(-1)!.id).waitFor({ timeout: UI_TIMEOUT });
     assert.deepEqual(await done(s), Object.fromEntries(WALKTHROUGH.steps.map(({ id }) => [id, true])));
     // the screenshot: the walkthrough alone, full width, at a step with a picture
     await s.runCommand('View: Single Column Editor Layout');
     await openWalkthrough(s);
-    await step(s, 'runAudit').click();
+    await walkthroughStep(s, 'runAudit').click();
     // the step's picture is an SVG in a webview (themed with the editor's colours)
     await s.page
       .frameLocator('.getting-started-media iframe')

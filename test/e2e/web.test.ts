@@ -9,10 +9,16 @@
 // the example opened from its button), and files out of reach said once. Scenarios that edit a file
 // have a file of their own, so that their order does not matter to the others.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { needsVsCode, ROOT, UI_TIMEOUT, VsCodeSession } from './harness';
+import { needsVsCode, UI_TIMEOUT, VsCodeSession } from './harness';
+import {
+  auditReportShown,
+  LIGHT_BULB,
+  openWalkthrough,
+  WALKTHROUGH_KEYBINDING,
+  walkthroughStep,
+} from './checks';
 import {
   DUPLICATE,
   DUPLICATE_LINE,
@@ -24,22 +30,6 @@ import {
 } from './workspace';
 
 const EXTENSION_ID = 'pgbouncer-config.pgbouncer-config';
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-  publisher: string;
-  name: string;
-  contributes: { walkthroughs: { id: string; steps: { id: string }[] }[] };
-};
-const WALKTHROUGH = manifest.contributes.walkthroughs[0];
-const WALKTHROUGH_ID = `${manifest.publisher}.${manifest.name}#${WALKTHROUGH.id}`;
-const LIGHT_BULB =
-  '.lightBulbWidget[class*="codicon-"]:visible, [class*="codicon-light-bulb"]:visible, [class*="codicon-lightbulb"]:visible';
-
-/** Rendered text of the first view line of the active editor that contains `text`. */
-async function lineWith(s: VsCodeSession, text: string): Promise<string> {
-  const line = s.editor().locator('.view-line', { hasText: text }).first();
-  await line.waitFor({ timeout: UI_TIMEOUT });
-  return (await line.innerText()).replace(/\u00a0/g, ' ');
-}
 
 interface TestContext {
   diagnostic(message: string): void;
@@ -111,14 +101,7 @@ before(async () => {
       // the folding control of a line shows without hovering the gutter first
       'editor.showFoldingControls': 'always',
     },
-    // (the palette passes no arguments: the walkthrough is opened by a key bound with its id)
-    keybindings: [
-      {
-        key: 'ctrl+alt+y',
-        command: 'workbench.action.openWalkthrough',
-        args: { category: WALKTHROUGH_ID, step: WALKTHROUGH.steps[0].id },
-      },
-    ],
+    keybindings: [WALKTHROUGH_KEYBINDING],
   });
   session.page.on('console', (message) => consoleLines.push(message.text()));
 });
@@ -260,7 +243,7 @@ test('completion lists a setting while its name is typed', opts, (t) =>
       }
     }
     await page.keyboard.press('Enter');
-    assert.match(await lineWith(s, 'ignore_startup_parameters'), /^ignore_startup_parameters\s*=/);
+    assert.match(await s.lineWith('ignore_startup_parameters'), /^ignore_startup_parameters\s*=/);
   }),
 );
 
@@ -274,7 +257,7 @@ test('Fix All removes the fixable findings of the file', opts, (t) =>
     await editor
       .locator('.view-line', { hasText: 'max_client_conn = 200' })
       .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-    assert.match(await lineWith(s, 'max_client_conn'), /^max_client_conn = 300/);
+    assert.match(await s.lineWith('max_client_conn'), /^max_client_conn = 300/);
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   }),
 );
@@ -342,7 +325,7 @@ test('auth_file is a link: Ctrl+click opens the userlist', opts, (t) =>
 test('Format Document changes the text as the formatter does', opts, (t) =>
   scenario(t, 'format', async (s) => {
     await s.openFile('format/pgbouncer.ini');
-    await lineWith(s, 'listen_port=6432');
+    await s.lineWith('listen_port=6432');
     await s.runCommand('Format Document');
     await s
       .editor()
@@ -350,55 +333,23 @@ test('Format Document changes the text as the formatter does', opts, (t) =>
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
     // (an inlay hint of the pool size may follow the text)
-    assert.match(await lineWith(s, 'appdb'), /^appdb = host=127\.0\.0\.1 port=5432 dbname=app\b/);
+    assert.match(await s.lineWith('appdb'), /^appdb = host=127\.0\.0\.1 port=5432 dbname=app\b/);
   }),
 );
 
 test('"PgBouncer: Audit Configuration" opens the report and its preview', opts, (t) =>
   scenario(t, 'audit', async (s) => {
-    const { page } = s;
     await s.openFile('broken/pgbouncer.ini');
     await s.runCommand('PgBouncer: Audit Configuration');
-    await page
-      .locator('.tabs-container .tab', { hasText: 'PgBouncer configuration audit' })
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
-    await page
-      .locator('.tabs-container .tab', { hasText: 'Preview' })
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
-    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await preview
-      .locator('h1', { hasText: 'PgBouncer configuration audit' })
-      .waitFor({ timeout: UI_TIMEOUT });
-    await preview
-      .locator('blockquote', { hasText: 'would refuse to start' })
-      .waitFor({ timeout: UI_TIMEOUT });
+    await auditReportShown(s);
   }),
 );
 
 test('the walkthrough: its desktop-only steps hidden, the example opened from its button', opts, (t) =>
   scenario(t, 'walkthrough', async (s) => {
     const { page } = s;
-    const step = (id: string) =>
-      page.locator(`.gettingStartedContainer button.getting-started-step[data-step-id$="#${id}"]`);
-    const title = page
-      .locator('.gettingStartedContainer .getting-started-category h2', {
-        hasText: 'Get Started with PgBouncer',
-      })
-      .first();
-    // Right after start-up VS Code may show its own walkthrough until the extension's is registered.
-    const deadline = Date.now() + UI_TIMEOUT;
-    for (;;) {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+Alt+Y');
-      try {
-        await title.waitFor({ timeout: 5000 });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-    }
+    const step = (id: string) => walkthroughStep(s, id);
+    await openWalkthrough(s);
     await step('runAudit').waitFor({ timeout: UI_TIMEOUT });
     assert.equal(await step('fixAll').count(), 1, 'the Fix All step is shown');
     // an instance (TCP to the admin console) and alert rules written to disk need desktop VS Code
