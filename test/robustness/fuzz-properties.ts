@@ -21,6 +21,7 @@ import { allSections, allSettings, RELEASES } from '../../server/src/catalog/cat
 import { normalizeSettings } from '../../server/src/settings';
 import { FEATURES, lineLengths, positionProblems } from './features';
 import type { FeatureContext } from './features';
+import { ANYWHERE } from '../support/typed-text';
 
 export const DIR = '/fuzz';
 export const MAIN = `${DIR}/pgbouncer.ini`;
@@ -482,22 +483,20 @@ type Mutation = (text: string) => string;
 const at = (text: string, fraction: number): number => Math.floor(fraction * (text.length + 1));
 
 const MUTATION: Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), TOKEN).map(
+  fc.tuple(ANYWHERE, TOKEN).map(
     ([where, token]): Mutation =>
       (text) =>
         text.slice(0, at(text, where)) + token + text.slice(at(text, where)),
   ),
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(40)).map(
+  fc.tuple(ANYWHERE, fc.nat(40)).map(
     ([where, length]): Mutation =>
       (text) =>
         text.slice(0, at(text, where)) + text.slice(at(text, where) + length),
   ),
-  fc
-    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(200))
-    .map(([where, length]): Mutation => (text) => {
-      const start = at(text, where);
-      return text.slice(0, start) + text.slice(start, start + length).repeat(2) + text.slice(start);
-    }),
+  fc.tuple(ANYWHERE, fc.nat(200)).map(([where, length]): Mutation => (text) => {
+    const start = at(text, where);
+    return text.slice(0, start) + text.slice(start, start + length).repeat(2) + text.slice(start);
+  }),
   fc.constantFrom<Mutation>(
     (text) => text.replace(/\r?\n/g, '\r\n'),
     (text) => text.replace(/\r?\n/g, '\r'),

@@ -16,7 +16,7 @@ import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protoco
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from '../support/lsp-client';
-import { startingDocuments, typedText } from '../support/typed-text';
+import { ANYWHERE, startingDocuments, typedText } from '../support/typed-text';
 
 const SEED = Number(process.env.INCREMENTAL_SEED) || 2025_07;
 const RUNS = Number(process.env.INCREMENTAL_RUNS) || 1;
@@ -40,7 +40,7 @@ const EDIT: Arbitrary<EditSpec> = fc.oneof(
     weight: 20,
     arbitrary: fc
       .record({
-        from: fc.double({ min: 0, max: 1, noNaN: true }),
+        from: ANYWHERE,
         length: fc.oneof(fc.constant(0), fc.nat(5), fc.nat(200)),
         text: fc.oneof(fc.constant(''), TYPED),
       })

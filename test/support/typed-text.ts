@@ -31,6 +31,14 @@ export const TYPED_PIECES: readonly string[] = [
   '\u{1F600}',
 ];
 
+/**
+ * A place in a text as a fraction of its length, uniform over [0, 1]. Not fc.double: its values are
+ * spread over the doubles' bit patterns, so almost all are below 1e-10 (the text's first character).
+ */
+export const ANYWHERE: Arbitrary<number> = fc
+  .noBias(fc.nat({ max: 1_000_000 }))
+  .map((millionths) => millionths / 1_000_000);
+
 /** One of the pieces, one of `extra`, or a random string of at most `maxLength` characters. */
 export function typedText(extra: readonly string[] = [], maxLength = 20): Arbitrary<string> {
   return fc.oneof(fc.constantFrom(...TYPED_PIECES, ...extra), fc.string({ maxLength }));

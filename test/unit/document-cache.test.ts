@@ -14,7 +14,7 @@ import type { LintOptions } from '../../server/src/analysis/engine';
 import { parse } from '../../server/src/syntax/parser';
 import type { Item, ParsedFile } from '../../server/src/syntax/syntax';
 import { memoryFileSystem } from '../support/memory-fs';
-import { startingDocuments, typedText } from '../support/typed-text';
+import { ANYWHERE, startingDocuments, typedText } from '../support/typed-text';
 
 const SEED = Number(process.env.DOCUMENT_CACHE_SEED) || 2026_11;
 
@@ -53,6 +53,14 @@ const TYPED: Arbitrary<string> = typedText(
     ' max_db_connections=1',
     ' min_pool_size=30',
     'u3 = pool_size=2\n',
+    // What rules select among the databases (kept between analyses: incremental/kept-selections.ts).
+    ' auth_user=au',
+    ' auth_query=q',
+    ' password=pw',
+    ' pool_mode=statement',
+    ' server_lifetime=999999',
+    'logfile = \n',
+    'auth_user = au\n',
   ],
   12,
 );
@@ -64,7 +72,7 @@ interface Edit {
 }
 
 const EDIT: Arbitrary<Edit> = fc.record({
-  from: fc.double({ min: 0, max: 1, noNaN: true }),
+  from: ANYWHERE,
   length: fc.oneof(fc.constant(0), fc.constant(1), fc.nat(5), fc.nat(200)),
   text: fc.oneof(fc.constant(''), TYPED),
 });

@@ -97,7 +97,12 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const findings = validate(model, { target, fileSystem, names, deployedHere: config.deployedHere });
   // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
   const checkFindings = options.skipFixVerification ? [] : [...findings];
-  const effective = effectiveConfig(model, target, names);
+  const effective = effectiveConfig(
+    model,
+    target,
+    names,
+    options.skipFixVerification ? undefined : options.cache,
+  );
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
   for (const rule of RULES) {
     const severity = ruleSeverity(config, rule);

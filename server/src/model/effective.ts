@@ -7,6 +7,9 @@ import type { Entry, SectionHeader } from '../syntax/syntax';
 import { defaultFor, setting } from '../catalog/catalog';
 import type { Version } from '../catalog/catalog';
 import { SideTable } from '../incremental/side-table';
+import { CachePart } from '../incremental/document-cache';
+import type { DocumentCache } from '../incremental/document-cache';
+import { KeptSelections, selectOnce } from '../incremental/kept-selections';
 import type { ConfigModel, LoadedFile } from './config';
 import { NameTable } from './names';
 
@@ -41,6 +44,14 @@ export interface EffectiveConfig {
   /** The databases in force, in the order of their first definition. */
   databaseList: readonly ConnectionEntry[];
   users: Map<string, ConnectionEntry>;
+  /** The databases in force whose connection string writes `param` (with any value), in databaseList's order. */
+  databasesWith(param: string): readonly ConnectionEntry[];
+  /**
+   * The databases in force that pass `test`, in databaseList's order. The test must depend only on
+   * the entry (its name and connection string): a document's next analysis tests only the entries
+   * its edit changed. `key` names the test; one key, one test.
+   */
+  databasesWhere(key: string, test: (entry: ConnectionEntry) => boolean): readonly ConnectionEntry[];
   /** The value PgBouncer uses: the explicit one, else the target version's default ('' if none). */
   value(name: string): string;
 }
@@ -62,14 +73,22 @@ function connectionEntry(at: Located): ConnectionEntry {
   return made;
 }
 
+/** The rules' selections of a document's databases, kept for its next analysis. */
+const SELECTIONS = new CachePart<KeptSelections<ConnectionEntry>>(
+  'model: the databases the rules select',
+  () => new KeptSelections(),
+);
+
 /**
  * What PgBouncer ends up with. `names` is the analysis' table of database names (validation looks
- * names up in the same one); a table of its own by default.
+ * names up in the same one); a table of its own by default. `cache` is the document's, whose next
+ * analysis selects databases again only among those its edit changed.
  */
 export function effectiveConfig(
   model: ConfigModel,
   target: Version,
   names: NameTable = new NameTable(),
+  cache?: DocumentCache,
 ): EffectiveConfig {
   let main = new Map<string, Located>();
   let mainHeader: HeaderAt | null = null;
@@ -107,6 +126,10 @@ export function effectiveConfig(
   }
   const finalMain = main;
   let databases: Map<string, ConnectionEntry> | undefined;
+  const selections = cache?.part(SELECTIONS);
+  selections?.next(databaseList);
+  const databasesWhere = (key: string, test: (entry: ConnectionEntry) => boolean): ConnectionEntry[] =>
+    selections ? selections.select(key, test) : selectOnce(databaseList, test);
   return {
     target,
     main: finalMain,
@@ -118,6 +141,10 @@ export function effectiveConfig(
     },
     databaseList,
     users,
+    databasesWith(param) {
+      return databasesWhere(`param ${param}`, (entry) => entry.params.has(param));
+    },
+    databasesWhere,
     value(name) {
       return settingValue(finalMain, name, target);
     },

@@ -27,7 +27,11 @@ function applicationUsers(context: RuleContext): Map<string, Use[]> {
       span: authUser.entry.value.span,
     });
   }
-  for (const entry of context.databases) {
+  const withUsers = context.databasesWhere(
+    'user or auth_user',
+    (entry) => entry.params.has('user') || entry.params.has('auth_user'),
+  );
+  for (const entry of withUsers) {
     const user = entry.params.get('user');
     if (user) {
       add(user.value, {

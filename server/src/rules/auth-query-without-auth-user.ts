@@ -16,9 +16,9 @@ export const authQueryWithoutAuthUser: Rule = {
     if (WITHOUT_LOOKUP.has(context.word('auth_type'))) return [];
     if (context.value('auth_user') !== '') return [];
     const findings: RuleFinding[] = [];
-    const anyDatabaseUser = context.databases.some(
-      (entry) => (entry.params.get('auth_user')?.value ?? '') !== '',
-    );
+    const anyDatabaseUser = context
+      .databasesWith('auth_user')
+      .some((entry) => (entry.params.get('auth_user')?.value ?? '') !== '');
     if (context.isSet('auth_query') && !anyDatabaseUser) {
       findings.push(
         ...context.finding(
@@ -29,7 +29,7 @@ export const authQueryWithoutAuthUser: Rule = {
     }
     const perDatabase = setting('databases', 'auth_query');
     if (perDatabase && availableIn(perDatabase.addedIn, context.target)) {
-      for (const entry of context.databases) {
+      for (const entry of context.databasesWith('auth_query')) {
         const query = entry.params.get('auth_query');
         if (!query || (entry.params.get('auth_user')?.value ?? '') !== '') continue;
         findings.push({

@@ -35,7 +35,7 @@ export const authUserNotInAuthFile: Rule = {
     const global = context.entry('auth_user');
     if (global)
       report(global.entry.value.text, { file: global.file, span: global.entry.value.span }, 'auth_user');
-    for (const database of context.databases) {
+    for (const database of context.databasesWith('auth_user')) {
       const param = database.params.get('auth_user');
       if (!param) continue;
       report(

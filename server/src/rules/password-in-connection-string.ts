@@ -12,7 +12,7 @@ export const passwordInConnectionString: Rule = {
   },
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const entry of context.databases) {
+    for (const entry of context.databasesWith('password')) {
       const password = entry.params.get('password');
       if (!password || password.value === '') continue;
       const user = entry.params.get('user')?.value;

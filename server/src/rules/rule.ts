@@ -202,6 +202,21 @@ export class RuleContext {
     return this.effective.databaseList;
   }
 
+  /**
+   * The databases in force whose connection string writes `param`, in file order: what a rule that
+   * looks for a parameter few databases set reads instead of every database.
+   */
+  databasesWith(param: string): readonly ConnectionEntry[] {
+    this.read('section:databases');
+    return this.effective.databasesWith(param);
+  }
+
+  /** The databases in force that pass `test`, which depends on the entry alone (EffectiveConfig.databasesWhere). */
+  databasesWhere(key: string, test: (entry: ConnectionEntry) => boolean): readonly ConnectionEntry[] {
+    this.read('section:databases');
+    return this.effective.databasesWhere(key, test);
+  }
+
   /** The database in force of that name. */
   database(name: string): ConnectionEntry | undefined {
     this.read('section:databases');

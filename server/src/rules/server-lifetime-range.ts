@@ -67,7 +67,7 @@ export const serverLifetimeRange: Rule = {
           ),
         );
     }
-    for (const entry of context.databases) {
+    for (const entry of context.databasesWith('server_lifetime')) {
       const param = intParam(context, 'databases', entry, 'server_lifetime');
       // 0 (and anything atoi reads as 0) inherits the global value; negatives are reported as invalid.
       if (!param || param.value <= 0) continue;

@@ -3,6 +3,10 @@ import type { ConnectionEntry } from '../model/effective';
 import type { RuleFinding } from './rule';
 import type { Rule } from './rule';
 
+function isSettingName(entry: ConnectionEntry): boolean {
+  return entry.name !== '*' && setting('pgbouncer', entry.name) !== undefined;
+}
+
 export const settingNameAsEntry: Rule = {
   id: 'setting-name-as-entry',
   category: 'Configuration quality',
@@ -16,8 +20,8 @@ export const settingNameAsEntry: Rule = {
   check(context) {
     const found: RuleFinding[] = [];
     const check = (entry: ConnectionEntry, section: 'databases' | 'users'): void => {
+      if (!isSettingName(entry)) return;
       const { name } = entry;
-      if (name === '*' || !setting('pgbouncer', name)) return;
       const { connString } = entry;
       // Not a connection string, or a parameter [databases] does not have: PgBouncer refuses the
       // entry, and validation reports it (misplaced-setting or connection-string-syntax).
@@ -28,7 +32,8 @@ export const settingNameAsEntry: Rule = {
         message: `'${name}' is a [pgbouncer] setting, but in [${section}] it is ${what} named '${name}': PgBouncer accepts it as such, and ${name} keeps its default. Move it to [pgbouncer] if it is the setting.`,
       });
     };
-    for (const entry of context.databases) check(entry, 'databases');
+    for (const entry of context.databasesWhere('named as a [pgbouncer] setting', isSettingName))
+      check(entry, 'databases');
     for (const entry of context.users) check(entry, 'users');
     return found;
   },

@@ -134,7 +134,7 @@ function findPoolModeChoices(context: RuleContext): FoundChoices {
       });
     }
   };
-  perEntry(context.databases, 'database');
+  perEntry(context.databasesWith('pool_mode'), 'database');
   perEntry(context.users, 'user');
   return { choices, unknown };
 }
