@@ -3,6 +3,7 @@
 //
 //   npm run bench                 everything (about two minutes)
 //   BENCH_QUICK=1 npm run bench   fewer repetitions
+//   BENCH_ONLY=server npm run bench   one group of figures (engine, server, deployment, editor)
 //
 // The engine is measured as it ships: server/src/analysis/engine.ts bundled and minified by esbuild the way
 // `node esbuild.mjs --production` bundles dist/server.js. The language server figures start the
@@ -22,6 +23,9 @@ import { bundleForBench, median, percentile } from './shared';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
+/** BENCH_ONLY=server (or engine, deployment, editor; comma-separated): those groups only. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((group) => group.trim());
+const runs = (group: string): boolean => !ONLY || ONLY.includes(group);
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'pgb-bench-'));
 
 type Lint = (text: string, options: { filePath: string }) => { findings: unknown[] };
@@ -541,14 +545,16 @@ async function main(): Promise<void> {
   console.log(`PgBouncer Config benchmarks, ${new Date().toISOString()}`);
   console.log(`machine: ${machine()}`);
   try {
-    await engineFigures();
-    await serverFigures();
+    if (runs('engine')) await engineFigures();
+    if (runs('server')) await serverFigures();
     // After serverFigures: dist/cli.js is the production bundle.
-    await deploymentFigure();
-    console.log('\n== Editor, packaging, pool view');
-    await activationFigure();
-    vsixFigure();
-    await poolRefreshFigure();
+    if (runs('deployment')) await deploymentFigure();
+    if (runs('editor')) {
+      console.log('\n== Editor, packaging, pool view');
+      await activationFigure();
+      vsixFigure();
+      await poolRefreshFigure();
+    }
   } finally {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
     fs.rmSync(TMP, { recursive: true, force: true });

@@ -13,7 +13,8 @@ import { connStringOf, isRetained, paramCount, paramKeyAt, paramValueAt } from '
 import type { ConnString } from '../syntax/connstring';
 import { detachedCopy } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
-import type { ConfigModel, LoadedFile } from '../model/config';
+import { eventsWhere } from '../model/config';
+import type { ConfigEvent, ConfigModel, EntryEvent, LoadedFile } from '../model/config';
 import type { Entry } from '../syntax/syntax';
 import { allSections, allSettings, setting } from '../catalog/catalog';
 import type { SectionName } from '../catalog/catalog';
@@ -121,18 +122,27 @@ function passwordsOf(connString: ConnString): readonly string[] {
 /** Every password= value in the connection strings the configuration reads, in any file. */
 export function knownSecrets(model: ConfigModel): Set<string> {
   const secrets = new Set<string>();
-  for (const event of model.events) {
+  for (const event of eventsWhere(model, 'analysis: entries with a password', hasPassword)) {
     if (event.kind !== 'entry') continue;
-    if (event.section !== 'databases' && event.section !== 'users' && event.section !== 'peers') continue;
-    const connString = connStringOf(event.file.parsed, event.entry);
-    let passwords = isRetained(connString) ? keptSecrets.get(connString) : undefined;
-    if (passwords === undefined) {
-      passwords = passwordsOf(connString);
-      if (isRetained(connString)) keptSecrets.set(connString, passwords);
-    }
-    for (const password of passwords) secrets.add(password);
+    for (const password of passwordsIn(event)) secrets.add(password);
   }
   return secrets;
+}
+
+function hasPassword(event: ConfigEvent): boolean {
+  return event.kind === 'entry' && passwordsIn(event).length > 0;
+}
+
+function passwordsIn(event: EntryEvent): readonly string[] {
+  if (event.section !== 'databases' && event.section !== 'users' && event.section !== 'peers')
+    return NO_SECRETS;
+  const connString = connStringOf(event.file.parsed, event.entry);
+  let passwords = isRetained(connString) ? keptSecrets.get(connString) : undefined;
+  if (passwords === undefined) {
+    passwords = passwordsOf(connString);
+    if (isRetained(connString)) keptSecrets.set(connString, passwords);
+  }
+  return passwords;
 }
 
 /** Where in `model` a finding outside the main file is, in words that quote nothing from it. */

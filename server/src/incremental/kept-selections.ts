@@ -36,9 +36,13 @@ export class KeptSelections<T> {
     this.window = null;
   }
 
-  /** The items of the current list that pass `test`, in list order (a new array each time). */
-  select(key: string, test: (item: T) => boolean): T[] {
-    const list = this.current;
+  /**
+   * The items of `list` that pass `test`, in list order (a new array each time). A list other than
+   * the current one (that of an earlier analysis, still read after the next one started) is filtered
+   * as it is.
+   */
+  select(list: readonly T[], key: string, test: (item: T) => boolean): T[] {
+    if (list !== this.current) return selectOnce(list, test);
     const before = this.selections.get(key);
     const positions: number[] = [];
     if (before !== undefined && before.of === list) {

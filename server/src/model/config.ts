@@ -11,6 +11,7 @@ import { parse } from '../syntax/parser';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
 import { SideTable } from '../incremental/side-table';
+import { KeptSelections, selectOnce } from '../incremental/kept-selections';
 import { parseDocument, parseIncluded } from '../syntax/document';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
@@ -138,9 +139,14 @@ export type EntryEvent = Extract<ConfigEvent, { kind: 'entry' }>;
  */
 interface ModelMemory {
   root: LoadedFile | null;
+  /** What later layers select among the events (eventsWhere). */
+  selections: KeptSelections<ConfigEvent>;
 }
 
-const MODEL = new CachePart<ModelMemory>('model: the main file', () => ({ root: null }));
+const MODEL = new CachePart<ModelMemory>('model: the main file', () => ({
+  root: null,
+  selections: new KeptSelections(),
+}));
 
 /** The event of an entry in the previous analysis (its file is the document's own: see ModelMemory). */
 const keptEvents = new SideTable<Entry, EntryEvent>('model: the event of an entry');
@@ -151,6 +157,36 @@ function keptEvent(file: LoadedFile, entry: Entry, section: string | null): Entr
   const made: EntryEvent = { kind: 'entry', file, entry, section };
   keptEvents.set(entry, made);
   return made;
+}
+
+type SectionEvent = Extract<ConfigEvent, { kind: 'section' }>;
+
+/** The event of a section header in the previous analysis (a parse keeps the headers before an edit). */
+const keptSectionEvents = new WeakMap<SectionHeader, SectionEvent>();
+
+function keptSectionEvent(file: LoadedFile, header: SectionHeader): SectionEvent {
+  const event = keptSectionEvents.get(header);
+  if (event !== undefined && event.file === file) return event;
+  const made: SectionEvent = { kind: 'section', file, header };
+  keptSectionEvents.set(header, made);
+  return made;
+}
+
+/** The selections of each model's events, kept by its document (see eventsWhere). */
+const selectionsOf = new WeakMap<ConfigModel, KeptSelections<ConfigEvent>>();
+
+/**
+ * The events of the model that pass `test`, in order. The test must depend on the event alone: a
+ * document's next analysis has the same event objects for what its edit did not touch, and tests
+ * only the others (incremental/kept-selections.ts). `key` names the test; one key, one test.
+ */
+export function eventsWhere(
+  model: ConfigModel,
+  key: string,
+  test: (event: ConfigEvent) => boolean,
+): ConfigEvent[] {
+  const selections = selectionsOf.get(model);
+  return selections ? selections.select(model.events, key, test) : selectOnce(model.events, test);
 }
 
 export function loadConfig(text: string, options: LoadOptions): ConfigModel {
@@ -186,7 +222,7 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
       switch (item.kind) {
         case 'section':
           section = item.name;
-          events.push({ kind: 'section', file, header: item });
+          events.push(memory ? keptSectionEvent(file, item) : { kind: 'section', file, header: item });
           break;
         case 'entry':
           events.push(entryEvent(file, item, section));
@@ -267,11 +303,16 @@ export function loadConfig(text: string, options: LoadOptions): ConfigModel {
   };
   walk(root);
 
-  return {
+  const model: ConfigModel = {
     root,
     files,
     events,
     runDirectory,
     runDirectorySource: options.runDirectory ? 'setting' : 'config-folder',
   };
+  if (memory) {
+    memory.selections.next(events);
+    selectionsOf.set(model, memory.selections);
+  }
+  return model;
 }

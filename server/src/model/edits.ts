@@ -1,7 +1,8 @@
 // The edits fixes are made of, built from the loaded configuration: replace a value, delete a line,
 // add a setting to the [pgbouncer] section in force.
 
-import type { ConfigModel, LoadedFile } from './config';
+import { eventsWhere } from './config';
+import type { ConfigEvent, ConfigModel, LoadedFile } from './config';
 import type { Entry, Span } from '../syntax/syntax';
 import { lineBreakAt, lineSpan } from '../findings/fix';
 import type { TextEdit } from '../findings/fix';
@@ -36,20 +37,16 @@ function mainSectionEnd(model: ConfigModel): MainSectionEnd {
   if (found) return found;
   const root = model.root;
   found = { header: null, lastEntry: null };
-  const events = model.events;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i];
+  const isMainLine = (event: ConfigEvent): boolean =>
+    event.file === root &&
+    ((event.kind === 'section' && event.header.name === 'pgbouncer') ||
+      (event.kind === 'entry' && event.section === 'pgbouncer'));
+  // The main file's [pgbouncer] headers and settings: few among thousands of databases.
+  for (const event of eventsWhere(model, 'model: [pgbouncer] lines of the main file', isMainLine)) {
     if (event.kind === 'section') {
-      if (event.header.name === 'pgbouncer' && event.file === root) {
-        found.header = event.header;
-        found.lastEntry = null;
-      }
-    } else if (
-      event.kind === 'entry' &&
-      event.file === root &&
-      event.section === 'pgbouncer' &&
-      found.header
-    ) {
+      found.header = event.header;
+      found.lastEntry = null;
+    } else if (event.kind === 'entry' && found.header) {
       found.lastEntry = event.entry;
     }
   }

@@ -129,7 +129,7 @@ export function effectiveConfig(
   const selections = cache?.part(SELECTIONS);
   selections?.next(databaseList);
   const databasesWhere = (key: string, test: (entry: ConnectionEntry) => boolean): ConnectionEntry[] =>
-    selections ? selections.select(key, test) : selectOnce(databaseList, test);
+    selections ? selections.select(databaseList, key, test) : selectOnce(databaseList, test);
   return {
     target,
     main: finalMain,
