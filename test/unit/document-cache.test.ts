@@ -216,3 +216,111 @@ test('databases keep their pools between analyses only while what the pools depe
     );
   }
 });
+
+test('sums over the pools kept between analyses give what a fresh analysis gives, edit after edit', () => {
+  // Servers near PostgreSQL's limit (97 connections for ordinary roles), forced users capped together
+  // by max_user_connections, unlimited pools (pool_size=0 from 1.24), and enough clients for the
+  // file descriptor limit: edits move servers and the whole across those limits and back.
+  const pooled = (count: number): string =>
+    Array.from(
+      { length: count },
+      (_, i) =>
+        `p${i} = host=S${i % 5} dbname=d${i} pool_size=${(i * 5) % 11}${i % 6 === 0 ? ` user=f${i % 4}` : ''}`,
+    ).join('\n');
+  const bases = [
+    `[pgbouncer]\nmax_user_connections = 9\nmax_client_conn = 900\n[databases]\n${pooled(60)}\n`,
+    `[pgbouncer]\nmax_client_conn = 960\nreserve_pool_size = 2\n[databases]\n${pooled(45)}\n`,
+    // 93 or 94 connections on each server: a few more cross the limit of 97
+    `[pgbouncer]\n[databases]\n${Array.from({ length: 50 }, (_, i) => `q${i} = host=N${i % 5} pool_size=${i % 3 === 0 ? 10 : 9}`).join('\n')}\n`,
+  ];
+  const typed = typedText(
+    [
+      ' pool_size=0',
+      ' pool_size=40',
+      ' pool_size=3',
+      ' pool_size=12',
+      ' pool_size=13',
+      ' user=f1',
+      ' user=f2',
+      ' host=s1',
+      ' host=other',
+      'x',
+      ' max_db_connections=2',
+    ],
+    6,
+  );
+  const edits = fc.array(
+    fc.record({
+      from: ANYWHERE,
+      length: fc.oneof(fc.constant(0), fc.constant(1), fc.nat(12)),
+      text: fc.oneof(fc.constant(''), typed),
+    }),
+    { minLength: 1, maxLength: 25 },
+  );
+  const sequences = fc.record({
+    base: fc.nat(bases.length - 1),
+    edits,
+    target: fc.constantFrom('1.18', '1.25'),
+  });
+  const POOL_RULES = new Set([
+    'pools-exceed-postgres-max-connections',
+    'max-client-conn-fd-limit',
+    'pool-exceeds-connection-limit',
+    'min-pool-above-default',
+    'max-db-connections-scope',
+    'reserve-pool-without-timeout',
+  ]);
+  const seen = new Set<string>();
+  let lints = 0;
+  for (const sequence of fc.sample(sequences, { seed: SEED + 2, numRuns: 150 })) {
+    const options: LintOptions = {
+      filePath: '/cfg/pgbouncer.ini',
+      targetVersion: sequence.target,
+      useProjectFile: false,
+      deferFixVerification: true,
+    };
+    const cache = new DocumentCache();
+    let text = bases[sequence.base];
+    for (const edit of sequence.edits) {
+      text = applyEdit(text, edit);
+      const fresh = lintText(text, options).findings.filter((finding) => POOL_RULES.has(finding.code));
+      for (const finding of fresh) seen.add(finding.code);
+      const kept = lintText(text, { ...options, cache }).findings.filter((finding) =>
+        POOL_RULES.has(finding.code),
+      );
+      assert.deepEqual(JSON.parse(JSON.stringify(kept)), JSON.parse(JSON.stringify(fresh)), `text:\n${text}`);
+      lints++;
+    }
+  }
+  assert.ok(lints > 400, `only ${lints} lints`);
+  // the edits reach each limit
+  for (const code of ['pools-exceed-postgres-max-connections', 'max-client-conn-fd-limit'])
+    assert.ok(seen.has(code), `no ${code} finding in any edit`);
+});
+
+test('a server crossing PostgreSQL limit by one connection is found by a kept analysis, in both directions', () => {
+  // The 5 servers have 93 or 94 connections (N1: 93); PostgreSQL takes 97 from ordinary roles.
+  const base = `[pgbouncer]\n[databases]\n${Array.from({ length: 50 }, (_, i) => `q${i} = host=N${i % 5} pool_size=${i % 3 === 0 ? 10 : 9}`).join('\n')}\n`;
+  const sized = (size: number): string =>
+    base.replace('q1 = host=N1 pool_size=9', `q1 = host=N1 pool_size=${size}`);
+  const cache = new DocumentCache();
+  const options: LintOptions = {
+    filePath: '/cfg/pgbouncer.ini',
+    targetVersion: '1.25',
+    useProjectFile: false,
+  };
+  const steps: [text: string, over: boolean][] = [
+    [base, false],
+    [sized(13), false], // N1 at 97: at the limit
+    [sized(14), true], // 98
+    [sized(13), false],
+    [sized(40), true],
+    [base.replace('q1 = host=N1', 'q1 = host=N2'), true], // N2 gets 9 more
+    [base, false],
+  ];
+  for (const [i, [text, over]] of steps.entries()) {
+    const fresh = plainFindings(options, text);
+    assert.deepEqual(plainFindings({ ...options, cache }, text), fresh, `step ${i}`);
+    assert.equal(JSON.stringify(fresh).includes('pools-exceed-postgres-max-connections'), over, `step ${i}`);
+  }
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { KeptSelections } from '../../server/src/incremental/kept-selections';
+import { collectOnce, KeptSelections } from '../../server/src/incremental/kept-selections';
 import { ANYWHERE } from '../support/typed-text';
 
 interface Item {
@@ -29,7 +29,7 @@ const CHANGE = fc.record({
   again: fc.boolean(),
 });
 
-test('each selection is the filtered list, after any changes and with selections skipped', () => {
+test('each selection is the filtered list, and each collection the mapped one, after any changes and with selections skipped', () => {
   let checked = 0;
   const sequences = fc.record({
     start: fc.array(fc.nat(100), { maxLength: 80 }),
@@ -49,6 +49,15 @@ test('each selection is the filtered list, after any changes and with selections
         for (const key of change.asked) {
           assert.deepEqual(selections.select(list, key, TESTS[key]), list.filter(TESTS[key]), key);
           checked++;
+        }
+        if (change.asked.length % 2 === 1) {
+          const tripled = (item: Item): number | undefined =>
+            item.value % 3 === 0 ? item.value * 3 : undefined;
+          assert.deepEqual(selections.collect(list, 'tripled', tripled), collectOnce(list, tripled));
+          assert.deepEqual(
+            collectOnce(list, tripled),
+            list.filter((item) => item.value % 3 === 0).map((item) => item.value * 3),
+          );
         }
       }
     }

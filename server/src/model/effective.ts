@@ -52,6 +52,8 @@ export interface EffectiveConfig {
    * its edit changed. `key` names the test; one key, one test.
    */
   databasesWhere(key: string, test: (entry: ConnectionEntry) => boolean): readonly ConnectionEntry[];
+  /** The cache of the document this was made for (none in the CLI): what is derived from it may keep things there. */
+  documentCache: DocumentCache | undefined;
   /** The value PgBouncer uses: the explicit one, else the target version's default ('' if none). */
   value(name: string): string;
 }
@@ -145,6 +147,7 @@ export function effectiveConfig(
       return databasesWhere(`param ${param}`, (entry) => entry.params.has(param));
     },
     databasesWhere,
+    documentCache: cache,
     value(name) {
       return settingValue(finalMain, name, target);
     },

@@ -25,6 +25,9 @@ import type { SectionName, Version } from '../catalog/catalog';
 import { atoiValue, readAtoi, readCInt, readCTime } from '../catalog/values';
 import { intern } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
+import { CachePart } from '../incremental/document-cache';
+import type { DocumentCache } from '../incremental/document-cache';
+import { changedWindow, collectOnce, KeptSelections } from '../incremental/kept-selections';
 import { isRetained, lastParamIndex, paramAt, paramValueAt } from '../syntax/connstring';
 import type { ConnParam, ConnString } from '../syntax/connstring';
 import type { ConnectionEntry, EffectiveConfig } from './effective';
@@ -93,6 +96,8 @@ export interface PoolConfig {
   int(name: string): number | null;
   /** A [pgbouncer] time in seconds as PgBouncer stores it, or null. */
   seconds(name: string): number | null;
+  /** The document's cache (none in the CLI): a model of it keeps what an edit did not change there. */
+  cache?: DocumentCache;
 }
 
 /** Facts about the deployment the file does not say (editor settings, .pgbouncerlintrc.json). */
@@ -120,6 +125,7 @@ export function poolConfigOf(effective: EffectiveConfig): PoolConfig {
     users: [...effective.users.values()],
     int,
     seconds,
+    cache: effective.documentCache,
   };
 }
 
@@ -135,6 +141,37 @@ export interface PoolModel {
   maxClientConn: Valued;
   defaultPoolSize: Valued;
   globalReserve: Valued;
+  /** What the document keeps for its next model (see PoolMemory); null when nothing is kept. */
+  memory: PoolMemory | null;
+}
+
+/**
+ * What a document's pool model keeps for the next one, while no [users] entry and no override is
+ * in play (then a database's pool depends on it and the global numbers alone): the pools by
+ * database, the pools each problem looks at, the loads, and the sums over them. An edit then costs
+ * what it changed, whatever the number of databases or servers.
+ */
+interface PoolMemory {
+  /** The model these are up to date with (a model of an earlier analysis uses none of it). */
+  model: PoolModel | null;
+  poolsOfDatabases: KeptSelections<ConnectionEntry>;
+  ofPools: KeptSelections<Pool>;
+  sums: KeptSums | null;
+}
+
+const POOL_MEMORY = new CachePart<PoolMemory>('model: the pools of the databases, and their sums', () => ({
+  model: null,
+  poolsOfDatabases: new KeptSelections(),
+  ofPools: new KeptSelections(),
+  sums: null,
+}));
+
+/** The model's pools that pass `test`, which depends on the pool and on `key` (the model values it reads) alone. */
+function poolsWhere(model: PoolModel, key: string, test: (pool: Pool) => boolean): Pool[] {
+  const memory = model.memory;
+  return memory && memory.model === model
+    ? memory.ofPools.select(model.pools, key, test)
+    : model.pools.filter((pool) => test(pool));
 }
 
 export function sourceKey(source: Source): string {
@@ -402,11 +439,13 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
   const reserveEnabled = Math.trunc(reserveTimeout.value * 1e6) > 0;
   const users = new Map<string, ConnectionEntry>();
   for (const user of config.users) if (usable(user)) users.set(user.name, user);
-  const pools: Pool[] = [];
   const forcedUsers = new Set<string>();
-  for (const database of config.databases) {
-    const user = usable(database) ? database.params.get('user')?.value : undefined;
-    if (user !== undefined) forcedUsers.add(user);
+  // (only [users] entries are checked against them: no pass over thousands of databases without)
+  if (users.size > 0) {
+    for (const database of config.databases) {
+      const user = usable(database) ? database.params.get('user')?.value : undefined;
+      if (user !== undefined) forcedUsers.add(user);
+    }
   }
   // Users with pool parameters of their own get pools of their own in every database.
   const usersWithPools: ConnectionEntry[] = [];
@@ -446,13 +485,11 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
         )
       : null;
   const databases = config.databases;
-  for (let i = 0; i < databases.length; i++) {
-    const database = databases[i];
-    if (!usable(database)) continue;
+  /** The database's own pool: its forced user's, or that of any user without a pool of their own. */
+  const databasePool = (database: ConnectionEntry): Pool => {
     const kept = keptPoolKey === null ? null : keptOf(database.connString);
     if (kept?.pool !== undefined && kept.pool.database === database && kept.poolKey === keptPoolKey) {
-      pools.push(kept.pool);
-      continue;
+      return kept.pool;
     }
     const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
     const forcedUser = database.params.get('user')?.value;
@@ -460,17 +497,36 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
       forcedUser !== undefined
         ? makePool(inputs, database, own, forcedUser, true, true)
         : makePool(inputs, database, own, null, false, true);
-    pools.push(pool);
     if (kept && overrides.size === 0) {
       kept.pool = pool;
       kept.poolKey = keptPoolKey ?? undefined;
     }
-    if (forcedUser !== undefined) continue;
-    for (const user of usersWithPools) {
-      pools.push(makePool(inputs, database, own, user.name, false, false));
+    return pool;
+  };
+  // Kept by the document while each database has one pool made from it and the global numbers.
+  const memory =
+    keptPoolKey !== null && overrides.size === 0 && config.cache ? config.cache.part(POOL_MEMORY) : null;
+  let pools: Pool[];
+  if (memory && keptPoolKey !== null) {
+    memory.poolsOfDatabases.next(databases);
+    pools = memory.poolsOfDatabases.collect(databases, keptPoolKey, (database) =>
+      usable(database) ? databasePool(database) : undefined,
+    );
+  } else {
+    pools = [];
+    for (let i = 0; i < databases.length; i++) {
+      const database = databases[i];
+      if (!usable(database)) continue;
+      const pool = databasePool(database);
+      pools.push(pool);
+      if (pool.forced) continue;
+      for (const user of usersWithPools) {
+        const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
+        pools.push(makePool(inputs, database, own, user.name, false, false));
+      }
     }
   }
-  return {
+  const model: PoolModel = {
     config,
     overrides,
     pools,
@@ -480,7 +536,13 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
     maxClientConn,
     defaultPoolSize,
     globalReserve,
+    memory,
   };
+  if (memory) {
+    memory.model = model;
+    memory.ofPools.next(pools);
+  }
+  return model;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,32 +609,31 @@ function databaseLoads(model: PoolModel): readonly DatabaseLoad[] {
 }
 
 function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
-  const loads: DatabaseLoad[] = [];
   // The only settings of the model a load depends on besides its pool (which may be kept).
   const key = (model.reserveEnabled ? 1 : 0) + (model.zeroIsUnlimited ? 2 : 0);
-  const pools = model.pools;
-  for (let i = 0; i < pools.length; i++) {
-    const pool = pools[i];
-    if (!pool.counted || pool.database.name === FALLBACK_DATABASE) continue;
-    if (pool.load !== null && pool.loadKey === key) {
-      loads.push(pool.load);
-      continue;
-    }
-    const capacity = Math.min(poolCapacity(model, pool), pool.userCap?.value ?? Infinity);
-    const cap = pool.dbCap?.value ?? Infinity;
-    const load: DatabaseLoad = {
-      entry: pool.database,
-      server: undefined,
-      limit: Math.min(capacity, cap),
-      cappedBy: cap < capacity ? pool.dbCap : null,
-      forcedUser: pool.forced ? pool.user : null,
-      userCap: pool.userCap,
-    };
-    pool.load = load;
-    pool.loadKey = key;
-    loads.push(load);
-  }
-  return loads;
+  const loadOf = (pool: Pool): DatabaseLoad | undefined =>
+    !pool.counted || pool.database.name === FALLBACK_DATABASE ? undefined : poolLoad(model, pool, key);
+  const memory = model.memory;
+  return memory && memory.model === model
+    ? memory.ofPools.collect(model.pools, `loads ${key}`, loadOf)
+    : collectOnce(model.pools, loadOf);
+}
+
+function poolLoad(model: PoolModel, pool: Pool, key: number): DatabaseLoad {
+  if (pool.load !== null && pool.loadKey === key) return pool.load;
+  const capacity = Math.min(poolCapacity(model, pool), pool.userCap?.value ?? Infinity);
+  const cap = pool.dbCap?.value ?? Infinity;
+  const load: DatabaseLoad = {
+    entry: pool.database,
+    server: undefined,
+    limit: Math.min(capacity, cap),
+    cappedBy: cap < capacity ? pool.dbCap : null,
+    forcedUser: pool.forced ? pool.user : null,
+    userCap: pool.userCap,
+  };
+  pool.load = load;
+  pool.loadKey = key;
+  return load;
 }
 
 /** Total of some databases: forced users' max_user_connections caps their databases together. */
@@ -594,6 +655,117 @@ export function totalOf(loads: readonly DatabaseLoad[]): number {
 }
 
 const DEFAULT_PORT = Number(setting('databases', 'port')?.default ?? 5432);
+
+/**
+ * Sums of loads as totalOf adds them (forced users' loads capped together), kept up to date by
+ * adding and removing loads. Limits are whole numbers or Infinity; the unlimited ones are counted
+ * apart, so that removing one is exact.
+ */
+class LoadSums {
+  /** Loads without a forced user: the finite limits' sum, and how many are unlimited. */
+  private plain = 0;
+  private plainUnlimited = 0;
+  /** Forced users' loads by user: as plain, with how many finite ones and the cap of the user. */
+  private forced: Map<string, { sum: number; unlimited: number; finite: number; cap: number }> | null = null;
+  count = 0;
+
+  /** Adds the load (sign 1) or takes it away again (sign -1). */
+  change(load: DatabaseLoad, sign: 1 | -1): void {
+    this.count += sign;
+    const finite = Number.isFinite(load.limit);
+    if (load.forcedUser === null) {
+      if (finite) this.plain += sign * load.limit;
+      else this.plainUnlimited += sign;
+      return;
+    }
+    this.forced ??= new Map();
+    let group = this.forced.get(load.forcedUser);
+    if (group === undefined) {
+      // (while a model is kept, every forced user has the global max_user_connections)
+      group = { sum: 0, unlimited: 0, finite: 0, cap: load.userCap?.value ?? Infinity };
+      this.forced.set(load.forcedUser, group);
+    }
+    if (finite) {
+      group.sum += sign * load.limit;
+      group.finite += sign;
+    } else group.unlimited += sign;
+    if (group.finite === 0 && group.unlimited === 0) this.forced.delete(load.forcedUser);
+  }
+
+  /** totalOf the loads. */
+  total(): number {
+    let total = this.plainUnlimited > 0 ? Infinity : this.plain;
+    if (this.forced)
+      for (const group of this.forced.values())
+        total += Math.min(group.unlimited > 0 ? Infinity : group.sum, group.cap);
+    return total;
+  }
+
+  /** totalOf the loads with a finite limit. */
+  finiteTotal(): number {
+    let total = this.plain;
+    if (this.forced)
+      for (const group of this.forced.values()) if (group.finite > 0) total += Math.min(group.sum, group.cap);
+    return total;
+  }
+}
+
+/** The sums over a kept model's loads: all of them, and per server, with the servers above a limit. */
+interface KeptSums {
+  loads: readonly DatabaseLoad[];
+  all: LoadSums;
+  byServer: Map<string, LoadSums>;
+  /** The servers whose total is above `available` (none yet asked: -1). */
+  over: Set<string>;
+  available: number;
+}
+
+/** The sums of a model the document keeps, brought up to date with the loads the edit changed. */
+function keptSums(model: PoolModel): KeptSums | null {
+  const memory = model.memory;
+  if (!memory || memory.model !== model) return null;
+  const loads = databaseLoads(model);
+  let sums = memory.sums;
+  if (sums !== null && sums.loads === loads) return sums;
+  let removed: readonly DatabaseLoad[] = [];
+  let added: readonly DatabaseLoad[] = loads;
+  if (sums === null) {
+    sums = { loads, all: new LoadSums(), byServer: new Map(), over: new Set(), available: -1 };
+  } else {
+    const window = changedWindow(sums.loads, loads);
+    removed = sums.loads.slice(window.start, window.previousEnd);
+    added = loads.slice(window.start, window.end);
+  }
+  const kept = sums;
+  const change = (load: DatabaseLoad, sign: 1 | -1): void => {
+    kept.all.change(load, sign);
+    const key = serverKey(hostOf(load.entry), portOf(load.entry));
+    let server = kept.byServer.get(key);
+    if (server === undefined) kept.byServer.set(key, (server = new LoadSums()));
+    server.change(load, sign);
+    if (server.count === 0) kept.byServer.delete(key);
+    if (kept.available < 0) return;
+    if (server.count > 0 && server.total() > kept.available) kept.over.add(key);
+    else kept.over.delete(key);
+  };
+  for (const load of removed) change(load, -1);
+  for (const load of added) change(load, 1);
+  sums.loads = loads;
+  memory.sums = sums;
+  return sums;
+}
+
+/** The servers of a kept model above `available`, when it has no others (null: not kept). */
+function serversOver(model: PoolModel, available: number): ReadonlySet<string> | null {
+  const sums = keptSums(model);
+  if (sums === null) return null;
+  if (sums.available !== available) {
+    sums.available = available;
+    sums.over = new Set();
+    for (const [key, server] of sums.byServer) if (server.total() > available) sums.over.add(key);
+  }
+  return sums.over;
+}
 
 /**
  * A PostgreSQL server (host and port): one object per key, so that databases are tallied on their
@@ -633,8 +805,13 @@ function portOf(entry: ConnectionEntry): number {
   return written !== undefined ? atoiValue(written) : DEFAULT_PORT;
 }
 
+/** host:port, the host in lower case (host names are case-insensitive). */
+function serverKey(host: string, port: number): string {
+  return `${host.toLowerCase()}:${port}`;
+}
+
 function serverOf(host: string, port: number): Server {
-  const key = `${host.toLowerCase()}:${port}`;
+  const key = serverKey(host, port);
   let server = servers.get(key);
   if (server === undefined) {
     server = {
@@ -777,8 +954,12 @@ export function minProblems(model: PoolModel): MinProblem[] {
   const found = new Map<string, MinProblem>();
   // The names each problem lists, as sets: a problem can span thousands of pools.
   const listed = new Map<MinProblem, Set<string>>();
-  for (const pool of model.pools) {
-    if (pool.min.value <= 0) continue;
+  const candidates = poolsWhere(model, `min ${model.zeroIsUnlimited}`, (pool) => {
+    if (pool.min.value <= 0) return false;
+    const size = sizeLimit(model, pool);
+    return !Number.isFinite(size) || size <= 0 || pool.min.value > size;
+  });
+  for (const pool of candidates) {
     const size = sizeLimit(model, pool);
     let kind: MinProblem['kind'];
     if (!Number.isFinite(size) || size <= 0) kind = 'never';
@@ -831,7 +1012,16 @@ export interface CapProblem {
 export function capProblems(model: PoolModel): CapProblem[] {
   const found = new Map<string, CapProblem>();
   const listed = new Map<CapProblem, { databases: Set<string>; users: Set<string> }>();
-  for (const pool of model.pools) {
+  const candidates = poolsWhere(model, `caps ${model.zeroIsUnlimited} ${model.reserveEnabled}`, (pool) => {
+    const size = sizeLimit(model, pool);
+    const reserve = usableReserve(model, pool);
+    return (
+      Number.isFinite(size) &&
+      ((pool.dbCap !== null && pool.dbCap.value < size + reserve) ||
+        (pool.userCap !== null && pool.userCap.value < size + reserve))
+    );
+  });
+  for (const pool of candidates) {
     const size = sizeLimit(model, pool);
     if (!Number.isFinite(size)) continue; // an unlimited pool is meant to be bounded by the caps
     const reserve = usableReserve(model, pool);
@@ -885,6 +1075,8 @@ export function postgresAvailable(options: DeploymentLimits): number {
 /** The servers whose databases may open more connections than PostgreSQL takes. */
 export function serverProblems(model: PoolModel, options: DeploymentLimits): ServerGroup[] {
   const available = postgresAvailable(options);
+  // Kept sums say whether a server is above the limit without going through every database.
+  if (serversOver(model, available)?.size === 0) return [];
   const problems: ServerGroup[] = [];
   const tallied = serverTallies(model);
   for (const server of tallied) {
@@ -906,13 +1098,17 @@ export interface FileEstimate {
 /** File descriptors PgBouncer may need: every client and server connection, plus a few files. */
 export function fileEstimate(model: PoolModel): FileEstimate {
   const clients = Math.max(0, model.maxClientConn.value);
-  const loads = databaseLoads(model);
-  const all = totalOf(loads);
+  const sums = keptSums(model);
+  const loads = sums ? [] : databaseLoads(model);
+  const all = sums ? sums.all.total() : totalOf(loads);
   let servers = all;
   const unlimited = !Number.isFinite(all);
   if (unlimited) {
     // An unlimited pool grows with its clients: at most one server connection per client on top of the limited pools.
-    servers = totalOf(loads.filter((load) => Number.isFinite(load.limit))) + clients;
+    const limited = sums
+      ? sums.all.finiteTotal()
+      : totalOf(loads.filter((load) => Number.isFinite(load.limit)));
+    servers = limited + clients;
   }
   return { clients, servers, total: clients + servers + OTHER_FILES, unlimited };
 }
@@ -926,10 +1122,12 @@ export function fileProblems(model: PoolModel, options: DeploymentLimits): FileE
 export function deadReserves(model: PoolModel): Valued[] {
   if (model.reserveEnabled) return [];
   const found = new Map<string, Valued>();
-  for (const pool of model.pools) {
-    if (pool.reserve.value > 0 && sizeLimit(model, pool) !== Infinity)
-      found.set(sourceKey(pool.reserve.source), pool.reserve);
-  }
+  const reserving = poolsWhere(
+    model,
+    `reserves ${model.zeroIsUnlimited}`,
+    (pool) => pool.reserve.value > 0 && sizeLimit(model, pool) !== Infinity,
+  );
+  for (const pool of reserving) found.set(sourceKey(pool.reserve.source), pool.reserve);
   return [...found.values()];
 }
 
@@ -944,7 +1142,7 @@ export interface ScopeProblem {
  */
 export function scopeProblems(model: PoolModel): ScopeProblem[] {
   const byCap = new Map<string, { cap: Valued; pools: Pool[] }>();
-  for (const pool of model.pools) {
+  for (const pool of poolsWhere(model, 'database caps', (candidate) => candidate.dbCap !== null)) {
     if (!pool.dbCap) continue;
     const key = sourceKey(pool.dbCap.source);
     const group = byCap.get(key) ?? { cap: pool.dbCap, pools: [] };

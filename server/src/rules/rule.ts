@@ -10,6 +10,7 @@ import type { Span } from '../syntax/syntax';
 import type { Version } from '../catalog/catalog';
 import type { RelatedInfo, Severity } from '../findings/finding';
 import { readCInt, readCTime } from '../catalog/values';
+import type { DocumentCache } from '../incremental/document-cache';
 
 export type Category =
   'Security' | 'Authentication' | 'Pool sizing' | 'Timeouts' | 'Observability' | 'Configuration quality';
@@ -170,6 +171,11 @@ export class RuleContext {
   }
 
   /** Integer value as PgBouncer reads it, or null when it cannot be read. */
+  /** The document's cache, where the pool model keeps what an edit did not change (PoolConfig). */
+  get cache(): DocumentCache | undefined {
+    return this.effective.documentCache;
+  }
+
   int(name: string): number | null {
     const reading = readCInt(this.value(name));
     return reading.ok ? reading.stored : null;
