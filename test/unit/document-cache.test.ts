@@ -324,3 +324,41 @@ test('a server crossing PostgreSQL limit by one connection is found by a kept an
     assert.equal(JSON.stringify(fresh).includes('pools-exceed-postgres-max-connections'), over, `step ${i}`);
   }
 });
+
+test('entries validation leaves out after an edit are those in which it finds and notes nothing', () => {
+  // auth_user= creates a user: two names that PgBouncer cuts to the same 127 bytes collide, though
+  // neither entry has a finding of its own. And a name that repeats is reported on its second line.
+  const long = 'u'.repeat(130);
+  const databases = Array.from({ length: 30 }, (_, i) => `d${i} = host=h${i % 3} dbname=d${i}`);
+  databases[5] = `d5 = host=h2 dbname=d5 auth_user=${long}a`;
+  databases[20] = `d20 = host=h2 dbname=d20 auth_user=${long}b`;
+  const base = `[pgbouncer]\nauth_type = md5\n[databases]\n${databases.join('\n')}\n`;
+  const cache = new DocumentCache();
+  const options: LintOptions = {
+    filePath: '/cfg/pgbouncer.ini',
+    targetVersion: '1.25',
+    useProjectFile: false,
+  };
+  const steps: [text: string, codes: string[]][] = [
+    [base, ['name-too-long']],
+    [base.replace('d11 = host=h2', 'd11 = host=h2x'), ['name-too-long']],
+    [base.replace('d11 = host=h2', 'd3 = host=h2'), ['name-too-long', 'duplicate-database']],
+    [base.replace('d12 = host=h0', 'd12 = host=h0x'), ['name-too-long']],
+    [base.replace(`auth_user=${long}b`, 'auth_user=short'), []],
+    [base, ['name-too-long']],
+  ];
+  for (const [i, [text, codes]] of steps.entries()) {
+    const fresh = lintText(text, options).findings;
+    assert.deepEqual(
+      plainFindings({ ...options, cache }, text),
+      JSON.parse(JSON.stringify(fresh)),
+      `step ${i}`,
+    );
+    for (const code of ['name-too-long', 'duplicate-database'])
+      assert.equal(
+        fresh.some((finding) => finding.code === code),
+        codes.includes(code),
+        `step ${i}: ${code}`,
+      );
+  }
+});

@@ -94,15 +94,21 @@ export function lintText(text: string, options: LintOptions): LintResult {
   // One table of database names for validation and the effective configuration: the document's,
   // whose entries keep their slots, or this analysis' own.
   const names = databaseNamesFor(options.skipFixVerification ? undefined : options.cache);
-  const findings = validate(model, { target, fileSystem, names, deployedHere: config.deployedHere });
-  // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
-  const checkFindings = options.skipFixVerification ? [] : [...findings];
   const effective = effectiveConfig(
     model,
     target,
     names,
     options.skipFixVerification ? undefined : options.cache,
   );
+  const findings = validate(model, {
+    target,
+    fileSystem,
+    names,
+    deployedHere: config.deployedHere,
+    databaseNamesOnce: effective.documentCache !== undefined && !effective.someDatabaseNameRepeats,
+  });
+  // PgBouncer's own verdicts, before severities are changed: what errors hold fixes back.
+  const checkFindings = options.skipFixVerification ? [] : [...findings];
   const context = new RuleContext(model, effective, target, config.profile, config.options, fileSystem);
   for (const rule of RULES) {
     const severity = ruleSeverity(config, rule);

@@ -69,7 +69,11 @@ export function checkConnectionParams(
  * names known, available and not deprecated, each given once, values plain and valid. Anything
  * else (a quote, an enum, a sign) goes the whole way.
  */
-function plainlyValid(section: ConnStringSection, connString: ConnString, context: CheckContext): boolean {
+export function plainlyValid(
+  section: ConnStringSection,
+  connString: ConnString,
+  context: Pick<CheckContext, 'target' | 'settingUsableAsIs'>,
+): boolean {
   const count = paramCount(connString);
   for (let i = 0; i < count; i++) {
     const key = paramKeyAt(connString, i);

@@ -1,9 +1,9 @@
 // [databases] entries (name = connection string): names PgBouncer refuses, [pgbouncer] settings
 // written here, a database defined twice, and the users auth_user= makes PgBouncer create.
 
-import type { ConfigModel } from '../model/config';
+import type { ConfigEvent, ConfigModel } from '../model/config';
 import { GRAMMAR, availableIn, setting } from '../catalog/catalog';
-import type { Setting } from '../catalog/catalog';
+import type { Setting, Version } from '../catalog/catalog';
 import type { Fix } from '../findings/fix';
 import { byteLengthOf } from '../files/text-bytes';
 import { deleteEntry, insertMainSetting } from '../model/edits';
@@ -11,7 +11,7 @@ import type { Located } from '../model/effective';
 import { connStringOf, lastParamIndex, paramAt } from '../syntax/connstring';
 import { ACCEPTED, REFUSED } from './check';
 import type { Check, CheckContext } from './check';
-import { CONNECTION_PARAM_REPORTS, checkConnectionParams } from './connection-params';
+import { CONNECTION_PARAM_REPORTS, checkConnectionParams, plainlyValid } from './connection-params';
 import { reportDuplicate } from './duplicates';
 import { fix } from './fixes';
 import { acceptedBy } from './main-values';
@@ -117,6 +117,32 @@ export const databaseEntries: Check = {
     return ACCEPTED;
   },
 };
+
+/**
+ * An entry of [databases] in which the checks find nothing and note nothing (no user created, a
+ * name of no setting, parameters plainly valid): with every database name written once, a pass
+ * need not look at it (validate.ts). It depends on the entry and the target alone.
+ */
+export function isPlainDatabaseEntry(event: ConfigEvent, target: Version): boolean {
+  if (event.kind !== 'entry' || event.section !== 'databases') return false;
+  const { entry, file } = event;
+  const name = entry.key.text;
+  if (entry.key.quoted || name === GRAMMAR.fallbackDatabaseName) return false;
+  if (GRAMMAR.reservedDatabaseNames.includes(name) || setting('pgbouncer', name) !== undefined) return false;
+  if (name.length * 3 > GRAMMAR.maxDatabaseNameBytes && byteLengthOf(name) > GRAMMAR.maxDatabaseNameBytes)
+    return false;
+  const connString = connStringOf(file.parsed, entry);
+  if (connString.error !== null || lastParamIndex(connString, 'auth_user') !== -1) return false;
+  if (availableIn(FORCED_USERS_LISTED_SINCE, target) && lastParamIndex(connString, 'user') !== -1)
+    return false;
+  return plainlyValid('databases', connString, {
+    target,
+    settingUsableAsIs: (section, key) => {
+      const found = setting(section, key);
+      return found && !found.deprecated && availableIn(found.addedIn, target) ? found : null;
+    },
+  });
+}
 
 /** Moves a [pgbouncer] setting written in [databases] to the end of the [pgbouncer] section. */
 /** The keys written anywhere in [pgbouncer], once per model: a file may misplace thousands of settings. */

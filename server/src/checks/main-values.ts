@@ -273,7 +273,7 @@ function checkMainValue(file: LoadedFile, entry: Entry, known: Setting, context:
 }
 
 /** Whether the value is one the setting may not take (the admin console's name). */
-export function isReserved(known: Setting, value: string, context: CheckContext): boolean {
+export function isReserved(known: Setting, value: string, context: Pick<CheckContext, 'target'>): boolean {
   return (
     known.reservedValues !== undefined &&
     known.reservedValues.includes(value) &&

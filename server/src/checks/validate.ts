@@ -13,6 +13,8 @@ import { REFUSED } from './check';
 import type { Check, ReportedFinding } from './check';
 import { ValidationContext } from './context';
 import { CHECKS_IN_ORDER } from './index';
+import { isPlainDatabaseEntry } from './databases';
+import { eventsWhere } from '../model/config';
 import { startValidationPass } from './memo';
 import { NameTable } from '../model/names';
 
@@ -23,6 +25,12 @@ export interface ValidateOptions {
   names?: NameTable;
   /** The files named are the ones PgBouncer opens (see ResolvedOptions.deployedHere). */
   deployedHere?: boolean;
+  /**
+   * Every [databases] name is written once (EffectiveConfig.someDatabaseNameRepeats is false): the
+   * pass leaves out the entries in which the checks find and note nothing (isPlainDatabaseEntry),
+   * which a document's next analysis then tests only where its edit changed them.
+   */
+  databaseNamesOnce?: boolean;
 }
 
 type EntryHook = NonNullable<Check['entry']>;
@@ -81,7 +89,14 @@ function runPlan(model: ConfigModel, options: ValidateOptions, plan: CheckPlan):
   );
   /** The entry hooks of the section being read: none in a section PgBouncer refused. */
   let entryHooks = plan.entriesBeforeSections;
-  const events = model.events;
+  const { target } = options;
+  const events = options.databaseNamesOnce
+    ? eventsWhere(
+        model,
+        `checks: events besides plain [databases] entries, ${target.label} ${target.unreleased}`,
+        (event) => !isPlainDatabaseEntry(event, target),
+      )
+    : model.events;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     switch (event.kind) {

@@ -11,7 +11,7 @@ import { parse } from '../syntax/parser';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
 import { SideTable } from '../incremental/side-table';
-import { KeptSelections, selectOnce } from '../incremental/kept-selections';
+import { collectOnce, KeptSelections, selectOnce } from '../incremental/kept-selections';
 import { parseDocument, parseIncluded } from '../syntax/document';
 import type { Entry, Include, ParsedFile, SectionHeader, SyntaxError } from '../syntax/syntax';
 
@@ -187,6 +187,20 @@ export function eventsWhere(
 ): ConfigEvent[] {
   const selections = selectionsOf.get(model);
   return selections ? selections.select(model.events, key, test) : selectOnce(model.events, test);
+}
+
+/**
+ * What `make` gives for each event of the model, in order, leaving out undefined; like eventsWhere,
+ * `make` depends on the event alone and gives the same thing for the same event, which a document's
+ * next analysis keeps for the events its edit did not touch.
+ */
+export function eventsCollect<R>(
+  model: ConfigModel,
+  key: string,
+  make: (event: ConfigEvent) => R | undefined,
+): R[] {
+  const selections = selectionsOf.get(model);
+  return selections ? selections.collect(model.events, key, make) : collectOnce(model.events, make);
 }
 
 export function loadConfig(text: string, options: LoadOptions): ConfigModel {

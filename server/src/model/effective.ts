@@ -9,8 +9,9 @@ import type { Version } from '../catalog/catalog';
 import { SideTable } from '../incremental/side-table';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
-import { KeptSelections, selectOnce } from '../incremental/kept-selections';
-import type { ConfigModel, LoadedFile } from './config';
+import { changedWindow, KeptSelections, selectOnce } from '../incremental/kept-selections';
+import { eventsCollect, eventsWhere } from './config';
+import type { ConfigEvent, ConfigModel, LoadedFile } from './config';
 import { NameTable } from './names';
 
 export interface Located {
@@ -52,6 +53,8 @@ export interface EffectiveConfig {
    * its edit changed. `key` names the test; one key, one test.
    */
   databasesWhere(key: string, test: (entry: ConnectionEntry) => boolean): readonly ConnectionEntry[];
+  /** Two [databases] entries (of any file or section header) have the same name. */
+  someDatabaseNameRepeats: boolean;
   /** The cache of the document this was made for (none in the CLI): what is derived from it may keep things there. */
   documentCache: DocumentCache | undefined;
   /** The value PgBouncer uses: the explicit one, else the target version's default ('' if none). */
@@ -75,6 +78,43 @@ function connectionEntry(at: Located): ConnectionEntry {
   return made;
 }
 
+function isNotDatabaseEntry(event: ConfigEvent): boolean {
+  return event.kind !== 'entry' || event.section !== 'databases';
+}
+
+/**
+ * How many [databases] entries have each name, kept up to date with the entries an edit removed and
+ * added: whether a name repeats is known without going through every entry.
+ */
+class NameCounts {
+  private entries: readonly ConnectionEntry[] = [];
+  private readonly counts = new Map<string, number>();
+  private repeated = 0;
+
+  /** Brings the counts up to date with `entries`; whether some name is on two of them. */
+  update(entries: readonly ConnectionEntry[]): boolean {
+    const window = changedWindow(this.entries, entries);
+    for (let i = window.start; i < window.previousEnd; i++) this.count(this.entries[i].name, -1);
+    for (let i = window.start; i < window.end; i++) this.count(entries[i].name, 1);
+    this.entries = entries;
+    return this.repeated > 0;
+  }
+
+  private count(name: string, change: 1 | -1): void {
+    const before = this.counts.get(name) ?? 0;
+    const after = before + change;
+    if (after === 0) this.counts.delete(name);
+    else this.counts.set(name, after);
+    if (before < 2 && after >= 2) this.repeated++;
+    else if (before >= 2 && after < 2) this.repeated--;
+  }
+}
+
+const NAME_COUNTS = new CachePart<NameCounts>(
+  'model: how many [databases] entries have each name',
+  () => new NameCounts(),
+);
+
 /** The rules' selections of a document's databases, kept for its next analysis. */
 const SELECTIONS = new CachePart<KeptSelections<ConnectionEntry>>(
   'model: the databases the rules select',
@@ -96,12 +136,10 @@ export function effectiveConfig(
   let mainHeader: HeaderAt | null = null;
   let databasesHeader: HeaderAt | null = null;
   let usersHeader: HeaderAt | null = null;
-  // Like a Map's set: a later definition takes the place of the earlier one.
-  const databaseList: ConnectionEntry[] = [];
-  /** Where each database name is in databaseList, by its slot's id. */
-  const placedAt: number[] = [];
   const users = new Map<string, ConnectionEntry>();
-  for (const event of model.events) {
+  // The few events besides the [databases] entries, in order (thousands of databases are gone
+  // through only where an edit changed them: eventsWhere and eventsCollect keep the rest).
+  for (const event of eventsWhere(model, 'model: events besides [databases] entries', isNotDatabaseEntry)) {
     if (event.kind === 'section') {
       const at = { file: event.file, header: event.header };
       if (event.header.name === 'pgbouncer') {
@@ -113,17 +151,31 @@ export function effectiveConfig(
       // The event has the entry and its file: it serves as the entry's location, without a copy.
       const at: Located = event;
       if (event.section === 'pgbouncer') main.set(event.entry.key.text, at);
-      else if (event.section === 'databases') {
-        const id = names.slotOf(event.entry).id;
-        const entry = connectionEntry(at);
-        const placed = placedAt[id];
-        if (placed !== undefined) {
-          databaseList[placed] = entry;
-        } else {
-          placedAt[id] = databaseList.length;
-          databaseList.push(entry);
-        }
-      } else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));
+      else if (event.section === 'users') users.set(event.entry.key.text, connectionEntry(at));
+    }
+  }
+  const definitions = eventsCollect(model, 'model: the [databases] entries', (event) =>
+    isNotDatabaseEntry(event) ? undefined : connectionEntry(event as Located),
+  );
+  const repeats = cache ? cache.part(NAME_COUNTS).update(definitions) : true;
+  // Like a Map's set: a later definition takes the place of the earlier one. With every name once,
+  // the definitions are the list.
+  let databaseList = definitions;
+  let someDatabaseNameRepeats = false;
+  if (repeats) {
+    databaseList = [];
+    /** Where each database name is in databaseList, by its slot's id. */
+    const placedAt: number[] = [];
+    for (const entry of definitions) {
+      const id = names.slotOf(entry.at.entry).id;
+      const placed = placedAt[id];
+      if (placed !== undefined) {
+        databaseList[placed] = entry;
+        someDatabaseNameRepeats = true;
+      } else {
+        placedAt[id] = databaseList.length;
+        databaseList.push(entry);
+      }
     }
   }
   const finalMain = main;
@@ -147,6 +199,7 @@ export function effectiveConfig(
       return databasesWhere(`param ${param}`, (entry) => entry.params.has(param));
     },
     databasesWhere,
+    someDatabaseNameRepeats,
     documentCache: cache,
     value(name) {
       return settingValue(finalMain, name, target);

@@ -91,8 +91,9 @@ export interface ParamLookup {
  * which validation and the rules mostly read by name and value alone (see ParamLookup.value).
  */
 export class ConnString implements ParamLookup, Keyed {
-  /** Offset of the value's first character in the file. */
-  base: number;
+  private fixedBase: number;
+  /** The value of the entry it is read for, which an edit may move (then the spans move with it). */
+  private anchor: { readonly start: number } | null = null;
   /** The value text it was read from (the entry's value). */
   text = '';
   /** STRIDE slots per parameter: key, value, key start, flags. */
@@ -106,7 +107,22 @@ export class ConnString implements ParamLookup, Keyed {
   sideTableSlots: unknown[] | undefined = undefined;
 
   constructor(base: number) {
-    this.base = base;
+    this.fixedBase = base;
+  }
+
+  /** Offset of the value's first character in the file: where its entry's value is now. */
+  get base(): number {
+    return this.anchor === null ? this.fixedBase : this.anchor.start;
+  }
+
+  set base(base: number) {
+    this.anchor = null;
+    this.fixedBase = base;
+  }
+
+  /** Makes the offsets follow the value of the entry it belongs to (see connStringOf). */
+  anchorAt(value: { readonly start: number }): void {
+    this.anchor = value;
   }
 
   get count(): number {
@@ -510,9 +526,8 @@ export function connStringOf(file: ParsedFile, entry: Entry): ConnString {
       ? cache.take(entry.value.text, entry.value.start)
       : readConnString(entry.value.text, entry.value.start);
     node.connString = connString;
-  } else {
-    // An entry kept from an earlier parse may have moved: its connection string moves with it.
-    connString.base = entry.value.start;
+    // An entry kept from an earlier parse may move: its connection string moves with it.
+    connString.anchorAt(entry.value);
   }
   return connString;
 }
