@@ -44,24 +44,24 @@ export class KeptSelections<T> {
   }
 
   /**
-   * The items of `list` that pass `test`, in list order (a new array each time). A list other than
+   * The items of `list` that pass `test`, in list order (not to be changed). A list other than
    * the current one (that of an earlier analysis, still read after the next one started) is filtered
    * as it is.
    */
-  select(list: readonly T[], key: string, test: (item: T) => boolean): T[] {
+  select(list: readonly T[], key: string, test: (item: T) => boolean): readonly T[] {
     return this.collect(list, key, (item) => (test(item) ? item : undefined));
   }
 
   /**
-   * What `make` gives for each item of `list`, in list order, leaving out undefined (a new array
-   * each time). `make` must depend on the item alone, and for the same item give the same thing
+   * What `make` gives for each item of `list`, in list order, leaving out undefined (an array the
+   * next analysis starts from: not to be changed). `make` must depend on the item alone, and for the same item give the same thing
    * (the same object, when it makes one: the result is kept, not made again).
    */
-  collect<R>(list: readonly T[], key: string, make: (item: T) => R | undefined): R[] {
+  collect<R>(list: readonly T[], key: string, make: (item: T) => R | undefined): readonly R[] {
     if (list !== this.current) return collectOnce(list, make);
     const before = this.selections.get(key);
-    const positions: number[] = [];
-    const results: R[] = [];
+    let positions: number[] = [];
+    let results: R[] = [];
     const add = (at: number): void => {
       const result = make(list[at]);
       if (result === undefined) return;
@@ -69,33 +69,44 @@ export class KeptSelections<T> {
       results.push(result);
     };
     if (before !== undefined && before.of === list) {
-      return before.results.slice() as R[];
+      return before.results as R[];
     } else if (before !== undefined && before.of === this.previous) {
       const window = (this.window ??= changedWindow(this.previous, list));
       const shift = window.end - window.previousEnd;
       const kept = before.positions;
       const keptResults = before.results as R[];
-      let i = 0;
-      for (; i < kept.length && kept[i] < window.start; i++) {
-        positions.push(kept[i]);
-        results.push(keptResults[i]);
-      }
+      // The kept ones before and after the window, copied in bulk (most of a dense list).
+      const head = firstAtOrAfter(kept, window.start);
+      const after = firstAtOrAfter(kept, window.previousEnd);
+      positions = kept.slice(0, head);
+      results = keptResults.slice(0, head);
       for (let at = window.start; at < window.end; at++) add(at);
-      while (i < kept.length && kept[i] < window.previousEnd) i++;
-      for (; i < kept.length; i++) {
-        positions.push(kept[i] + shift);
-        results.push(keptResults[i]);
-      }
+      const tail = kept.slice(after);
+      if (shift !== 0) for (let i = 0; i < tail.length; i++) tail[i] += shift;
+      positions = positions.concat(tail);
+      results = results.concat(keptResults.slice(after));
     } else {
       for (let at = 0; at < list.length; at++) add(at);
     }
     this.selections.set(key, { of: list, positions, results });
-    return results.slice();
+    return results;
   }
 }
 
+/** The index of the first of the ascending `positions` at or after `at` (its length if none). */
+function firstAtOrAfter(positions: readonly number[], at: number): number {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle] < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** What KeptSelections.collect gives, for a list kept by nobody. */
-export function collectOnce<T, R>(list: readonly T[], make: (item: T) => R | undefined): R[] {
+export function collectOnce<T, R>(list: readonly T[], make: (item: T) => R | undefined): readonly R[] {
   const results: R[] = [];
   for (const item of list) {
     const result = make(item);
@@ -105,7 +116,7 @@ export function collectOnce<T, R>(list: readonly T[], make: (item: T) => R | und
 }
 
 /** The items of `list` that pass `test`: what KeptSelections.select gives, for a list kept by nobody. */
-export function selectOnce<T>(list: readonly T[], test: (item: T) => boolean): T[] {
+export function selectOnce<T>(list: readonly T[], test: (item: T) => boolean): readonly T[] {
   return list.filter((item) => test(item));
 }
 

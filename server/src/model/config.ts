@@ -184,7 +184,7 @@ export function eventsWhere(
   model: ConfigModel,
   key: string,
   test: (event: ConfigEvent) => boolean,
-): ConfigEvent[] {
+): readonly ConfigEvent[] {
   const selections = selectionsOf.get(model);
   return selections ? selections.select(model.events, key, test) : selectOnce(model.events, test);
 }
@@ -198,7 +198,7 @@ export function eventsCollect<R>(
   model: ConfigModel,
   key: string,
   make: (event: ConfigEvent) => R | undefined,
-): R[] {
+): readonly R[] {
   const selections = selectionsOf.get(model);
   return selections ? selections.collect(model.events, key, make) : collectOnce(model.events, make);
 }

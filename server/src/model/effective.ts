@@ -160,29 +160,33 @@ export function effectiveConfig(
   const repeats = cache ? cache.part(NAME_COUNTS).update(definitions) : true;
   // Like a Map's set: a later definition takes the place of the earlier one. With every name once,
   // the definitions are the list.
-  let databaseList = definitions;
+  let databaseList: readonly ConnectionEntry[] = definitions;
   let someDatabaseNameRepeats = false;
   if (repeats) {
-    databaseList = [];
+    const placedList: ConnectionEntry[] = [];
     /** Where each database name is in databaseList, by its slot's id. */
     const placedAt: number[] = [];
     for (const entry of definitions) {
       const id = names.slotOf(entry.at.entry).id;
       const placed = placedAt[id];
       if (placed !== undefined) {
-        databaseList[placed] = entry;
+        placedList[placed] = entry;
         someDatabaseNameRepeats = true;
       } else {
-        placedAt[id] = databaseList.length;
-        databaseList.push(entry);
+        placedAt[id] = placedList.length;
+        placedList.push(entry);
       }
     }
+    databaseList = placedList;
   }
   const finalMain = main;
   let databases: Map<string, ConnectionEntry> | undefined;
   const selections = cache?.part(SELECTIONS);
   selections?.next(databaseList);
-  const databasesWhere = (key: string, test: (entry: ConnectionEntry) => boolean): ConnectionEntry[] =>
+  const databasesWhere = (
+    key: string,
+    test: (entry: ConnectionEntry) => boolean,
+  ): readonly ConnectionEntry[] =>
     selections ? selections.select(databaseList, key, test) : selectOnce(databaseList, test);
   return {
     target,

@@ -132,7 +132,7 @@ export function poolConfigOf(effective: EffectiveConfig): PoolConfig {
 export interface PoolModel {
   config: PoolConfig;
   overrides: Overrides;
-  pools: Pool[];
+  pools: readonly Pool[];
   reserveTimeout: Valued;
   /** False when reserve_pool_timeout is 0: no pool ever takes reserve connections. */
   reserveEnabled: boolean;
@@ -167,7 +167,7 @@ const POOL_MEMORY = new CachePart<PoolMemory>('model: the pools of the databases
 }));
 
 /** The model's pools that pass `test`, which depends on the pool and on `key` (the model values it reads) alone. */
-function poolsWhere(model: PoolModel, key: string, test: (pool: Pool) => boolean): Pool[] {
+function poolsWhere(model: PoolModel, key: string, test: (pool: Pool) => boolean): readonly Pool[] {
   const memory = model.memory;
   return memory && memory.model === model
     ? memory.ofPools.select(model.pools, key, test)
@@ -506,23 +506,24 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
   // Kept by the document while each database has one pool made from it and the global numbers.
   const memory =
     keptPoolKey !== null && overrides.size === 0 && config.cache ? config.cache.part(POOL_MEMORY) : null;
-  let pools: Pool[];
+  let pools: readonly Pool[];
   if (memory && keptPoolKey !== null) {
     memory.poolsOfDatabases.next(databases);
     pools = memory.poolsOfDatabases.collect(databases, keptPoolKey, (database) =>
       usable(database) ? databasePool(database) : undefined,
     );
   } else {
-    pools = [];
+    const made: Pool[] = [];
+    pools = made;
     for (let i = 0; i < databases.length; i++) {
       const database = databases[i];
       if (!usable(database)) continue;
       const pool = databasePool(database);
-      pools.push(pool);
+      made.push(pool);
       if (pool.forced) continue;
       for (const user of usersWithPools) {
         const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
-        pools.push(makePool(inputs, database, own, user.name, false, false));
+        made.push(makePool(inputs, database, own, user.name, false, false));
       }
     }
   }
@@ -608,7 +609,7 @@ function databaseLoads(model: PoolModel): readonly DatabaseLoad[] {
   return loads;
 }
 
-function computeDatabaseLoads(model: PoolModel): DatabaseLoad[] {
+function computeDatabaseLoads(model: PoolModel): readonly DatabaseLoad[] {
   // The only settings of the model a load depends on besides its pool (which may be kept).
   const key = (model.reserveEnabled ? 1 : 0) + (model.zeroIsUnlimited ? 2 : 0);
   const loadOf = (pool: Pool): DatabaseLoad | undefined =>
