@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
+import { allSections, allSettings } from '../../server/src/catalog/catalog';
 
 const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 const DATA_PATH = path.join(SCHEMAS_DIR, 'pgbouncer-settings.json');
@@ -34,16 +35,17 @@ interface Entry {
   zeroMeans?: string;
   recommended?: string;
   description: string;
-  docUrl: string;
+  docAnchor: string;
 }
 
 interface Section {
   name: string;
   description: string;
-  docUrl: string;
+  docAnchor: string;
 }
 
 interface Catalog {
+  docBase: string;
   releases: string[];
   sections: Section[];
   settings: Entry[];
@@ -135,9 +137,9 @@ test('the settings file validates against its JSON Schema', () => {
   assert.ok(ok, `schema violations:\n${JSON.stringify(validate.errors, null, 2)}`);
 });
 
-test('the file declares schema version 1 and points at its schema', () => {
+test('the file declares schema version 2 and points at its schema', () => {
   const top = raw as Record<string, unknown>;
-  assert.equal(top.schemaVersion, 1);
+  assert.equal(top.schemaVersion, 2);
   assert.equal(top.$schema, './pgbouncer-settings.schema.json');
 });
 
@@ -273,12 +275,28 @@ test('documentation links point at headings that exist in doc/config.md', (t) =>
   }
   const anchors = headingAnchors(doc);
   const links = [
-    ...catalog.sections.map((s) => ({ where: `section [${s.name}]`, url: s.docUrl })),
-    ...catalog.settings.map((s) => ({ where: `[${s.section}] ${s.name}`, url: s.docUrl })),
+    ...catalog.sections.map((s) => ({
+      where: `section [${s.name}]`,
+      url: `${catalog.docBase}#${s.docAnchor}`,
+    })),
+    ...catalog.settings.map((s) => ({
+      where: `[${s.section}] ${s.name}`,
+      url: `${catalog.docBase}#${s.docAnchor}`,
+    })),
   ];
   for (const { where, url } of links) {
     assert.ok(url.startsWith(DOC_BASE), `${where}: unexpected link ${url}`);
     const anchor = url.slice(DOC_BASE.length);
     assert.ok(anchors.has(anchor), `${where}: no heading with anchor #${anchor}`);
   }
+});
+
+test('the catalog gives every section and setting its documentation link: the page and its heading', () => {
+  const linked = [...allSections(), ...allSettings()];
+  assert.equal(linked.length, catalog.sections.length + catalog.settings.length);
+  for (const item of linked) {
+    assert.match(item.docUrl ?? '', /^https:\/\/www\.pgbouncer\.org\/config\.html#[a-z0-9_-]+$/, item.name);
+  }
+  const listenPort = allSettings().find((s) => s.name === 'listen_port');
+  assert.equal(listenPort?.docUrl, 'https://www.pgbouncer.org/config.html#listen_port');
 });

@@ -54,12 +54,18 @@ export interface SectionInfo {
 }
 
 interface CatalogFile {
+  docBase: string;
   releases: string[];
-  sections: SectionInfo[];
-  settings: Setting[];
+  sections: (SectionInfo & { docAnchor?: string })[];
+  settings: (Setting & { docAnchor?: string })[];
 }
 
 const catalog = data as unknown as CatalogFile;
+// The file names each link by its heading (docAnchor) and the page once (docBase): 141 copies of
+// the page's address were 6 KB of the web bundles' 1 MB.
+for (const item of [...catalog.sections, ...catalog.settings]) {
+  if (item.docAnchor !== undefined) item.docUrl = `${catalog.docBase}#${item.docAnchor}`;
+}
 
 /** A version as numbers; a missing component means "any", e.g. 1.18 is every 1.18.x. */
 export interface Version {
