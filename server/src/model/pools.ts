@@ -520,11 +520,9 @@ export function buildPoolModel(config: PoolConfig, overrides: Overrides = NO_OVE
       if (!usable(database)) continue;
       const pool = databasePool(database);
       made.push(pool);
-      if (pool.forced) continue;
-      for (const user of usersWithPools) {
-        const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
-        made.push(makePool(inputs, database, own, user.name, false, false));
-      }
+      if (pool.forced || usersWithPools.length === 0) continue;
+      const own = databaseValues(isAvailable, database, overrides, overridesEntries, targetKey);
+      for (const user of usersWithPools) made.push(makePool(inputs, database, own, user.name, false, false));
     }
   }
   const model: PoolModel = {
