@@ -8,6 +8,7 @@ import type { ConfigEvent, ConfigModel, EntryEvent, LoadedFile } from '../model/
 import type { FileSystem } from '../files/file-system';
 import type { Located } from '../model/effective';
 import type { Span } from '../syntax/syntax';
+import { availableIn, setting } from '../catalog/catalog';
 import type { SectionName, Setting, Version } from '../catalog/catalog';
 import type { Finding, RelatedInfo, Severity } from '../findings/finding';
 import type { Fix } from '../findings/fix';
@@ -26,6 +27,12 @@ export type { EntryEvent };
 export const ACCEPTED = 'accepted';
 export const REFUSED = 'refused';
 export type EntryVerdict = typeof ACCEPTED | typeof REFUSED;
+
+/** The setting named `key` when it takes no finding as a name in the target: known, available, not deprecated. */
+export function settingUsableIn(section: SectionName, key: string, target: Version): Setting | null {
+  const found = setting(section, key);
+  return found && !found.deprecated && availableIn(found.addedIn, target) ? found : null;
+}
 
 export interface Check {
   /** What it checks, in a few words (test names, debugging). */

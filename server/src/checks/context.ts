@@ -2,7 +2,7 @@
 // reads it. Checks see it as a CheckContext (check.ts); only the driver (validate.ts) moves it on.
 
 import type { ValidationPass } from './memo';
-import { availableIn, sectionInfo, setting, settingsOf } from '../catalog/catalog';
+import { availableIn, sectionInfo, settingsOf } from '../catalog/catalog';
 import type { SectionName, Setting, Version } from '../catalog/catalog';
 import type { ConfigModel, LoadedFile } from '../model/config';
 import type { FileSystem } from '../files/file-system';
@@ -11,6 +11,7 @@ import type { Located } from '../model/effective';
 import type { SectionHeader, Span } from '../syntax/syntax';
 import type { Fix } from '../findings/fix';
 import { CHECKS } from './check-list';
+import { settingUsableIn } from './check';
 import type { CheckContext, EntryEvent, FindingExtras, Place, ReportedFinding } from './check';
 
 const NO_EXTRAS: FindingExtras = {};
@@ -96,8 +97,7 @@ export class ValidationContext implements CheckContext {
     if (!bySection) this.usableAsIs.set(section, (bySection = new Map()));
     let known = bySection.get(key);
     if (known === undefined) {
-      const found = setting(section, key);
-      known = found && !found.deprecated && availableIn(found.addedIn, this.target) ? found : null;
+      known = settingUsableIn(section, key, this.target);
       bySection.set(key, known);
     }
     return known;

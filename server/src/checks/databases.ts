@@ -9,7 +9,7 @@ import { byteLengthOf } from '../files/text-bytes';
 import { deleteEntry, insertMainSetting } from '../model/edits';
 import type { Located } from '../model/effective';
 import { connStringOf, lastParamIndex, paramAt } from '../syntax/connstring';
-import { ACCEPTED, REFUSED } from './check';
+import { ACCEPTED, REFUSED, settingUsableIn } from './check';
 import type { Check, CheckContext } from './check';
 import { CONNECTION_PARAM_REPORTS, checkConnectionParams, plainlyValid } from './connection-params';
 import { reportDuplicate } from './duplicates';
@@ -45,9 +45,7 @@ export const databaseEntries: Check = {
       );
       return REFUSED;
     }
-    // In the file's own bytes (a Latin-1 name is one byte a letter). UTF-8 needs at most 3 bytes
-    // per UTF-16 unit: short names need no count.
-    const bytes = name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : byteLengthOf(name);
+    const bytes = nameBytes(name);
     if (bytes > GRAMMAR.maxDatabaseNameBytes) {
       context.report(
         file,
@@ -119,6 +117,14 @@ export const databaseEntries: Check = {
 };
 
 /**
+ * A database name's length in the file's own bytes (a Latin-1 name is one byte a letter). UTF-8
+ * needs at most 3 bytes per UTF-16 unit: short names need no count.
+ */
+function nameBytes(name: string): number {
+  return name.length * 3 <= GRAMMAR.maxDatabaseNameBytes ? name.length : byteLengthOf(name);
+}
+
+/**
  * An entry of [databases] in which the checks find nothing and note nothing (no user created, a
  * name of no setting, parameters plainly valid): with every database name written once, a pass
  * need not look at it (validate.ts). It depends on the entry and the target alone.
@@ -129,18 +135,14 @@ export function isPlainDatabaseEntry(event: ConfigEvent, target: Version): boole
   const name = entry.key.text;
   if (entry.key.quoted || name === GRAMMAR.fallbackDatabaseName) return false;
   if (GRAMMAR.reservedDatabaseNames.includes(name) || setting('pgbouncer', name) !== undefined) return false;
-  if (name.length * 3 > GRAMMAR.maxDatabaseNameBytes && byteLengthOf(name) > GRAMMAR.maxDatabaseNameBytes)
-    return false;
+  if (nameBytes(name) > GRAMMAR.maxDatabaseNameBytes) return false;
   const connString = connStringOf(file.parsed, entry);
   if (connString.error !== null || lastParamIndex(connString, 'auth_user') !== -1) return false;
   if (availableIn(FORCED_USERS_LISTED_SINCE, target) && lastParamIndex(connString, 'user') !== -1)
     return false;
   return plainlyValid('databases', connString, {
     target,
-    settingUsableAsIs: (section, key) => {
-      const found = setting(section, key);
-      return found && !found.deprecated && availableIn(found.addedIn, target) ? found : null;
-    },
+    settingUsableAsIs: (section, key) => settingUsableIn(section, key, target),
   });
 }
 
