@@ -13,7 +13,7 @@ import { connStringOf, isRetained, paramCount, paramKeyAt, paramValueAt } from '
 import type { ConnString } from '../syntax/connstring';
 import { detachedCopy } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
-import { eventsWhere } from '../model/config';
+import { eventsCollect } from '../model/config';
 import type { ConfigEvent, ConfigModel, EntryEvent, LoadedFile } from '../model/config';
 import type { Entry } from '../syntax/syntax';
 import { allSections, allSettings, setting } from '../catalog/catalog';
@@ -122,15 +122,16 @@ function passwordsOf(connString: ConnString): readonly string[] {
 /** Every password= value in the connection strings the configuration reads, in any file. */
 export function knownSecrets(model: ConfigModel): Set<string> {
   const secrets = new Set<string>();
-  for (const event of eventsWhere(model, 'analysis: entries with a password', hasPassword)) {
-    if (event.kind !== 'entry') continue;
-    for (const password of passwordsIn(event)) secrets.add(password);
-  }
+  for (const passwords of eventsCollect(model, 'analysis: the passwords of each entry', passwordsOfEvent))
+    for (const password of passwords) secrets.add(password);
   return secrets;
 }
 
-function hasPassword(event: ConfigEvent): boolean {
-  return event.kind === 'entry' && passwordsIn(event).length > 0;
+/** The passwords an entry holds, or undefined: none (most entries). */
+function passwordsOfEvent(event: ConfigEvent): readonly string[] | undefined {
+  if (event.kind !== 'entry') return undefined;
+  const passwords = passwordsIn(event);
+  return passwords.length > 0 ? passwords : undefined;
 }
 
 function passwordsIn(event: EntryEvent): readonly string[] {

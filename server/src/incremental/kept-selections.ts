@@ -6,7 +6,7 @@
 // costs what the edit changed, not one look at each of 10,000 entries.
 
 /** The part of the list that changed: [start, previousEnd) of the previous list became [start, end). */
-export interface ChangedWindow {
+interface ChangedWindow {
   start: number;
   previousEnd: number;
   end: number;
@@ -121,10 +121,25 @@ export function selectOnce<T>(list: readonly T[], test: (item: T) => boolean): r
 }
 
 /**
+ * For what is kept by adding and taking away (sums, counts): calls `removed` for each item of the
+ * previous list's changed window, then `added` for each of the new list's.
+ */
+export function eachChanged<T>(
+  previous: readonly T[],
+  list: readonly T[],
+  removed: (item: T) => void,
+  added: (item: T) => void,
+): void {
+  const window = changedWindow(previous, list);
+  for (let i = window.start; i < window.previousEnd; i++) removed(previous[i]);
+  for (let i = window.start; i < window.end; i++) added(list[i]);
+}
+
+/**
  * Where two lists differ: the same objects before `start` and after the two ends. Only the arrays are
  * read, not the items.
  */
-export function changedWindow<T>(previous: readonly T[], list: readonly T[]): ChangedWindow {
+function changedWindow<T>(previous: readonly T[], list: readonly T[]): ChangedWindow {
   const shortest = Math.min(previous.length, list.length);
   let start = 0;
   while (start < shortest && previous[start] === list[start]) start++;

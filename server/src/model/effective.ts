@@ -9,7 +9,7 @@ import type { Version } from '../catalog/catalog';
 import { SideTable } from '../incremental/side-table';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
-import { changedWindow, KeptSelections, selectOnce } from '../incremental/kept-selections';
+import { eachChanged, KeptSelections, selectOnce } from '../incremental/kept-selections';
 import { eventsCollect, eventsWhere } from './config';
 import type { ConfigEvent, ConfigModel, LoadedFile } from './config';
 import { NameTable } from './names';
@@ -93,9 +93,12 @@ class NameCounts {
 
   /** Brings the counts up to date with `entries`; whether some name is on two of them. */
   update(entries: readonly ConnectionEntry[]): boolean {
-    const window = changedWindow(this.entries, entries);
-    for (let i = window.start; i < window.previousEnd; i++) this.count(this.entries[i].name, -1);
-    for (let i = window.start; i < window.end; i++) this.count(entries[i].name, 1);
+    eachChanged(
+      this.entries,
+      entries,
+      (entry) => this.count(entry.name, -1),
+      (entry) => this.count(entry.name, 1),
+    );
     this.entries = entries;
     return this.repeated > 0;
   }

@@ -27,7 +27,7 @@ import { intern } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
-import { changedWindow, collectOnce, KeptSelections } from '../incremental/kept-selections';
+import { collectOnce, eachChanged, KeptSelections } from '../incremental/kept-selections';
 import { isRetained, lastParamIndex, paramAt, paramValueAt } from '../syntax/connstring';
 import type { ConnParam, ConnString } from '../syntax/connstring';
 import type { ConnectionEntry, EffectiveConfig } from './effective';
@@ -724,33 +724,33 @@ function keptSums(model: PoolModel): KeptSums | null {
   const memory = model.memory;
   if (!memory || memory.model !== model) return null;
   const loads = databaseLoads(model);
-  let sums = memory.sums;
-  if (sums !== null && sums.loads === loads) return sums;
-  let removed: readonly DatabaseLoad[] = [];
-  let added: readonly DatabaseLoad[] = loads;
-  if (sums === null) {
-    sums = { loads, all: new LoadSums(), byServer: new Map(), over: new Set(), available: -1 };
-  } else {
-    const window = changedWindow(sums.loads, loads);
-    removed = sums.loads.slice(window.start, window.previousEnd);
-    added = loads.slice(window.start, window.end);
-  }
-  const kept = sums;
+  // (a first model starts from no loads: all of its loads are added)
+  const sums = (memory.sums ??= {
+    loads: [],
+    all: new LoadSums(),
+    byServer: new Map(),
+    over: new Set(),
+    available: -1,
+  });
+  if (sums.loads === loads) return sums;
   const change = (load: DatabaseLoad, sign: 1 | -1): void => {
-    kept.all.change(load, sign);
+    sums.all.change(load, sign);
     const key = serverKey(hostOf(load.entry), portOf(load.entry));
-    let server = kept.byServer.get(key);
-    if (server === undefined) kept.byServer.set(key, (server = new LoadSums()));
+    let server = sums.byServer.get(key);
+    if (server === undefined) sums.byServer.set(key, (server = new LoadSums()));
     server.change(load, sign);
-    if (server.count === 0) kept.byServer.delete(key);
-    if (kept.available < 0) return;
-    if (server.count > 0 && server.total() > kept.available) kept.over.add(key);
-    else kept.over.delete(key);
+    if (server.count === 0) sums.byServer.delete(key);
+    if (sums.available < 0) return;
+    if (server.count > 0 && server.total() > sums.available) sums.over.add(key);
+    else sums.over.delete(key);
   };
-  for (const load of removed) change(load, -1);
-  for (const load of added) change(load, 1);
+  eachChanged(
+    sums.loads,
+    loads,
+    (load) => change(load, -1),
+    (load) => change(load, 1),
+  );
   sums.loads = loads;
-  memory.sums = sums;
   return sums;
 }
 
