@@ -27,7 +27,7 @@ import { intern } from '../incremental/intern';
 import { SideTable } from '../incremental/side-table';
 import { CachePart } from '../incremental/document-cache';
 import type { DocumentCache } from '../incremental/document-cache';
-import { collectOnce, eachChanged, KeptSelections } from '../incremental/kept-selections';
+import { collectOnce, eachChanged, KeptSelections, selectOnce } from '../incremental/kept-selections';
 import { isRetained, lastParamIndex, paramAt, paramValueAt } from '../syntax/connstring';
 import type { ConnParam, ConnString } from '../syntax/connstring';
 import type { ConnectionEntry, EffectiveConfig } from './effective';
@@ -171,7 +171,7 @@ function poolsWhere(model: PoolModel, key: string, test: (pool: Pool) => boolean
   const memory = model.memory;
   return memory && memory.model === model
     ? memory.ofPools.select(model.pools, key, test)
-    : model.pools.filter((pool) => test(pool));
+    : selectOnce(model.pools, test);
 }
 
 export function sourceKey(source: Source): string {

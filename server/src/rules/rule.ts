@@ -170,12 +170,12 @@ export class RuleContext {
     return this.effective.main.has(name);
   }
 
-  /** Integer value as PgBouncer reads it, or null when it cannot be read. */
   /** The document's cache, where the pool model keeps what an edit did not change (PoolConfig). */
   get cache(): DocumentCache | undefined {
     return this.effective.documentCache;
   }
 
+  /** Integer value as PgBouncer reads it, or null when it cannot be read. */
   int(name: string): number | null {
     const reading = readCInt(this.value(name));
     return reading.ok ? reading.stored : null;
